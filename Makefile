@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of vaccel against Debian 12's 6.1 kernel, plus the
+# project's checks.  "make help" lists the targets.
+
+# The running kernel's build tree if it has one, else the newest Debian 6.1
+# headers that are installed.  KDIR=... overrides both.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+		    $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
+# Where kernel sources, kunit builds and VM images are cached, outside the repo.
+VACCEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vaccel
+export KDIR VACCEL_CACHE
+
+KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
+
+.PHONY: all modules clean install deps tools kunit e2e demo \
+	check checkpatch sparse w1 style help
+
+all: modules tools
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: run tools/install-deps.sh or set KDIR=" >&2; exit 1; }
+	$(MAKE) $(KBUILD_ARGS) modules
+
+install: modules
+	$(MAKE) $(KBUILD_ARGS) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+clean:
+	$(MAKE) $(KBUILD_ARGS) clean
+	$(MAKE) -C tools clean
+
+tools:
+	$(MAKE) -C tools
+
+deps:
+	tools/install-deps.sh
+
+# KUnit suites through kunit.py (UML, then x86_64 under QEMU).
+kunit:
+	tools/kunit.sh
+
+# End-to-end tests in a QEMU VM running Debian's 6.1 kernel.
+e2e: modules tools
+	tools/e2e.sh
+
+# The main job: the simulated card in a VM, one instance of each type.
+demo: modules tools
+	tools/demo.sh
+
+checkpatch:
+	tools/style.sh checkpatch
+
+sparse:
+	tools/style.sh sparse
+
+w1:
+	tools/style.sh w1
+
+style: checkpatch sparse w1
+
+# Everything, with one closing "N passed, N failed" line.
+check:
+	tools/check.sh
+
+help:
+	@echo "make [modules]  build vaccel.ko against KDIR=$(KDIR)"
+	@echo "make install    install vaccel.ko into /lib/modules and run depmod"
+	@echo "make deps       install the Debian packages the project needs"
+	@echo "make kunit      KUnit suites via kunit.py (UML and x86_64)"
+	@echo "make e2e        end-to-end tests in a QEMU VM"
+	@echo "make demo       simulated card in a VM, one instance of each type"
+	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
+	@echo "make check      all of the above, ending in 'N passed, N failed'"

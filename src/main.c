@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel: share one compute accelerator among virtual machines as VFIO
+ * mediated devices.
+ *
+ * Module setup.  Each card is a device bound to the platform driver
+ * "accel", so that the mdev core names its types accel-1of1, accel-1of2
+ * and accel-1of4.  Today every card is simulated: the module creates
+ * "cards" platform devices named vaccel-sim.N, each carrying its engine
+ * count and memory size as platform data.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/log2.h>
+#include <linux/mdev.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "vaccel.h"
+
+static unsigned int cards = 1;
+module_param(cards, uint, 0444);
+MODULE_PARM_DESC(cards, "Simulated cards to create (0-16, default 1)");
+
+static unsigned int engines = 4;
+module_param(engines, uint, 0444);
+MODULE_PARM_DESC(engines, "Compute engines per simulated card (1-64, default 4)");
+
+static unsigned int mem_mb = 256;
+module_param(mem_mb, uint, 0444);
+MODULE_PARM_DESC(mem_mb, "Device memory per simulated card in MiB (a power of two, 4-4096, default 256)");
+
+/**
+ * vaccel_sim_config_check() - validate a simulated card's configuration
+ * @cfg: engines and memory size
+ *
+ * The one place where these values are checked, for the module parameters
+ * and for every platform device's data.
+ *
+ * Return: 0, or -EINVAL after logging which value is wrong and why.
+ */
+VISIBLE_IF_KUNIT int vaccel_sim_config_check(const struct vaccel_sim_config *cfg)
+{
+	if (cfg->engines < 1 || cfg->engines > VACCEL_MAX_ENGINES) {
+		pr_err("engines=%u is invalid: must be from 1 to %u\n",
+		       cfg->engines, VACCEL_MAX_ENGINES);
+		return -EINVAL;
+	}
+	if (cfg->mem_mb < VACCEL_MIN_MEM_MB || cfg->mem_mb > VACCEL_MAX_MEM_MB ||
+	    !is_power_of_2(cfg->mem_mb)) {
+		pr_err("mem_mb=%u is invalid: must be a power of two from %u to %u\n",
+		       cfg->mem_mb, VACCEL_MIN_MEM_MB, VACCEL_MAX_MEM_MB);
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sim_config_check);
+
+/* Card attributes, in the "vaccel" directory of the parent device. */
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", card->ops->name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t engines_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", card->engines);
+}
+static DEVICE_ATTR_RO(engines);
+
+static ssize_t memory_size_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", card->mem_size);
+}
+static DEVICE_ATTR_RO(memory_size);
+
+static ssize_t slots_used_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	unsigned long map = vaccel_card_slots_used(card);
+
+	return sysfs_emit(buf, "%*pbl\n", VACCEL_CARD_SLOTS, &map);
+}
+static DEVICE_ATTR_RO(slots_used);
+
+static struct attribute *vaccel_card_attrs[] = {
+	&dev_attr_backend.attr,
+	&dev_attr_engines.attr,
+	&dev_attr_memory_size.attr,
+	&dev_attr_slots_used.attr,
+	NULL
+};
+
+static const struct attribute_group vaccel_card_group = {
+	.name	= "vaccel",
+	.attrs	= vaccel_card_attrs,
+};
+
+static const struct attribute_group *vaccel_card_groups[] = {
+	&vaccel_card_group,
+	NULL
+};
+
+static int vaccel_platform_probe(struct platform_device *pdev)
+{
+	const struct vaccel_sim_config *cfg = dev_get_platdata(&pdev->dev);
+	struct vaccel_card *card;
+	int ret;
+
+	if (!cfg)
+		return -EINVAL;
+	ret = vaccel_sim_config_check(cfg);
+	if (ret)
+		return ret;
+
+	card = devm_kzalloc(&pdev->dev, sizeof(*card), GFP_KERNEL);
+	if (!card)
+		return -ENOMEM;
+
+	ret = vaccel_card_init(card, &pdev->dev, &vaccel_sim_ops, cfg->engines,
+			       (u64)cfg->mem_mb << 20);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, card);
+
+	ret = vaccel_card_register(card);
+	if (ret)
+		goto err_fini;
+
+	dev_info(&pdev->dev, "%s card: %u engines, %u MiB device memory\n",
+		 card->ops->name, card->engines, cfg->mem_mb);
+	return 0;
+
+err_fini:
+	vaccel_card_fini(card);
+	return ret;
+}
+
+static int vaccel_platform_remove(struct platform_device *pdev)
+{
+	struct vaccel_card *card = platform_get_drvdata(pdev);
+
+	vaccel_card_unregister(card);
+	vaccel_card_fini(card);
+	return 0;
+}
+
+static const struct platform_device_id vaccel_platform_ids[] = {
+	{ .name = VACCEL_SIM_DEV_NAME },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, vaccel_platform_ids);
+
+static struct platform_driver vaccel_platform_driver = {
+	.probe		= vaccel_platform_probe,
+	.remove		= vaccel_platform_remove,
+	.id_table	= vaccel_platform_ids,
+	.driver = {
+		.name		= VACCEL_DRV_NAME,
+		.dev_groups	= vaccel_card_groups,
+	},
+};
+
+/* The simulated cards this module created, for unloading. */
+static struct platform_device **vaccel_sim_devs;
+
+static void vaccel_sim_devs_destroy(unsigned int n)
+{
+	while (n--)
+		platform_device_unregister(vaccel_sim_devs[n]);
+	kfree(vaccel_sim_devs);
+	vaccel_sim_devs = NULL;
+}
+
+static int vaccel_sim_devs_create(const struct vaccel_sim_config *cfg)
+{
+	struct platform_device *pdev;
+	unsigned int i;
+
+	vaccel_sim_devs = kcalloc(cards, sizeof(*vaccel_sim_devs), GFP_KERNEL);
+	if (!vaccel_sim_devs && cards)
+		return -ENOMEM;
+
+	for (i = 0; i < cards; i++) {
+		pdev = platform_device_register_data(NULL, VACCEL_SIM_DEV_NAME,
+						     i, cfg, sizeof(*cfg));
+		if (IS_ERR(pdev)) {
+			vaccel_sim_devs_destroy(i);
+			return PTR_ERR(pdev);
+		}
+		vaccel_sim_devs[i] = pdev;
+	}
+	return 0;
+}
+
+static int __init vaccel_init(void)
+{
+	const struct vaccel_sim_config cfg = {
+		.engines = engines,
+		.mem_mb = mem_mb,
+	};
+	int ret;
+
+	if (cards > VACCEL_MAX_CARDS) {
+		pr_err("cards=%u is invalid: must be from 0 to %u\n", cards,
+		       VACCEL_MAX_CARDS);
+		return -EINVAL;
+	}
+	ret = vaccel_sim_config_check(&cfg);
+	if (ret)
+		return ret;
+
+	ret = mdev_register_driver(&vaccel_mdev_driver);
+	if (ret)
+		return ret;
+
+	ret = platform_driver_register(&vaccel_platform_driver);
+	if (ret)
+		goto err_mdev;
+
+	ret = vaccel_sim_devs_create(&cfg);
+	if (ret)
+		goto err_platform;
+
+	return 0;
+
+err_platform:
+	platform_driver_unregister(&vaccel_platform_driver);
+err_mdev:
+	mdev_unregister_driver(&vaccel_mdev_driver);
+	return ret;
+}
+
+static void __exit vaccel_exit(void)
+{
+	vaccel_sim_devs_destroy(cards);
+	platform_driver_unregister(&vaccel_platform_driver);
+	mdev_unregister_driver(&vaccel_mdev_driver);
+}
+
+module_init(vaccel_init);
+module_exit(vaccel_exit);
+
+MODULE_DESCRIPTION("vaccel: accelerator sharing through VFIO mediated devices");
+MODULE_LICENSE("GPL");

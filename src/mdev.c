@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel mdev driver: creation and removal of instances, the types' sysfs
+ * attributes, and each instance's VFIO device.
+ */
+
+#include <linux/device.h>
+#include <linux/mdev.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+#include <linux/vfio.h>
+
+#include "vaccel.h"
+
+static void vaccel_vfio_release(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
+}
+
+const struct vfio_device_ops vaccel_vfio_ops = {
+	.name		= "vaccel",
+	.release	= vaccel_vfio_release,
+};
+
+/* The type's directory name, e.g. "accel-1of2", as the operator sees it. */
+#define VACCEL_TYPE_FMT		"%s-%s"
+#define VACCEL_TYPE_ARGS(card, info) \
+	dev_driver_string((card)->dev), (info)->sysfs_name
+
+static int vaccel_mdev_probe(struct mdev_device *mdev)
+{
+	struct vaccel_card *card = vaccel_card_from_parent(mdev->type->parent);
+	const struct vaccel_type_info *info =
+		vaccel_type_from_mdev(mdev->type)->info;
+	struct vaccel_instance *inst;
+	int ret;
+
+	inst = vfio_alloc_device(vaccel_instance, vdev, &mdev->dev,
+				 &vaccel_vfio_ops);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+
+	ret = vaccel_card_claim(card, inst, info);
+	if (ret == -ENOSPC) {
+		unsigned long used = vaccel_card_slots_used(card);
+
+		dev_warn_ratelimited(card->dev,
+				     "cannot create " VACCEL_TYPE_FMT " instance %pUl: needs %u aligned free slots, slots in use: %*pbl\n",
+				     VACCEL_TYPE_ARGS(card, info), &mdev->uuid,
+				     info->slots, VACCEL_CARD_SLOTS, &used);
+		goto err_put;
+	} else if (ret) {
+		dev_warn_ratelimited(card->dev,
+				     "cannot create " VACCEL_TYPE_FMT " instance %pUl: device memory: %d\n",
+				     VACCEL_TYPE_ARGS(card, info), &mdev->uuid,
+				     ret);
+		goto err_put;
+	}
+
+	ret = vfio_register_emulated_iommu_dev(&inst->vdev);
+	if (ret)
+		goto err_release;
+
+	dev_set_drvdata(&mdev->dev, inst);
+	dev_info(card->dev,
+		 "created " VACCEL_TYPE_FMT " instance %pUl: slots %u-%u, device memory %#llx+%#llx\n",
+		 VACCEL_TYPE_ARGS(card, info), &mdev->uuid, inst->first_slot,
+		 inst->first_slot + info->slots - 1, inst->mem_offset,
+		 inst->mem_size);
+	return 0;
+
+err_release:
+	vaccel_card_release(card, inst);
+err_put:
+	vfio_put_device(&inst->vdev);
+	return ret;
+}
+
+static void vaccel_mdev_remove(struct mdev_device *mdev)
+{
+	struct vaccel_instance *inst = dev_get_drvdata(&mdev->dev);
+	struct vaccel_card *card = inst->card;
+
+	/* Waits until no VFIO user has the device open. */
+	vfio_unregister_group_dev(&inst->vdev);
+	vaccel_card_release(card, inst);
+	dev_info(card->dev, "removed " VACCEL_TYPE_FMT " instance %pUl\n",
+		 VACCEL_TYPE_ARGS(card, inst->type), &mdev->uuid);
+	vfio_put_device(&inst->vdev);
+}
+
+static unsigned int vaccel_mdev_get_available(struct mdev_type *mtype)
+{
+	return vaccel_card_available(vaccel_card_from_parent(mtype->parent),
+				     vaccel_type_from_mdev(mtype)->info);
+}
+
+static ssize_t vaccel_mdev_show_description(struct mdev_type *mtype,
+					    char *buf)
+{
+	struct vaccel_card *card = vaccel_card_from_parent(mtype->parent);
+	const struct vaccel_type_info *info = vaccel_type_from_mdev(mtype)->info;
+	u64 mem = card->mem_size / VACCEL_CARD_SLOTS * info->slots;
+
+	return sysfs_emit(buf,
+			  "%u/%u of a card: %u%% of the time of %u engines, %llu MiB device memory\n",
+			  info->slots, VACCEL_CARD_SLOTS,
+			  100 * info->slots / VACCEL_CARD_SLOTS, card->engines,
+			  mem >> 20);
+}
+
+/* Per-instance attributes, in the "vaccel" directory of the mdev device. */
+
+static struct vaccel_instance *vaccel_dev_to_inst(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t slots_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+
+	return sysfs_emit(buf, "%u-%u\n", inst->first_slot,
+			  inst->first_slot + inst->type->slots - 1);
+}
+static DEVICE_ATTR_RO(slots);
+
+static ssize_t memory_offset_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", vaccel_dev_to_inst(dev)->mem_offset);
+}
+static DEVICE_ATTR_RO(memory_offset);
+
+static ssize_t memory_size_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vaccel_dev_to_inst(dev)->mem_size);
+}
+static DEVICE_ATTR_RO(memory_size);
+
+static struct attribute *vaccel_inst_attrs[] = {
+	&dev_attr_slots.attr,
+	&dev_attr_memory_offset.attr,
+	&dev_attr_memory_size.attr,
+	NULL
+};
+
+static const struct attribute_group vaccel_inst_group = {
+	.name	= "vaccel",
+	.attrs	= vaccel_inst_attrs,
+};
+
+static const struct attribute_group *vaccel_inst_groups[] = {
+	&vaccel_inst_group,
+	NULL
+};
+
+struct mdev_driver vaccel_mdev_driver = {
+	.device_api		= VFIO_DEVICE_API_PCI_STRING,
+	.probe			= vaccel_mdev_probe,
+	.remove			= vaccel_mdev_remove,
+	.get_available		= vaccel_mdev_get_available,
+	.show_description	= vaccel_mdev_show_description,
+	.driver = {
+		.name		= "vaccel",
+		.owner		= THIS_MODULE,
+		.mod_name	= KBUILD_MODNAME,
+		.dev_groups	= vaccel_inst_groups,
+	},
+};

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated card: a vaccel_hw_ops backend whose device memory is host
+ * pages.
+ *
+ * Memory is backed per instance, when the instance is created, so that a
+ * card's nominal size costs nothing until it is used and a creation that
+ * cannot be backed fails at once (ENOMEM) rather than later in a guest.
+ * Pages are zeroed when allocated, so nothing one user of a slice wrote is
+ * seen by the next.
+ */
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "vaccel.h"
+
+/**
+ * struct vaccel_sim - state of one simulated card
+ * @pages: one entry per page of device memory, NULL while unbacked.  An
+ *	entry changes only in mem_attach/mem_detach of the instance that owns
+ *	the slice, which the card's slot accounting makes exclusive.
+ * @nr_pages: number of entries in @pages
+ */
+struct vaccel_sim {
+	struct page **pages;
+	unsigned long nr_pages;
+};
+
+static int vaccel_sim_init(struct vaccel_card *card)
+{
+	struct vaccel_sim *sim;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	sim->nr_pages = card->mem_size >> PAGE_SHIFT;
+	sim->pages = kvcalloc(sim->nr_pages, sizeof(*sim->pages), GFP_KERNEL);
+	if (!sim->pages) {
+		kfree(sim);
+		return -ENOMEM;
+	}
+	card->hw_priv = sim;
+	return 0;
+}
+
+static void vaccel_sim_fini(struct vaccel_card *card)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	unsigned long i;
+
+	for (i = 0; i < sim->nr_pages; i++)
+		WARN_ON(sim->pages[i]);
+	kvfree(sim->pages);
+	kfree(sim);
+	card->hw_priv = NULL;
+}
+
+static void vaccel_sim_free_range(struct vaccel_sim *sim, unsigned long first,
+				  unsigned long end)
+{
+	unsigned long i;
+
+	for (i = first; i < end; i++) {
+		if (sim->pages[i]) {
+			__free_page(sim->pages[i]);
+			sim->pages[i] = NULL;
+		}
+		cond_resched();
+	}
+}
+
+static int vaccel_sim_mem_attach(struct vaccel_card *card, u64 offset,
+				 u64 size)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	unsigned long first = offset >> PAGE_SHIFT;
+	unsigned long end = (offset + size) >> PAGE_SHIFT;
+	unsigned long i;
+
+	if (WARN_ON(!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(size) ||
+		    end > sim->nr_pages || end < first))
+		return -EINVAL;
+
+	for (i = first; i < end; i++) {
+		if (WARN_ON(sim->pages[i]))
+			goto err_free;
+		sim->pages[i] = alloc_page(GFP_HIGHUSER | __GFP_ZERO |
+					   __GFP_NOWARN);
+		if (!sim->pages[i])
+			goto err_free;
+		cond_resched();
+	}
+	return 0;
+
+err_free:
+	vaccel_sim_free_range(sim, first, i);
+	return -ENOMEM;
+}
+
+static void vaccel_sim_mem_detach(struct vaccel_card *card, u64 offset,
+				  u64 size)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+
+	vaccel_sim_free_range(sim, offset >> PAGE_SHIFT,
+			      (offset + size) >> PAGE_SHIFT);
+}
+
+const struct vaccel_hw_ops vaccel_sim_ops = {
+	.name		= "sim",
+	.init		= vaccel_sim_init,
+	.fini		= vaccel_sim_fini,
+	.mem_attach	= vaccel_sim_mem_attach,
+	.mem_detach	= vaccel_sim_mem_detach,
+};

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vaccel: internal interfaces of the host driver.
+ *
+ * Objects and their lifetimes:
+ *
+ *  - struct vaccel_card: one accelerator card (today a simulated one).  It
+ *    is the mdev parent and lives from the parent device's probe to its
+ *    remove.
+ *  - struct vaccel_type: one of the three mdev types of a card, embedded
+ *    in the card.
+ *  - struct vaccel_instance: one mdev, a vfio_device whose reference count
+ *    the VFIO core manages.  It holds slots of its card from mdev probe to
+ *    mdev remove.
+ *
+ * Lock order (outermost first):
+ *
+ *   mdev core parent->unreg_sem  >  vfio core locks  >  vaccel_card.lock
+ *
+ * vaccel_card.lock is a leaf: nothing else is taken under it, and it is
+ * never held across a call into the VFIO or mdev core.
+ */
+#ifndef _VACCEL_H
+#define _VACCEL_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+
+#include "vaccel_hw.h"
+#include "slots.h"
+
+#define VACCEL_DRV_NAME		"accel"
+#define VACCEL_SIM_DEV_NAME	"vaccel-sim"
+#define VACCEL_NR_TYPES		3
+
+struct vaccel_card;
+
+/**
+ * struct vaccel_hw_ops - what a card backend provides to the mdev layer
+ * @name: backend name, for logs and sysfs
+ * @init: set up backend state for @card; called once before the card is
+ *	registered with the mdev core
+ * @fini: undo @init; called after the card is unregistered and has no
+ *	instances left
+ * @mem_attach: back the device-memory range [@offset, @offset + @size) for
+ *	a new instance.  The range reads as zeroes until written.
+ * @mem_detach: drop the backing of a range given by @mem_attach; what was
+ *	written there is never visible to a later instance.
+ *
+ * The simulated card (sim.c) implements these with host pages; a driver for
+ * a real PCI physical function would implement them with its BAR and
+ * firmware.  All callbacks may sleep.
+ */
+struct vaccel_hw_ops {
+	const char *name;
+	int (*init)(struct vaccel_card *card);
+	void (*fini)(struct vaccel_card *card);
+	int (*mem_attach)(struct vaccel_card *card, u64 offset, u64 size);
+	void (*mem_detach)(struct vaccel_card *card, u64 offset, u64 size);
+};
+
+/**
+ * struct vaccel_type_info - constant description of an mdev type
+ * @sysfs_name: suffix of the type directory ("1of2" gives accel-1of2)
+ * @pretty_name: the type's "name" attribute
+ * @slots: quarter slots an instance of the type occupies
+ */
+struct vaccel_type_info {
+	const char *sysfs_name;
+	const char *pretty_name;
+	unsigned int slots;
+};
+
+/**
+ * struct vaccel_type - an mdev type of one card
+ * @mtype: the mdev core's view; its parent points at the card's parent
+ * @info: size and names of the type
+ */
+struct vaccel_type {
+	struct mdev_type mtype;
+	const struct vaccel_type_info *info;
+};
+
+/**
+ * struct vaccel_card - one accelerator card and mdev parent
+ * @dev: the parent device (the type directories live under it)
+ * @ops: the hardware backend
+ * @hw_priv: backend private data
+ * @engines: number of compute engines
+ * @mem_size: bytes of device memory, a power of two
+ * @parent: registration with the mdev core
+ * @types: the card's mdev types, in the order of vaccel_type_infos
+ * @type_ptrs: @types as the array mdev_register_parent() wants
+ * @lock: protects @slots, @instances and @nr_instances
+ * @slots: which quarter slots are taken
+ * @instances: the card's instances (struct vaccel_instance.node)
+ * @nr_instances: length of @instances
+ */
+struct vaccel_card {
+	struct device *dev;
+	const struct vaccel_hw_ops *ops;
+	void *hw_priv;
+	unsigned int engines;
+	u64 mem_size;
+
+	struct mdev_parent parent;
+	struct vaccel_type types[VACCEL_NR_TYPES];
+	struct mdev_type *type_ptrs[VACCEL_NR_TYPES];
+
+	struct mutex lock;
+	struct vaccel_slots slots;
+	struct list_head instances;
+	unsigned int nr_instances;
+};
+
+/**
+ * struct vaccel_instance - one mediated VF-like device
+ * @vdev: the VFIO device; its lifetime is the instance's
+ * @card: the card the instance lives on
+ * @type: the instance's type
+ * @first_slot: first quarter slot taken
+ * @mem_offset: start of the instance's slice of device memory
+ * @mem_size: length of that slice
+ * @node: entry in @card->instances, under @card->lock
+ */
+struct vaccel_instance {
+	struct vfio_device vdev;
+	struct vaccel_card *card;
+	const struct vaccel_type_info *type;
+	unsigned int first_slot;
+	u64 mem_offset;
+	u64 mem_size;
+	struct list_head node;
+};
+
+/**
+ * struct vaccel_sim_config - a simulated card, as platform data
+ * @engines: compute engines
+ * @mem_mb: device memory in MiB
+ */
+struct vaccel_sim_config {
+	unsigned int engines;
+	unsigned int mem_mb;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int vaccel_sim_config_check(const struct vaccel_sim_config *cfg);
+#endif
+
+extern const struct vaccel_type_info vaccel_type_infos[VACCEL_NR_TYPES];
+extern const struct vaccel_hw_ops vaccel_sim_ops;
+extern const struct vfio_device_ops vaccel_vfio_ops;
+extern struct mdev_driver vaccel_mdev_driver;
+
+/* card.c */
+int vaccel_card_init(struct vaccel_card *card, struct device *dev,
+		     const struct vaccel_hw_ops *ops, unsigned int engines,
+		     u64 mem_size);
+void vaccel_card_fini(struct vaccel_card *card);
+int vaccel_card_register(struct vaccel_card *card);
+void vaccel_card_unregister(struct vaccel_card *card);
+int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
+		      const struct vaccel_type_info *type);
+void vaccel_card_release(struct vaccel_card *card,
+			 struct vaccel_instance *inst);
+unsigned int vaccel_card_available(struct vaccel_card *card,
+				   const struct vaccel_type_info *type);
+unsigned long vaccel_card_slots_used(struct vaccel_card *card);
+
+static inline struct vaccel_card *
+vaccel_card_from_parent(struct mdev_parent *parent)
+{
+	return container_of(parent, struct vaccel_card, parent);
+}
+
+static inline struct vaccel_type *vaccel_type_from_mdev(struct mdev_type *mtype)
+{
+	return container_of(mtype, struct vaccel_type, mtype);
+}
+
+#endif /* _VACCEL_H */
