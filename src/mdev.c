@@ -27,12 +27,20 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 #define VACCEL_TYPE_ARGS(card, info) \
 	dev_driver_string((card)->dev), (info)->sysfs_name
 
+/* The instance's slots as a bitmap, for printing with %*pbl. */
+static unsigned long vaccel_inst_slot_mask(const struct vaccel_instance *inst)
+{
+	return GENMASK(inst->first_slot + inst->type->slots - 1,
+		       inst->first_slot);
+}
+
 static int vaccel_mdev_probe(struct mdev_device *mdev)
 {
 	struct vaccel_card *card = vaccel_card_from_parent(mdev->type->parent);
 	const struct vaccel_type_info *info =
 		vaccel_type_from_mdev(mdev->type)->info;
 	struct vaccel_instance *inst;
+	unsigned long mask;
 	int ret;
 
 	inst = vfio_alloc_device(vaccel_instance, vdev, &mdev->dev,
@@ -62,11 +70,11 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 		goto err_release;
 
 	dev_set_drvdata(&mdev->dev, inst);
+	mask = vaccel_inst_slot_mask(inst);
 	dev_info(card->dev,
-		 "created " VACCEL_TYPE_FMT " instance %pUl: slots %u-%u, device memory %#llx+%#llx\n",
-		 VACCEL_TYPE_ARGS(card, info), &mdev->uuid, inst->first_slot,
-		 inst->first_slot + info->slots - 1, inst->mem_offset,
-		 inst->mem_size);
+		 "created " VACCEL_TYPE_FMT " instance %pUl: slots %*pbl, device memory %#llx+%#llx\n",
+		 VACCEL_TYPE_ARGS(card, info), &mdev->uuid, VACCEL_CARD_SLOTS,
+		 &mask, inst->mem_offset, inst->mem_size);
 	return 0;
 
 err_release:
@@ -119,10 +127,9 @@ static struct vaccel_instance *vaccel_dev_to_inst(struct device *dev)
 static ssize_t slots_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	unsigned long mask = vaccel_inst_slot_mask(vaccel_dev_to_inst(dev));
 
-	return sysfs_emit(buf, "%u-%u\n", inst->first_slot,
-			  inst->first_slot + inst->type->slots - 1);
+	return sysfs_emit(buf, "%*pbl\n", VACCEL_CARD_SLOTS, &mask);
 }
 static DEVICE_ATTR_RO(slots);
 
