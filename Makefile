@@ -7,9 +7,12 @@
 # headers that are installed.  KDIR=... overrides both.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64))))
+# The release the headers are for (Debian's kernel.release file says 6.1.x,
+# the kernel itself says 6.1.0-N-amd64: take the latter).
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 # Where kernel sources, kunit builds and VM images are cached, outside the repo.
 VACCEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vaccel
-export KDIR VACCEL_CACHE
+export KDIR KVER VACCEL_CACHE
 
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
 
@@ -23,8 +26,8 @@ modules:
 	$(MAKE) $(KBUILD_ARGS) modules
 
 install: modules
-	$(MAKE) $(KBUILD_ARGS) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+	$(MAKE) $(KBUILD_ARGS) KERNELRELEASE=$(KVER) CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -a $(KVER)
 
 clean:
 	$(MAKE) $(KBUILD_ARGS) clean
