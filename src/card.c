@@ -10,7 +10,12 @@
 
 #include "vaccel.h"
 
-/* The three types of every card, largest first. */
+/*
+ * The three types of every card, largest first.  The mdev core names a
+ * type's directory "<parent driver>-<sysfs_name>"; the parent driver is
+ * VACCEL_DRV_NAME, so pretty_name is that directory name too and is what
+ * log lines call the type.
+ */
 const struct vaccel_type_info vaccel_type_infos[VACCEL_NR_TYPES] = {
 	{ .sysfs_name = "1of1", .pretty_name = "accel-1of1", .slots = 4 },
 	{ .sysfs_name = "1of2", .pretty_name = "accel-1of2", .slots = 2 },

@@ -22,11 +22,6 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 	.release	= vaccel_vfio_release,
 };
 
-/* The type's directory name, e.g. "accel-1of2", as the operator sees it. */
-#define VACCEL_TYPE_FMT		"%s-%s"
-#define VACCEL_TYPE_ARGS(card, info) \
-	dev_driver_string((card)->dev), (info)->sysfs_name
-
 /* The instance's slots as a bitmap, for printing with %*pbl. */
 static unsigned long vaccel_inst_slot_mask(const struct vaccel_instance *inst)
 {
@@ -53,14 +48,14 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 		unsigned long used = vaccel_card_slots_used(card);
 
 		dev_warn_ratelimited(card->dev,
-				     "cannot create " VACCEL_TYPE_FMT " instance %pUl: needs %u aligned free slots, slots in use: %*pbl\n",
-				     VACCEL_TYPE_ARGS(card, info), &mdev->uuid,
+				     "cannot create %s instance %pUl: needs %u aligned free slots, slots in use: %*pbl\n",
+				     info->pretty_name, &mdev->uuid,
 				     info->slots, VACCEL_CARD_SLOTS, &used);
 		goto err_put;
 	} else if (ret) {
 		dev_warn_ratelimited(card->dev,
-				     "cannot create " VACCEL_TYPE_FMT " instance %pUl: device memory: %d\n",
-				     VACCEL_TYPE_ARGS(card, info), &mdev->uuid,
+				     "cannot create %s instance %pUl: device memory: %d\n",
+				     info->pretty_name, &mdev->uuid,
 				     ret);
 		goto err_put;
 	}
@@ -72,8 +67,8 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 	dev_set_drvdata(&mdev->dev, inst);
 	mask = vaccel_inst_slot_mask(inst);
 	dev_info(card->dev,
-		 "created " VACCEL_TYPE_FMT " instance %pUl: slots %*pbl, device memory %#llx+%#llx\n",
-		 VACCEL_TYPE_ARGS(card, info), &mdev->uuid, VACCEL_CARD_SLOTS,
+		 "created %s instance %pUl: slots %*pbl, device memory %#llx+%#llx\n",
+		 info->pretty_name, &mdev->uuid, VACCEL_CARD_SLOTS,
 		 &mask, inst->mem_offset, inst->mem_size);
 	return 0;
 
@@ -92,8 +87,8 @@ static void vaccel_mdev_remove(struct mdev_device *mdev)
 	/* Waits until no VFIO user has the device open. */
 	vfio_unregister_group_dev(&inst->vdev);
 	vaccel_card_release(card, inst);
-	dev_info(card->dev, "removed " VACCEL_TYPE_FMT " instance %pUl\n",
-		 VACCEL_TYPE_ARGS(card, inst->type), &mdev->uuid);
+	dev_info(card->dev, "removed %s instance %pUl\n", inst->type->pretty_name,
+		 &mdev->uuid);
 	vfio_put_device(&inst->vdev);
 }
 

@@ -111,7 +111,7 @@ struct vaccel_card {
 	struct vaccel_type types[VACCEL_NR_TYPES];
 	struct mdev_type *type_ptrs[VACCEL_NR_TYPES];
 
-	struct mutex lock;
+	struct mutex lock;		/* slots, instances, nr_instances */
 	struct vaccel_slots slots;
 	struct list_head instances;
 	unsigned int nr_instances;

@@ -72,7 +72,9 @@ static int vfio_open(struct vfio_instance *v, const char *uuid)
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
 
-	v->container = v->group = v->device = -1;
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
 
 	v->group_id = find_group(uuid);
 	if (v->group_id < 0)
@@ -124,26 +126,17 @@ static int cmd_info(const char *uuid)
 	return ret ? 1 : 0;
 }
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static int cmd_hold(const char *uuid)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct vfio_instance v;
-	sigset_t mask, old;
+	sigset_t mask;
+	int sig;
 
+	/* Blocked before opening, so a signal sent once we print is kept. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
 
 	if (vfio_open(&v, uuid)) {
 		vfio_close(&v);
@@ -151,14 +144,13 @@ static int cmd_hold(const char *uuid)
 	}
 	printf("holding %s\n", uuid);
 	fflush(stdout);
-	while (!stop)
-		sigsuspend(&old);
+	sigwait(&mask, &sig);
 	vfio_close(&v);
 	printf("released %s\n", uuid);
 	return 0;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: vaccel-vfio info UUID\n"
@@ -168,13 +160,13 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		usage();
+		print_usage();
 		return 2;
 	}
 	if (!strcmp(argv[1], "info"))
 		return cmd_info(argv[2]);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argv[2]);
-	usage();
+	print_usage();
 	return 2;
 }
