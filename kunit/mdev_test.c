@@ -15,6 +15,7 @@
 #include <linux/platform_device.h>
 #include <linux/uuid.h>
 
+#include "vaccel_regs.h"
 #include "vaccel.h"
 
 /* Far from the ids the module's own cards use. */
@@ -115,6 +116,8 @@ static int vaccel_mdev_test_init(struct kunit *test)
 	static const struct vaccel_sim_config cfg = {
 		.engines = 2,
 		.mem_mb = 16,
+		.vf_vendor = VACCEL_PCI_VENDOR_ID,
+		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
 	};
 	struct vaccel_mdev_test *ctx;
 	struct file_system_type *fs;
@@ -276,16 +279,20 @@ struct config_case {
 	int expect;
 };
 
+#define VENDOR	VACCEL_PCI_VENDOR_ID
+
 static const struct config_case config_cases[] = {
-	{ "defaults", { .engines = 4, .mem_mb = 256 }, 0 },
-	{ "smallest", { .engines = 1, .mem_mb = VACCEL_MIN_MEM_MB }, 0 },
-	{ "largest", { .engines = VACCEL_MAX_ENGINES, .mem_mb = VACCEL_MAX_MEM_MB }, 0 },
-	{ "no engines", { .engines = 0, .mem_mb = 256 }, -EINVAL },
-	{ "too many engines", { .engines = VACCEL_MAX_ENGINES + 1, .mem_mb = 256 }, -EINVAL },
-	{ "memory too small", { .engines = 4, .mem_mb = 2 }, -EINVAL },
-	{ "memory not a power of two", { .engines = 4, .mem_mb = 384 }, -EINVAL },
-	{ "memory too large", { .engines = 4, .mem_mb = 2 * VACCEL_MAX_MEM_MB }, -EINVAL },
-	{ "memory zero", { .engines = 4, .mem_mb = 0 }, -EINVAL },
+	{ "defaults", { .engines = 4, .mem_mb = 256, .vf_vendor = VENDOR }, 0 },
+	{ "smallest", { .engines = 1, .mem_mb = VACCEL_MIN_MEM_MB, .vf_vendor = VENDOR }, 0 },
+	{ "largest", { .engines = VACCEL_MAX_ENGINES, .mem_mb = VACCEL_MAX_MEM_MB, .vf_vendor = VENDOR }, 0 },
+	{ "no engines", { .engines = 0, .mem_mb = 256, .vf_vendor = VENDOR }, -EINVAL },
+	{ "too many engines", { .engines = VACCEL_MAX_ENGINES + 1, .mem_mb = 256, .vf_vendor = VENDOR }, -EINVAL },
+	{ "memory too small", { .engines = 4, .mem_mb = 2, .vf_vendor = VENDOR }, -EINVAL },
+	{ "memory not a power of two", { .engines = 4, .mem_mb = 384, .vf_vendor = VENDOR }, -EINVAL },
+	{ "memory too large", { .engines = 4, .mem_mb = 2 * VACCEL_MAX_MEM_MB, .vf_vendor = VENDOR }, -EINVAL },
+	{ "memory zero", { .engines = 4, .mem_mb = 0, .vf_vendor = VENDOR }, -EINVAL },
+	{ "vendor 0x0000", { .engines = 4, .mem_mb = 256, .vf_vendor = 0 }, -EINVAL },
+	{ "vendor 0xffff", { .engines = 4, .mem_mb = 256, .vf_vendor = 0xffff }, -EINVAL },
 };
 
 static void config_case_desc(const struct config_case *c, char *desc)
@@ -308,6 +315,7 @@ static void vaccel_config_test_bad_card_not_bound(struct kunit *test)
 	static const struct vaccel_sim_config bad = {
 		.engines = 4,
 		.mem_mb = 384,
+		.vf_vendor = VACCEL_PCI_VENDOR_ID,
 	};
 	struct platform_device *pdev;
 

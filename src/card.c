@@ -30,12 +30,14 @@ const struct vaccel_type_info vaccel_type_infos[VACCEL_NR_TYPES] = {
  * @engines: number of compute engines
  * @mem_size: bytes of device memory; a power of two of at least
  *	VACCEL_CARD_SLOTS pages, so every slice is page aligned
+ * @vf_vendor: PCI vendor ID of the card's functions
+ * @vf_device: PCI device ID of the card's functions
  *
  * Return: 0 or the backend's init error.
  */
 int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 		     const struct vaccel_hw_ops *ops, unsigned int engines,
-		     u64 mem_size)
+		     u64 mem_size, u16 vf_vendor, u16 vf_device)
 {
 	unsigned int i;
 
@@ -43,6 +45,8 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 	card->ops = ops;
 	card->engines = engines;
 	card->mem_size = mem_size;
+	card->vf_vendor = vf_vendor;
+	card->vf_device = vf_device;
 	mutex_init(&card->lock);
 	INIT_LIST_HEAD(&card->instances);
 

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <kunit/visibility.h>
 
+#include "vaccel_regs.h"
 #include "vaccel.h"
 
 static unsigned int cards = 1;
@@ -28,6 +29,14 @@ MODULE_PARM_DESC(cards, "Simulated cards to create (0-16, default 1)");
 static unsigned int engines = 4;
 module_param(engines, uint, 0444);
 MODULE_PARM_DESC(engines, "Compute engines per simulated card (1-64, default 4)");
+
+static ushort vendor_id = VACCEL_PCI_VENDOR_ID;
+module_param(vendor_id, ushort, 0444);
+MODULE_PARM_DESC(vendor_id, "PCI vendor ID the functions show (default 0x1ace, a placeholder)");
+
+static ushort device_id = VACCEL_PCI_DEVICE_ID_VF;
+module_param(device_id, ushort, 0444);
+MODULE_PARM_DESC(device_id, "PCI device ID the functions show (default 0x0a01)");
 
 static unsigned int mem_mb = 256;
 module_param(mem_mb, uint, 0444);
@@ -47,6 +56,11 @@ VISIBLE_IF_KUNIT int vaccel_sim_config_check(const struct vaccel_sim_config *cfg
 	if (cfg->engines < 1 || cfg->engines > VACCEL_MAX_ENGINES) {
 		pr_err("engines=%u is invalid: must be from 1 to %u\n",
 		       cfg->engines, VACCEL_MAX_ENGINES);
+		return -EINVAL;
+	}
+	if (cfg->vf_vendor == 0 || cfg->vf_vendor == 0xffff) {
+		pr_err("vendor_id=%#x is invalid: 0x0000 and 0xffff mean no device\n",
+		       cfg->vf_vendor);
 		return -EINVAL;
 	}
 	if (cfg->mem_mb < VACCEL_MIN_MEM_MB || cfg->mem_mb > VACCEL_MAX_MEM_MB ||
@@ -133,7 +147,8 @@ static int vaccel_platform_probe(struct platform_device *pdev)
 		return -ENOMEM;
 
 	ret = vaccel_card_init(card, &pdev->dev, &vaccel_sim_ops, cfg->engines,
-			       (u64)cfg->mem_mb << 20);
+			       (u64)cfg->mem_mb << 20, cfg->vf_vendor,
+			       cfg->vf_device);
 	if (ret)
 		return ret;
 	platform_set_drvdata(pdev, card);
@@ -213,6 +228,8 @@ static int __init vaccel_init(void)
 	const struct vaccel_sim_config cfg = {
 		.engines = engines,
 		.mem_mb = mem_mb,
+		.vf_vendor = vendor_id,
+		.vf_device = device_id,
 	};
 	int ret;
 

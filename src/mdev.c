@@ -12,15 +12,26 @@
 
 #include "vaccel.h"
 
-static void vaccel_vfio_release(struct vfio_device *vdev)
+/* The function the instance shows: identity from its card and slice. */
+static void vaccel_inst_init_vf(struct vaccel_instance *inst)
 {
-	vfio_free_device(vdev);
-}
+	struct vaccel_card *card = inst->card;
+	const struct vaccel_vf_identity id = {
+		.cfg = {
+			.vendor = card->vf_vendor,
+			.device = card->vf_device,
+			.bar_size = {
+				[VACCEL_BAR_REGS / 2] = VACCEL_BAR0_SIZE,
+				[VACCEL_BAR_MEM / 2] = inst->mem_size,
+			},
+			.msix_vectors = VACCEL_MSIX_VECTORS,
+		},
+		.engines = card->engines,
+		.slots = inst->type->slots,
+	};
 
-const struct vfio_device_ops vaccel_vfio_ops = {
-	.name		= "vaccel",
-	.release	= vaccel_vfio_release,
-};
+	vaccel_vf_init(&inst->vf, &id);
+}
 
 /* The instance's slots as a bitmap, for printing with %*pbl. */
 static unsigned long vaccel_inst_slot_mask(const struct vaccel_instance *inst)
@@ -44,6 +55,8 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 		return PTR_ERR(inst);
 
 	ret = vaccel_card_claim(card, inst, info);
+	if (!ret)
+		vaccel_inst_init_vf(inst);
 	if (ret == -ENOSPC) {
 		unsigned long used = vaccel_card_slots_used(card);
 
@@ -142,8 +155,22 @@ static ssize_t memory_size_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(memory_size);
 
+static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	u64 n;
+
+	mutex_lock(&inst->lock);
+	n = inst->stats.resets;
+	mutex_unlock(&inst->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(resets);
+
 static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_slots.attr,
+	&dev_attr_resets.attr,
 	&dev_attr_memory_offset.attr,
 	&dev_attr_memory_size.attr,
 	NULL

@@ -11,9 +11,12 @@
  */
 
 #include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "vaccel.h"
 
@@ -109,10 +112,68 @@ static void vaccel_sim_mem_detach(struct vaccel_card *card, u64 offset,
 			      (offset + size) >> PAGE_SHIFT);
 }
 
+static void vaccel_sim_mem_clear(struct vaccel_card *card, u64 offset,
+				 u64 size)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	unsigned long i;
+
+	for (i = offset >> PAGE_SHIFT; i < (offset + size) >> PAGE_SHIFT; i++) {
+		clear_highpage(sim->pages[i]);
+		cond_resched();
+	}
+}
+
+static ssize_t vaccel_sim_mem_rw(struct vaccel_card *card, u64 offset,
+				 char __user *buf, size_t count, bool write)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	size_t done = 0;
+
+	while (done < count) {
+		u64 pos = offset + done;
+		size_t in_page = offset_in_page(pos);
+		size_t n = min_t(size_t, count - done, PAGE_SIZE - in_page);
+		void *va = kmap_local_page(sim->pages[pos >> PAGE_SHIFT]);
+		unsigned long left;
+
+		if (write)
+			left = copy_from_user(va + in_page, buf + done, n);
+		else
+			left = copy_to_user(buf + done, va + in_page, n);
+		kunmap_local(va);
+		if (left)
+			return -EFAULT;
+		done += n;
+		cond_resched();
+	}
+	return count;
+}
+
+static int vaccel_sim_mem_mmap(struct vaccel_card *card,
+			       struct vm_area_struct *vma, u64 offset)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	unsigned long first = offset >> PAGE_SHIFT;
+	unsigned long addr;
+	int ret;
+
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		ret = vm_insert_page(vma, addr, sim->pages[first++]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 const struct vaccel_hw_ops vaccel_sim_ops = {
 	.name		= "sim",
 	.init		= vaccel_sim_init,
 	.fini		= vaccel_sim_fini,
 	.mem_attach	= vaccel_sim_mem_attach,
 	.mem_detach	= vaccel_sim_mem_detach,
+	.mem_clear	= vaccel_sim_mem_clear,
+	.mem_rw		= vaccel_sim_mem_rw,
+	.mem_mmap	= vaccel_sim_mem_mmap,
 };

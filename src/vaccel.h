@@ -32,6 +32,7 @@
 
 #include "vaccel_hw.h"
 #include "slots.h"
+#include "vf.h"
 
 #define VACCEL_DRV_NAME		"accel"
 #define VACCEL_SIM_DEV_NAME	"vaccel-sim"
@@ -50,6 +51,11 @@ struct vaccel_card;
  *	a new instance.  The range reads as zeroes until written.
  * @mem_detach: drop the backing of a range given by @mem_attach; what was
  *	written there is never visible to a later instance.
+ * @mem_clear: zero an attached range (function reset)
+ * @mem_rw: copy @count bytes between an attached range at @offset and
+ *	user memory; returns @count or -EFAULT
+ * @mem_mmap: map an attached range starting at @offset into @vma, whose
+ *	size the caller has checked against the range
  *
  * The simulated card (sim.c) implements these with host pages; a driver for
  * a real PCI physical function would implement them with its BAR and
@@ -61,6 +67,11 @@ struct vaccel_hw_ops {
 	void (*fini)(struct vaccel_card *card);
 	int (*mem_attach)(struct vaccel_card *card, u64 offset, u64 size);
 	void (*mem_detach)(struct vaccel_card *card, u64 offset, u64 size);
+	void (*mem_clear)(struct vaccel_card *card, u64 offset, u64 size);
+	ssize_t (*mem_rw)(struct vaccel_card *card, u64 offset,
+			  char __user *buf, size_t count, bool write);
+	int (*mem_mmap)(struct vaccel_card *card, struct vm_area_struct *vma,
+			u64 offset);
 };
 
 /**
@@ -92,6 +103,8 @@ struct vaccel_type {
  * @hw_priv: backend private data
  * @engines: number of compute engines
  * @mem_size: bytes of device memory, a power of two
+ * @vf_vendor: PCI vendor ID its functions show
+ * @vf_device: PCI device ID its functions show
  * @parent: registration with the mdev core
  * @types: the card's mdev types, in the order of vaccel_type_infos
  * @type_ptrs: @types as the array mdev_register_parent() wants
@@ -106,6 +119,8 @@ struct vaccel_card {
 	void *hw_priv;
 	unsigned int engines;
 	u64 mem_size;
+	u16 vf_vendor;
+	u16 vf_device;
 
 	struct mdev_parent parent;
 	struct vaccel_type types[VACCEL_NR_TYPES];
@@ -118,6 +133,33 @@ struct vaccel_card {
 };
 
 /**
+ * struct vaccel_irqs - a user's interrupt eventfds (VFIO_DEVICE_SET_IRQS)
+ * @intx: INTx trigger
+ * @msi: MSI trigger
+ * @msix: MSI-X triggers, one per vector
+ * @err: ERR trigger
+ * @req: REQ trigger: "please release the device"
+ * @intx_masked: INTx automasked since the last trigger, or masked by the
+ *	user; cleared by an unmask
+ */
+struct vaccel_irqs {
+	struct eventfd_ctx *intx;
+	struct eventfd_ctx *msi;
+	struct eventfd_ctx *msix[VACCEL_MSIX_VECTORS];
+	struct eventfd_ctx *err;
+	struct eventfd_ctx *req;
+	bool intx_masked;
+};
+
+/**
+ * struct vaccel_inst_stats - counters of an instance, for the host
+ * @resets: function level resets (FLR, VFIO reset, open and close)
+ */
+struct vaccel_inst_stats {
+	u64 resets;
+};
+
+/**
  * struct vaccel_instance - one mediated VF-like device
  * @vdev: the VFIO device; its lifetime is the instance's
  * @card: the card the instance lives on
@@ -126,6 +168,10 @@ struct vaccel_card {
  * @mem_offset: start of the instance's slice of device memory
  * @mem_size: length of that slice
  * @node: entry in @card->instances, under @card->lock
+ * @lock: protects @vf, @irq and @stats
+ * @vf: the emulated function: configuration space and registers
+ * @irq: the user's interrupt eventfds
+ * @stats: counters
  */
 struct vaccel_instance {
 	struct vfio_device vdev;
@@ -135,16 +181,25 @@ struct vaccel_instance {
 	u64 mem_offset;
 	u64 mem_size;
 	struct list_head node;
+
+	struct mutex lock;		/* vf, irq, stats */
+	struct vaccel_vf vf;
+	struct vaccel_irqs irq;
+	struct vaccel_inst_stats stats;
 };
 
 /**
  * struct vaccel_sim_config - a simulated card, as platform data
  * @engines: compute engines
  * @mem_mb: device memory in MiB
+ * @vf_vendor: PCI vendor ID of the card's functions
+ * @vf_device: PCI device ID of the card's functions
  */
 struct vaccel_sim_config {
 	unsigned int engines;
 	unsigned int mem_mb;
+	u16 vf_vendor;
+	u16 vf_device;
 };
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -159,7 +214,7 @@ extern struct mdev_driver vaccel_mdev_driver;
 /* card.c */
 int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 		     const struct vaccel_hw_ops *ops, unsigned int engines,
-		     u64 mem_size);
+		     u64 mem_size, u16 vf_vendor, u16 vf_device);
 void vaccel_card_fini(struct vaccel_card *card);
 int vaccel_card_register(struct vaccel_card *card);
 void vaccel_card_unregister(struct vaccel_card *card);
@@ -170,6 +225,22 @@ void vaccel_card_release(struct vaccel_card *card,
 unsigned int vaccel_card_available(struct vaccel_card *card,
 				   const struct vaccel_type_info *type);
 unsigned long vaccel_card_slots_used(struct vaccel_card *card);
+
+/* vfio.c */
+void vaccel_vfio_reset_locked(struct vaccel_instance *inst);
+
+/* irq.c */
+int vaccel_irq_get_info(struct vfio_irq_info *info);
+int vaccel_irq_set(struct vaccel_instance *inst, void __user *arg);
+void vaccel_irq_update(struct vaccel_instance *inst, unsigned int ev);
+void vaccel_irq_release_all(struct vaccel_instance *inst);
+bool vaccel_irq_request(struct vaccel_instance *inst);
+
+/* The instance's mdev device: log lines through it name the instance. */
+static inline struct device *vaccel_inst_dev(struct vaccel_instance *inst)
+{
+	return inst->vdev.dev;
+}
 
 static inline struct vaccel_card *
 vaccel_card_from_parent(struct mdev_parent *parent)

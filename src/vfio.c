@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VFIO face of a vaccel instance: vfio-pci's region layout and ioctls,
+ * so that QEMU's vfio-pci (and any VFIO user) drives it like a PCI
+ * function.
+ *
+ * Regions, at VFIO_PCI_INDEX_TO_OFFSET(index) of the device fd:
+ *   config  4 KiB, 1/2/4-byte naturally aligned accesses (cfgspace.c)
+ *   BAR0    the register file, aligned 32-bit accesses (vf.c), trapped
+ *   BAR2    device memory: any access inside it, and mmap
+ *   others  empty
+ *
+ * Every guest- or user-controlled offset and size is checked here, at
+ * the boundary, before the emulation sees it; refusals return EINVAL and
+ * log a rate-limited line naming the instance.
+ */
+
+#include <linux/mm.h>
+#include <linux/pci_regs.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+#include <linux/vfio_pci_core.h>
+
+#include "vaccel.h"
+
+static struct vaccel_instance *vdev_to_inst(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vaccel_instance, vdev);
+}
+
+static u64 vaccel_region_size(struct vaccel_instance *inst,
+			      unsigned int index)
+{
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return PCI_CFG_SPACE_EXP_SIZE;
+	case VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_REGS:
+		return VACCEL_BAR0_SIZE;
+	case VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM:
+		return inst->mem_size;
+	}
+	return 0;
+}
+
+/**
+ * vaccel_vfio_reset_locked() - function level reset of an instance
+ * @inst: the instance
+ *
+ * Configuration space, registers and MSI-X table to their power-on state,
+ * device memory cleared.  The user's eventfds stay: they belong to the
+ * VFIO user, not to the function.
+ *
+ * Context: instance lock held.
+ */
+void vaccel_vfio_reset_locked(struct vaccel_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	vaccel_vf_reset(&inst->vf);
+	inst->irq.intx_masked = false;
+	inst->card->ops->mem_clear(inst->card, inst->mem_offset,
+				   inst->mem_size);
+	inst->stats.resets++;
+}
+
+/* Config space values are little endian byte strings of 1, 2 or 4 bytes. */
+static int vaccel_get_le(const char __user *buf, size_t count, u32 *val)
+{
+	u8 b[4];
+	size_t i;
+
+	if (copy_from_user(b, buf, count))
+		return -EFAULT;
+	for (*val = 0, i = 0; i < count; i++)
+		*val |= (u32)b[i] << (8 * i);
+	return 0;
+}
+
+static int vaccel_put_le(char __user *buf, size_t count, u32 val)
+{
+	u8 b[4];
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		b[i] = val >> (8 * i);
+	return copy_to_user(buf, b, count) ? -EFAULT : 0;
+}
+
+static int vaccel_vfio_init(struct vfio_device *vdev)
+{
+	mutex_init(&vdev_to_inst(vdev)->lock);
+	return 0;
+}
+
+static int vaccel_vfio_open_device(struct vfio_device *vdev)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	mutex_lock(&inst->lock);
+	vaccel_vfio_reset_locked(inst);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+static void vaccel_vfio_close_device(struct vfio_device *vdev)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	mutex_lock(&inst->lock);
+	vaccel_irq_release_all(inst);
+	/* Nothing the user leaves in the function survives it. */
+	vaccel_vfio_reset_locked(inst);
+	mutex_unlock(&inst->lock);
+}
+
+static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
+			     size_t count, loff_t pos, bool write)
+{
+	unsigned int ev;
+	u32 val;
+
+	if (!vaccel_cfg_access_ok(pos, count)) {
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "config space: %zu-byte %s at %#llx refused\n",
+				     count, write ? "write" : "read", pos);
+		return -EINVAL;
+	}
+
+	if (write) {
+		if (vaccel_get_le(buf, count, &val))
+			return -EFAULT;
+		mutex_lock(&inst->lock);
+		ev = vaccel_cfg_write(&inst->vf.cfg, pos, count, val);
+		if (ev & VACCEL_CFG_EV_FLR) {
+			vaccel_vfio_reset_locked(inst);
+			dev_dbg(vaccel_inst_dev(inst), "function level reset\n");
+		} else if (ev & (VACCEL_CFG_EV_COMMAND | VACCEL_CFG_EV_MSI |
+				 VACCEL_CFG_EV_MSIX)) {
+			vaccel_irq_update(inst, VACCEL_VF_EV_LEVEL);
+		}
+		mutex_unlock(&inst->lock);
+		return count;
+	}
+
+	mutex_lock(&inst->lock);
+	val = vaccel_cfg_read(&inst->vf.cfg, pos, count);
+	mutex_unlock(&inst->lock);
+	return vaccel_put_le(buf, count, val) ?: count;
+}
+
+static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
+			      size_t count, loff_t pos, bool write)
+{
+	unsigned int ev;
+	u32 val;
+
+	if (!vaccel_vf_reg_access_ok(pos, count)) {
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "BAR0: %zu-byte %s at %#llx refused (registers take aligned 32-bit accesses)\n",
+				     count, write ? "write" : "read", pos);
+		return -EINVAL;
+	}
+
+	if (write) {
+		if (vaccel_get_le(buf, count, &val))
+			return -EFAULT;
+		mutex_lock(&inst->lock);
+		ev = vaccel_vf_reg_write(&inst->vf, pos, val);
+		if (ev)
+			vaccel_irq_update(inst, ev);
+		mutex_unlock(&inst->lock);
+		return count;
+	}
+
+	mutex_lock(&inst->lock);
+	val = vaccel_vf_reg_read(&inst->vf, pos);
+	mutex_unlock(&inst->lock);
+	return vaccel_put_le(buf, count, val) ?: count;
+}
+
+static ssize_t vaccel_bar2_rw(struct vaccel_instance *inst, char __user *buf,
+			      size_t count, loff_t pos, bool write)
+{
+	if (pos < 0 || count > inst->mem_size ||
+	    pos > inst->mem_size - count) {
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "BAR2: %zu-byte %s at %#llx is outside the %llu-byte device memory\n",
+				     count, write ? "write" : "read", pos,
+				     inst->mem_size);
+		return -EINVAL;
+	}
+	return inst->card->ops->mem_rw(inst->card, inst->mem_offset + pos,
+				       buf, count, write);
+}
+
+static ssize_t vaccel_vfio_rw(struct vfio_device *vdev, char __user *buf,
+			      size_t count, loff_t *ppos, bool write)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	loff_t pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	ssize_t ret;
+
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		ret = vaccel_cfg_rw(inst, buf, count, pos, write);
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_REGS:
+		ret = vaccel_bar0_rw(inst, buf, count, pos, write);
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM:
+		ret = vaccel_bar2_rw(inst, buf, count, pos, write);
+		break;
+	default:
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "%s of region %u, which is empty, refused\n",
+				     write ? "write" : "read", index);
+		ret = -EINVAL;
+	}
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
+static ssize_t vaccel_vfio_read(struct vfio_device *vdev, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	return vaccel_vfio_rw(vdev, buf, count, ppos, false);
+}
+
+static ssize_t vaccel_vfio_write(struct vfio_device *vdev,
+				 const char __user *buf, size_t count,
+				 loff_t *ppos)
+{
+	return vaccel_vfio_rw(vdev, (char __user *)buf, count, ppos, true);
+}
+
+static int vaccel_vfio_mmap(struct vfio_device *vdev,
+			    struct vm_area_struct *vma)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+	u64 pgoff = vma->vm_pgoff &
+		    ((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	unsigned int index = vma->vm_pgoff >>
+			     (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	u64 size = vma->vm_end - vma->vm_start;
+
+	if (index != VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM ||
+	    !(vma->vm_flags & VM_SHARED) || size > inst->mem_size ||
+	    pgoff > (inst->mem_size - size) >> PAGE_SHIFT) {
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "mmap of region %u, %llu bytes at page %llu, refused (only BAR2, shared, inside its %llu bytes)\n",
+				     index, size, pgoff, inst->mem_size);
+		return -EINVAL;
+	}
+	return inst->card->ops->mem_mmap(inst->card, vma,
+					 inst->mem_offset +
+					 (pgoff << PAGE_SHIFT));
+}
+
+static int vaccel_get_region_info(struct vaccel_instance *inst,
+				  void __user *arg)
+{
+	size_t minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+		return -EINVAL;
+
+	info.offset = VFIO_PCI_INDEX_TO_OFFSET(info.index);
+	info.size = vaccel_region_size(inst, info.index);
+	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
+				 VFIO_REGION_INFO_FLAG_WRITE : 0;
+	if (info.index == VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM)
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	info.cap_offset = 0;
+
+	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+}
+
+static long vaccel_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO: {
+		size_t minsz = offsetofend(struct vfio_device_info, num_irqs);
+		struct vfio_device_info info;
+
+		if (copy_from_user(&info, uarg, minsz))
+			return -EFAULT;
+		if (info.argsz < minsz)
+			return -EINVAL;
+		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+		info.num_regions = VFIO_PCI_NUM_REGIONS;
+		info.num_irqs = VFIO_PCI_NUM_IRQS;
+		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
+	}
+	case VFIO_DEVICE_GET_REGION_INFO:
+		return vaccel_get_region_info(inst, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO: {
+		size_t minsz = offsetofend(struct vfio_irq_info, count);
+		struct vfio_irq_info info;
+		int ret;
+
+		if (copy_from_user(&info, uarg, minsz))
+			return -EFAULT;
+		if (info.argsz < minsz)
+			return -EINVAL;
+		ret = vaccel_irq_get_info(&info);
+		if (ret)
+			return ret;
+		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
+	}
+	case VFIO_DEVICE_SET_IRQS:
+		return vaccel_irq_set(inst, uarg);
+	case VFIO_DEVICE_RESET:
+		mutex_lock(&inst->lock);
+		vaccel_vfio_reset_locked(inst);
+		mutex_unlock(&inst->lock);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static void vaccel_vfio_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	if (vaccel_irq_request(inst))
+		dev_notice_ratelimited(vaccel_inst_dev(inst),
+				       "removal pending: asked the user to release the device (%u)\n",
+				       count);
+	else if (!count)
+		dev_notice(vaccel_inst_dev(inst),
+			   "removal pending: the user has no request eventfd; waiting until it closes the device\n");
+}
+
+static void vaccel_vfio_release(struct vfio_device *vdev)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	mutex_destroy(&inst->lock);
+	vfio_free_device(vdev);
+}
+
+const struct vfio_device_ops vaccel_vfio_ops = {
+	.name		= "vaccel",
+	.init		= vaccel_vfio_init,
+	.release	= vaccel_vfio_release,
+	.open_device	= vaccel_vfio_open_device,
+	.close_device	= vaccel_vfio_close_device,
+	.read		= vaccel_vfio_read,
+	.write		= vaccel_vfio_write,
+	.mmap		= vaccel_vfio_mmap,
+	.ioctl		= vaccel_vfio_ioctl,
+	.request	= vaccel_vfio_request,
+};
