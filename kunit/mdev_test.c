@@ -279,18 +279,21 @@ struct config_case {
 	int expect;
 };
 
-#define VENDOR	VACCEL_PCI_VENDOR_ID
+#define V	VACCEL_PCI_VENDOR_ID
 
 static const struct config_case config_cases[] = {
-	{ "defaults", { .engines = 4, .mem_mb = 256, .vf_vendor = VENDOR }, 0 },
-	{ "smallest", { .engines = 1, .mem_mb = VACCEL_MIN_MEM_MB, .vf_vendor = VENDOR }, 0 },
-	{ "largest", { .engines = VACCEL_MAX_ENGINES, .mem_mb = VACCEL_MAX_MEM_MB, .vf_vendor = VENDOR }, 0 },
-	{ "no engines", { .engines = 0, .mem_mb = 256, .vf_vendor = VENDOR }, -EINVAL },
-	{ "too many engines", { .engines = VACCEL_MAX_ENGINES + 1, .mem_mb = 256, .vf_vendor = VENDOR }, -EINVAL },
-	{ "memory too small", { .engines = 4, .mem_mb = 2, .vf_vendor = VENDOR }, -EINVAL },
-	{ "memory not a power of two", { .engines = 4, .mem_mb = 384, .vf_vendor = VENDOR }, -EINVAL },
-	{ "memory too large", { .engines = 4, .mem_mb = 2 * VACCEL_MAX_MEM_MB, .vf_vendor = VENDOR }, -EINVAL },
-	{ "memory zero", { .engines = 4, .mem_mb = 0, .vf_vendor = VENDOR }, -EINVAL },
+	{ "defaults", { .engines = 4, .mem_mb = 256, .vf_vendor = V }, 0 },
+	{ "smallest", { .engines = 1, .mem_mb = VACCEL_MIN_MEM_MB, .vf_vendor = V }, 0 },
+	{ "largest", { .engines = VACCEL_MAX_ENGINES,
+		       .mem_mb = VACCEL_MAX_MEM_MB, .vf_vendor = V }, 0 },
+	{ "no engines", { .engines = 0, .mem_mb = 256, .vf_vendor = V }, -EINVAL },
+	{ "too many engines", { .engines = VACCEL_MAX_ENGINES + 1,
+				 .mem_mb = 256, .vf_vendor = V }, -EINVAL },
+	{ "memory too small", { .engines = 4, .mem_mb = 2, .vf_vendor = V }, -EINVAL },
+	{ "memory not a power of two", { .engines = 4, .mem_mb = 384, .vf_vendor = V }, -EINVAL },
+	{ "memory too large",
+	  { .engines = 4, .mem_mb = 2 * VACCEL_MAX_MEM_MB, .vf_vendor = V }, -EINVAL },
+	{ "memory zero", { .engines = 4, .mem_mb = 0, .vf_vendor = V }, -EINVAL },
 	{ "vendor 0x0000", { .engines = 4, .mem_mb = 256, .vf_vendor = 0 }, -EINVAL },
 	{ "vendor 0xffff", { .engines = 4, .mem_mb = 256, .vf_vendor = 0xffff }, -EINVAL },
 };
