@@ -19,7 +19,8 @@ vm_kver()
 		return 0
 	fi
 	if [ -z "$kdir" ]; then
-		kdir=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+		kdir=$(printf '%s\n' /usr/src/linux-headers-6.1.*-amd64 | sort -V | tail -n 1)
+		[ -d "$kdir" ] || kdir=
 		if [ -z "$kdir" ]; then
 			echo "no KDIR or KVER given and no /usr/src/linux-headers-6.1.*-amd64:" \
 			     "run tools/install-deps.sh" >&2

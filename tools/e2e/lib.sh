@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the end-to-end test files in tools/e2e/tests (sourced by them,
+# inside the VM).  tools/e2e/run-in-vm.sh provides REPO, VACCEL_KO,
+# VACCEL_KVER and VACCEL_RESULTS.
+#
+#   log_step MSG                  print a step heading
+#   fail MSG                      print MSG and exit 1
+#   assert_eq EXPECTED ACTUAL MSG fail unless EXPECTED = ACTUAL
+#   sysfs_write [-n] PATH VALUE   write VALUE and a newline (-n: no newline)
+#                                 in one write(2), as "echo VALUE > PATH"
+#                                 does; on failure print the errno name
+#                                 (e.g. "ENOSPC") to stderr and return 1
+#   expect_errno ERRNAME CMD...   run CMD, fail unless it fails with errno
+#                                 ERRNAME: the name (as sysfs_write prints
+#                                 it) or its message (as "echo x > f"
+#                                 prints it) must appear in CMD's output
+#   new_uuid                      a random UUID
+#   load_vaccel [PARAM=VALUE...]  load the VFIO modules and insmod $VACCEL_KO
+#   unload_vaccel                 rmmod vaccel if loaded
+
+log_step()
+{
+	echo "--- $*"
+}
+
+fail()
+{
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+assert_eq()
+{
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# strerror() texts of the errnos tests meet most, so that naming one does
+# not cost a python3 start (half a second under TCG); python3 answers for
+# the others.  tests/01-harness-errno.sh checks this table against python3.
+declare -gA ERRNO_MESSAGES=(
+	[EPERM]="Operation not permitted"
+	[ENOENT]="No such file or directory"
+	[EINTR]="Interrupted system call"
+	[EIO]="Input/output error"
+	[ENXIO]="No such device or address"
+	[E2BIG]="Argument list too long"
+	[EBADF]="Bad file descriptor"
+	[EAGAIN]="Resource temporarily unavailable"
+	[ENOMEM]="Cannot allocate memory"
+	[EACCES]="Permission denied"
+	[EFAULT]="Bad address"
+	[EBUSY]="Device or resource busy"
+	[EEXIST]="File exists"
+	[ENODEV]="No such device"
+	[EINVAL]="Invalid argument"
+	[ENOTTY]="Inappropriate ioctl for device"
+	[ENOSPC]="No space left on device"
+	[ERANGE]="Numerical result out of range"
+	[ENOSYS]="Function not implemented"
+	[EOPNOTSUPP]="Operation not supported"
+	[ETIMEDOUT]="Connection timed out"
+)
+
+# errno_name MESSAGE: the errno name whose strerror() text is MESSAGE
+# ("Invalid argument" -> EINVAL), or "errno?" if none matches.
+errno_name()
+{
+	local n
+
+	for n in "${!ERRNO_MESSAGES[@]}"; do
+		if [ "${ERRNO_MESSAGES[$n]}" = "$1" ]; then
+			echo "$n"
+			return 0
+		fi
+	done
+	python3 -I -S -c '
+import errno, os, sys
+names = [n for c, n in sorted(errno.errorcode.items()) if os.strerror(c) == sys.argv[1]]
+print(names[0] if names else "errno?")' "$1"
+}
+
+# errno_message NAME: strerror() text of errno NAME; fails on unknown names.
+errno_message()
+{
+	if [ -n "${ERRNO_MESSAGES[$1]:-}" ]; then
+		echo "${ERRNO_MESSAGES[$1]}"
+		return 0
+	fi
+	python3 -I -S -c '
+import errno, os, sys
+print(os.strerror(getattr(errno, sys.argv[1])))' "$1" 2>/dev/null
+}
+
+sysfs_write()
+{
+	local newline=1 path value err msg name
+
+	if [ "${1:-}" = -n ]; then
+		newline=
+		shift
+	fi
+	path=$1
+	value=$2
+	# Redirection would create a missing file (sysfs answers EACCES);
+	# report what an open(O_WRONLY) gets instead.
+	if [ ! -e "$path" ]; then
+		echo "sysfs_write: $path: ENOENT (No such file or directory)" >&2
+		return 1
+	fi
+	# bash's printf builtin emits its output in a single write(2); on
+	# failure bash prints "...: write error: <strerror text>" (or, when the
+	# open fails, "...: <path>: <strerror text>").
+	if err=$( { if [ -n "$newline" ]; then
+			printf '%s\n' "$value"
+		else
+			printf '%s' "$value"
+		fi > "$path"; } 2>&1 ); then
+		return 0
+	fi
+	msg=${err##*: }
+	name=$(errno_name "$msg")
+	echo "sysfs_write: $path: $name ($msg)" >&2
+	return 1
+}
+
+expect_errno()
+{
+	local want=$1 msg out
+	shift
+
+	msg=$(errno_message "$want") || fail "expect_errno: unknown errno name '$want'"
+	if out=$("$@" 2>&1); then
+		fail "expected $want from '$*', but it succeeded${out:+: $out}"
+	fi
+	if ! grep -qw -- "$want" <<<"$out" && ! grep -qF -- "$msg" <<<"$out"; then
+		fail "expected $want ($msg) from '$*', got: $out"
+	fi
+	echo "got $want as expected: $*"
+}
+
+new_uuid()
+{
+	local u
+	read -r u < /proc/sys/kernel/random/uuid
+	echo "$u"
+}
+
+load_vaccel()
+{
+	modprobe -a vfio vfio_iommu_type1 mdev || fail "cannot load vfio, vfio_iommu_type1, mdev"
+	[ -f "$VACCEL_KO" ] || fail "$VACCEL_KO not built"
+	insmod "$VACCEL_KO" "$@" || fail "insmod $VACCEL_KO $* failed"
+}
+
+unload_vaccel()
+{
+	[ -d /sys/module/vaccel ] || return 0
+	rmmod vaccel || fail "rmmod vaccel failed"
+}

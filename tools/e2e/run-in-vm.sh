@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the end-to-end tests inside the VM (tools/e2e.sh boots it with
+# tools/vm/boot.sh):
+#
+#   tools/e2e/run-in-vm.sh [TEST...]
+#
+# TEST is a file of tools/e2e/tests, by path, by name or by name without
+# ".sh"; all of them, in sorted order, when none is given.  Each runs as
+# "bash FILE" in the repository root under a timeout (VACCEL_TEST_TIMEOUT,
+# default 300 s), its output in $VACCEL_RESULTS/NAME.log and the kernel log
+# of its run in NAME.dmesg.  Exit status 0 passes, 77 skips, anything else
+# fails, and so does a test during which the kernel logged a WARNING, BUG,
+# Oops or similar.  After each test, leftovers (processes, mdev devices,
+# the vaccel module) are removed, and the log says so.
+#
+# Prints "PASS name", "SKIP name" or "FAIL name (reason)" with the end of
+# the test's output; writes summary.tsv (name, result, exit status,
+# seconds, reason) and summary.json to $VACCEL_RESULTS.  Exits 1 if a test
+# failed or none ran.
+
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+: "${VACCEL_RESULTS:?run this inside the VM: tools/e2e.sh}"
+VACCEL_KO=${VACCEL_KO:-$REPO/vaccel.ko}
+VACCEL_KVER=${VACCEL_KVER:-$(uname -r)}
+export REPO VACCEL_RESULTS VACCEL_KO VACCEL_KVER
+test_timeout=${VACCEL_TEST_TIMEOUT:-300}
+tests_dir=$REPO/tools/e2e/tests
+splat='WARNING:|BUG:|Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|Kernel panic|INFO: task .* blocked'
+
+# The tests to run.
+tests=()
+if [ $# -eq 0 ]; then
+	for f in "$tests_dir"/*.sh; do
+		[ -e "$f" ] && tests+=("$f")
+	done
+else
+	for t in "$@"; do
+		for f in "$t" "$tests_dir/$t" "$tests_dir/$t.sh"; do
+			[ -f "$f" ] && break
+		done
+		if [ ! -f "$f" ]; then
+			echo "run-in-vm: no test '$t' (in $tests_dir)" >&2
+			exit 2
+		fi
+		tests+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+	done
+fi
+
+echo "run-in-vm: kernel $(uname -r), ${#tests[@]} tests, timeout ${test_timeout} s each"
+if ! modprobe -a vfio vfio_iommu_type1 mdev; then
+	echo "run-in-vm: cannot load vfio, vfio_iommu_type1 and mdev" >&2
+	exit 1
+fi
+
+# The whole kernel log, whatever the tests do with "dmesg -C", with a marker
+# line before and after each test.
+echo on > /proc/sys/kernel/printk_devkmsg	# no rate limit on the markers
+dmesg --follow > "$VACCEL_RESULTS/dmesg.log" 2>&1 &
+dmesg_pid=$!
+kmsg_mark()
+{
+	echo "vaccel-e2e: $*" > /dev/kmsg
+	# Wait until the follower has written it out.
+	for _ in $(seq 50); do
+		grep -qF "vaccel-e2e: $*" "$VACCEL_RESULTS/dmesg.log" && return
+		sleep 0.1
+	done
+}
+
+# Remove what a test left behind; prints what it did.
+cleanup()
+{
+	local pgid=$1 d
+
+	if kill -0 -- "-$pgid" 2>/dev/null; then
+		echo "killed leftover processes: $(pgrep -a -g "$pgid" | paste -sd, | sed 's/,/, /g')"
+		kill -KILL -- "-$pgid" 2>/dev/null
+		sleep 0.5
+	fi
+	for d in /sys/bus/mdev/devices/*; do
+		[ -e "$d" ] || continue
+		if timeout 60 sh -c "echo 1 > '$d/remove'"; then
+			echo "removed mdev $(basename "$d")"
+		else
+			echo "could not remove mdev $(basename "$d")"
+		fi
+	done
+	if [ -d /sys/module/vaccel ]; then
+		if rmmod vaccel 2>&1; then
+			echo "unloaded vaccel"
+		else
+			echo "could not unload vaccel"
+		fi
+	fi
+}
+
+json_str()
+{
+	local s=${1//\\/\\\\}
+	s=${s//\"/\\\"}
+	printf '"%s"' "$s"
+}
+
+printf 'name\tresult\texit\tseconds\treason\n' > "$VACCEL_RESULTS/summary.tsv"
+passed=0 failed=0 skipped=0
+for f in "${tests[@]}"; do
+	name=$(basename "$f" .sh)
+	log=$VACCEL_RESULTS/$name.log
+	kmsg_mark "begin $name"
+	t0=$(date +%s)
+	# setsid: the test and whatever it starts form one process group,
+	# which timeout (and cleanup) signal as a whole.
+	(cd "$REPO" && exec setsid --wait timeout --kill-after=10 "$test_timeout" bash "$f") \
+		</dev/null >"$log" 2>&1 &
+	pid=$!
+	wait "$pid"
+	rc=$?
+	secs=$(($(date +%s) - t0))
+	# The test's process group has the id of setsid's process: $pid.
+	notes=$(cleanup "$pid")
+	kmsg_mark "end $name"
+	sed -n "/vaccel-e2e: begin $name\$/,/vaccel-e2e: end $name\$/p" \
+		"$VACCEL_RESULTS/dmesg.log" > "$VACCEL_RESULTS/$name.dmesg"
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "run-in-vm: killed after the ${test_timeout} s timeout (VACCEL_TEST_TIMEOUT)" >> "$log"
+	fi
+	if [ -n "$notes" ]; then
+		echo "run-in-vm: cleanup after the test:" >> "$log"
+		while IFS= read -r line; do
+			echo "  $line"
+		done <<<"$notes" >> "$log"
+	fi
+
+	reason=
+	if [ "$rc" -eq 0 ]; then
+		result=PASS
+	elif [ "$rc" -eq 77 ]; then
+		result=SKIP
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		result=FAIL
+		reason="timed out after ${test_timeout} s"
+	else
+		result=FAIL
+		reason="exit $rc"
+	fi
+	kline=$(grep -E -m1 "$splat" "$VACCEL_RESULTS/$name.dmesg")
+	if [ -n "$kline" ]; then
+		result=FAIL
+		reason="${reason:+$reason, }kernel: ${kline#*] }"
+	fi
+
+	case $result in
+	PASS) passed=$((passed + 1)); echo "PASS $name" ;;
+	SKIP) skipped=$((skipped + 1)); echo "SKIP $name" ;;
+	FAIL)
+		failed=$((failed + 1))
+		echo "FAIL $name ($reason)"
+		tail -n 40 "$log" | sed 's/^/    | /'
+		if [ -n "$kline" ]; then
+			echo "    kernel log of the test: $name.dmesg"
+		fi
+		;;
+	esac
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$result" "$rc" "$secs" "$reason" \
+		>> "$VACCEL_RESULTS/summary.tsv"
+done
+
+kill "$dmesg_pid" 2>/dev/null
+
+{
+	echo "{"
+	echo "  \"kernel\": $(json_str "$(uname -r)"),"
+	echo "  \"passed\": $passed, \"failed\": $failed, \"skipped\": $skipped,"
+	echo "  \"tests\": ["
+	sep=
+	tail -n +2 "$VACCEL_RESULTS/summary.tsv" |
+	while IFS=$'\t' read -r name result rc secs reason; do
+		printf '%s    {"name": %s, "result": "%s", "exit": %s, "seconds": %s, "reason": %s}' \
+			"$sep" "$(json_str "$name")" "$result" "$rc" "$secs" "$(json_str "$reason")"
+		sep=$',\n'
+	done
+	printf '\n  ]\n}\n'
+} > "$VACCEL_RESULTS/summary.json"
+
+echo "run-in-vm: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ $((passed + skipped)) -gt 0 ]
