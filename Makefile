@@ -17,7 +17,7 @@ export KDIR KVER VACCEL_CACHE
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
 
 .PHONY: all modules clean install deps tools kunit e2e demo \
-	check checkpatch sparse w1 style help
+	check checkpatch sparse w1 style help print-kernel
 
 all: modules tools
 
@@ -65,6 +65,10 @@ style: checkpatch sparse w1
 # Everything, with one closing "N passed, N failed" line.
 check:
 	tools/check.sh
+
+# Shell assignments of the kernel the module is built for (tools/demo.sh).
+print-kernel:
+	@echo KDIR=$(KDIR) KVER=$(KVER)
 
 help:
 	@echo "make [modules]  build vaccel.ko against KDIR=$(KDIR)"
