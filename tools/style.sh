@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel style checks of vaccel's C sources:
+#   checkpatch  scripts/checkpatch.pl --strict on every *.c and *.h that git
+#               tracks or would track (not ignored) under src/ include/
+#               scheduler/ kunit/ tools/
+#   sparse      the module built out of tree with C=2 (sparse on every file)
+#   w1          the module built out of tree with W=1 (extra warnings and
+#               kernel-doc checks)
+#   all         the three, in that order
+#
+# Any finding fails the check.  The builds run on a copy of the sources in
+# $VACCEL_CACHE/style-build/<check>, made afresh each time, so the repository
+# is not dirtied and every file is compiled and checked again.  checkpatch
+# comes from the kernel source that tools/kunit.sh extracts into
+# $VACCEL_CACHE/linux-source-6.1; the builds use the Debian headers in KDIR.
+#
+# Usage: tools/style.sh checkpatch|sparse|w1|all
+# Each check ends with "<check>: 1 passed, 0 failed" or "... 0 passed,
+# 1 failed"; "all" then prints "style: N passed, N failed".  The exit
+# status is non-zero when a check failed.
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd -P)
+cache=${VACCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vaccel}
+src=$cache/linux-source-6.1
+# As the Makefile does: the newest Debian 6.1 headers, unless KDIR is set.
+KDIR=${KDIR:-$(printf '%s\n' /usr/src/linux-headers-6.1.*-amd64 | sort -V | tail -n 1)}
+dirs=(src include scheduler kunit tools)
+
+# The C files of the project, relative to the repository.
+c_files() {
+	local pathspecs=() d
+	for d in "${dirs[@]}"; do
+		pathspecs+=("$d/*.c" "$d/*.h")
+	done
+	git -C "$repo" ls-files -co --exclude-standard -- "${pathspecs[@]}" |
+		sort -u | while read -r f; do
+			# Tracked but deleted in the work tree: nothing to check.
+			if [ -f "$repo/$f" ]; then
+				echo "$f"
+			fi
+		done
+}
+
+result() {
+	if [ "$2" -eq 0 ]; then
+		echo "$1: 1 passed, 0 failed"
+	else
+		echo "$1: 0 passed, 1 failed"
+	fi
+	return "$2"
+}
+
+run_checkpatch() {
+	local files=() f out n
+
+	# The kernel source, extracted by tools/kunit.sh when needed.
+	if ! "$repo/tools/kunit.sh" --prepare >/dev/null; then
+		echo "checkpatch: could not get the kernel source into $src"
+		result checkpatch 1
+		return
+	fi
+	while read -r f; do
+		files+=("$f")
+	done < <(c_files)
+	if [ ${#files[@]} -eq 0 ]; then
+		echo "checkpatch: no C file under ${dirs[*]}: nothing to check"
+		result checkpatch 1
+		return
+	fi
+
+	echo "checkpatch: ${#files[@]} files"
+	# checkpatch finds spelling.txt and const_structs.checkpatch beside
+	# itself; --no-tree because the repository is not a kernel tree.
+	out=$(cd "$repo" && "$src/scripts/checkpatch.pl" --strict --no-tree -f \
+		--show-types --color=never --quiet --no-summary "${files[@]}" 2>&1) || true
+	n=$(grep -cE '^(ERROR|WARNING|CHECK):' <<<"$out" || true)
+	if [ -n "$out" ]; then
+		echo "$out"
+	fi
+	if [ "$n" -gt 0 ] || [ -n "$out" ]; then
+		echo "checkpatch: $n findings"
+		result checkpatch 1
+		return
+	fi
+	result checkpatch 0
+}
+
+# Count in $nfound the diagnostics of one build log about our files: gcc,
+# sparse and kernel-doc name them by absolute path under the scratch copy,
+# and modpost (when $3 is "modpost") speaks of the module.  Anything else
+# comes from the kernel's own headers: shown, but not counted.
+findings() {
+	local log=$1 scratch=$2 ours others
+	ours="^$scratch/[^:]+:[0-9]+(:[0-9]+)?: (warning|error)"
+	if [ "$3" = modpost ]; then
+		ours="$ours|^(WARNING|ERROR): modpost:"
+	fi
+	others=$(grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' "$log" |
+		grep -vE "^$scratch/" || true)
+	if [ -n "$others" ]; then
+		echo "ignored, in kernel headers:"
+		sort -u <<<"$others" | sed 's/^/    /'
+	fi
+	nfound=$(grep -cE "$ours" "$log" || true)
+}
+
+# Build the module out of tree in a fresh copy of the sources, with the
+# extra make arguments given, and fail on any diagnostic about our files
+# or any failed make.  Two builds:
+#  1. vaccel.ko as users build it, against Debian's configuration;
+#  2. the same plus the KUnit tests (vaccel_kunit.ko), compiled as if the
+#     kernel had CONFIG_KUNIT (Debian's has not): this checks kunit/*.c,
+#     and the src/ code that VISIBLE_IF_KUNIT makes non-static.  Linking
+#     that module cannot work here, so modpost's complaints are ignored.
+run_build() {
+	local name=$1 scratch=$cache/style-build/$1 rc1 rc2 n1 n2 nfound
+	shift
+
+	if [ -z "$KDIR" ] || [ ! -f "$KDIR/Makefile" ]; then
+		echo "$name: no kernel headers (KDIR=$KDIR): run tools/install-deps.sh"
+		result "$name" 1
+		return
+	fi
+	# (No "c_files | grep -q": grep may close the pipe early, and pipefail
+	# would then turn its answer around.)
+	if ! grep -q '^src/.*\.c$' <<<"$(c_files)"; then
+		echo "$name: no C file under src/: nothing to build"
+		result "$name" 1
+		return
+	fi
+
+	rm -rf "$scratch"
+	mkdir -p "$scratch"
+	# What git tracks or would track, without build products or .git.
+	git -C "$repo" ls-files -co --exclude-standard -z |
+		rsync -a --from0 --files-from=- "$repo/" "$scratch/"
+
+	local make1=(make -C "$KDIR" M="$scratch" CONFIG_VACCEL=m "$@")
+	local make2=("${make1[@]}" CONFIG_VACCEL_KUNIT_TEST=m
+		     KCFLAGS=-DCONFIG_KUNIT=1 KBUILD_MODPOST_WARN=1)
+
+	echo "$name: ${make1[*]} modules"
+	rc1=0
+	"${make1[@]}" -j"$(nproc)" modules >"$scratch/build.log" 2>&1 || rc1=$?
+	findings "$scratch/build.log" "$scratch" modpost
+	n1=$nfound
+
+	echo "$name: ${make2[*]} modules"
+	rc2=0
+	"${make2[@]}" -j"$(nproc)" modules >"$scratch/build-kunit.log" 2>&1 || rc2=$?
+	findings "$scratch/build-kunit.log" "$scratch" no-modpost
+	n2=$nfound
+
+	if [ "$rc1" -ne 0 ] || [ "$n1" -gt 0 ]; then
+		# The whole log, so that each diagnostic keeps its context.
+		sed "s|$scratch/||g" "$scratch/build.log"
+		echo "$name: vaccel.ko: make exited with status $rc1, $n1 findings in vaccel files"
+	fi
+	if [ "$rc2" -ne 0 ] || [ "$n2" -gt 0 ]; then
+		grep -v '^WARNING: modpost:' "$scratch/build-kunit.log" | sed "s|$scratch/||g"
+		echo "$name: with the KUnit tests: make exited with status $rc2, $n2 findings in vaccel files"
+	fi
+	if [ "$rc1" -ne 0 ] || [ "$n1" -gt 0 ] || [ "$rc2" -ne 0 ] || [ "$n2" -gt 0 ]; then
+		result "$name" 1
+		return
+	fi
+	result "$name" 0
+}
+
+run_check() {
+	case $1 in
+	checkpatch) run_checkpatch ;;
+	sparse) run_build sparse C=2 CHECK=sparse ;;
+	w1) run_build w1 W=1 ;;
+	*) echo "usage: $0 checkpatch|sparse|w1|all" >&2; return 2 ;;
+	esac
+}
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 checkpatch|sparse|w1|all" >&2
+	exit 2
+fi
+
+if [ "$1" != all ]; then
+	run_check "$1"
+	exit
+fi
+
+passed=0
+failed=0
+for check in checkpatch sparse w1; do
+	echo "==== $check"
+	if run_check "$check"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+echo "style: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
