@@ -120,19 +120,22 @@ static void vaccel_irq_signal(struct eventfd_ctx *ctx)
 		eventfd_signal(ctx, 1);
 }
 
-/* INTx: raise the line if the level is high and the line is not masked. */
+/*
+ * INTx: Status.Interrupt shows the pending causes whatever Command's
+ * INTx Disable says (as the PCI spec has it); the line is raised when they
+ * are pending, INTx is not disabled and the line is not masked.
+ */
 static void vaccel_irq_intx_update(struct vaccel_instance *inst)
 {
 	struct vaccel_cfg *cfg = &inst->vf.cfg;
-	bool level = vaccel_vf_irq_pending(&inst->vf) &&
-		     !(vaccel_cfg_read16(cfg, PCI_COMMAND) &
-		       PCI_COMMAND_INTX_DISABLE);
-	u16 status = vaccel_cfg_read16(cfg, PCI_STATUS);
+	bool pending = vaccel_vf_irq_pending(&inst->vf);
+	bool level = pending && !(vaccel_cfg_read16(cfg, PCI_COMMAND) &
+				  PCI_COMMAND_INTX_DISABLE);
 
-	/* Interrupt Status reflects the level, whoever listens. */
-	status = level ? status | PCI_STATUS_INTERRUPT :
-			 status & ~PCI_STATUS_INTERRUPT;
-	cfg->data[PCI_STATUS] = status & 0xff;
+	if (pending)
+		cfg->data[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
+	else
+		cfg->data[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
 
 	if (level && !inst->irq.intx_masked && inst->irq.intx) {
 		inst->irq.intx_masked = true;
@@ -156,7 +159,12 @@ void vaccel_irq_update(struct vaccel_instance *inst, unsigned int ev)
 	lockdep_assert_held(&inst->lock);
 
 	if (msix & PCI_MSIX_FLAGS_ENABLE) {
-		if ((ev & VACCEL_VF_EV_IRQ) && !(msix & PCI_MSIX_FLAGS_MASKALL))
+		/*
+		 * Function Mask and the table's mask bits are the VMM's to
+		 * emulate: it needs the eventfd to fire to set its own
+		 * pending bits while the guest has the vector masked.
+		 */
+		if (ev & VACCEL_VF_EV_IRQ)
 			vaccel_irq_signal(inst->irq.msix[0]);
 	} else if (msi & PCI_MSI_FLAGS_ENABLE) {
 		if (ev & VACCEL_VF_EV_IRQ)

@@ -124,30 +124,53 @@ static void vaccel_sim_mem_clear(struct vaccel_card *card, u64 offset,
 	}
 }
 
+/*
+ * Writes go through a bounce page: copy_from_user() zero-fills what it
+ * could not copy, and that must never land in device memory.  A fault
+ * ends the transfer; the bytes done so far are reported, or -EFAULT.
+ */
 static ssize_t vaccel_sim_mem_rw(struct vaccel_card *card, u64 offset,
 				 char __user *buf, size_t count, bool write)
 {
 	struct vaccel_sim *sim = card->hw_priv;
+	void *bounce = NULL;
 	size_t done = 0;
+	ssize_t ret;
+
+	if (write) {
+		bounce = (void *)__get_free_page(GFP_KERNEL);
+		if (!bounce)
+			return -ENOMEM;
+	}
 
 	while (done < count) {
 		u64 pos = offset + done;
 		size_t in_page = offset_in_page(pos);
 		size_t n = min_t(size_t, count - done, PAGE_SIZE - in_page);
-		void *va = kmap_local_page(sim->pages[pos >> PAGE_SHIFT]);
-		unsigned long left;
+		struct page *page = sim->pages[pos >> PAGE_SHIFT];
+		void *va;
 
-		if (write)
-			left = copy_from_user(va + in_page, buf + done, n);
-		else
-			left = copy_to_user(buf + done, va + in_page, n);
-		kunmap_local(va);
-		if (left)
-			return -EFAULT;
+		if (write) {
+			if (copy_from_user(bounce, buf + done, n))
+				break;
+			va = kmap_local_page(page);
+			memcpy(va + in_page, bounce, n);
+			kunmap_local(va);
+		} else {
+			va = kmap_local_page(page);
+			n -= copy_to_user(buf + done, va + in_page, n);
+			kunmap_local(va);
+			if (!n)
+				break;
+		}
 		done += n;
 		cond_resched();
 	}
-	return count;
+
+	ret = done ? done : -EFAULT;
+	if (bounce)
+		free_page((unsigned long)bounce);
+	return ret;
 }
 
 static int vaccel_sim_mem_mmap(struct vaccel_card *card,

@@ -5,7 +5,8 @@
  * function.
  *
  * Regions, at VFIO_PCI_INDEX_TO_OFFSET(index) of the device fd:
- *   config  4 KiB, 1/2/4-byte naturally aligned accesses (cfgspace.c)
+ *   config  4 KiB; any access inside it, done as naturally aligned
+ *           1/2/4-byte pieces (cfgspace.c)
  *   BAR0    the register file, aligned 32-bit accesses (vf.c), trapped
  *   BAR2    device memory: any access inside it, and mmap
  *   others  empty
@@ -147,6 +148,43 @@ static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 	return vaccel_put_le(buf, count, val) ?: count;
 }
 
+/*
+ * An access of any length inside configuration space is done as the
+ * naturally aligned 4, 2 and 1 byte accesses it is made of, as vfio-pci
+ * does (QEMU reads the whole space in one pread()).  A piece that fails
+ * ends the access: the bytes done so far are reported, or the error.
+ */
+static ssize_t vaccel_cfg_rw_split(struct vaccel_instance *inst,
+				   char __user *buf, size_t count, loff_t pos,
+				   bool write)
+{
+	size_t done = 0, n;
+	ssize_t ret;
+	loff_t p;
+
+	if (!count || pos < 0 || count > PCI_CFG_SPACE_EXP_SIZE ||
+	    pos > PCI_CFG_SPACE_EXP_SIZE - count) {
+		dev_warn_ratelimited(vaccel_inst_dev(inst),
+				     "config space: %zu-byte %s at %#llx refused\n",
+				     count, write ? "write" : "read", pos);
+		return -EINVAL;
+	}
+	while (done < count) {
+		p = pos + done;
+		if (!(p & 3) && count - done >= 4)
+			n = 4;
+		else if (!(p & 1) && count - done >= 2)
+			n = 2;
+		else
+			n = 1;
+		ret = vaccel_cfg_rw(inst, buf + done, n, p, write);
+		if (ret < 0)
+			return done ? done : ret;
+		done += n;
+	}
+	return done;
+}
+
 static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 			      size_t count, loff_t pos, bool write)
 {
@@ -202,7 +240,7 @@ static ssize_t vaccel_vfio_rw(struct vfio_device *vdev, char __user *buf,
 
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
-		ret = vaccel_cfg_rw(inst, buf, count, pos, write);
+		ret = vaccel_cfg_rw_split(inst, buf, count, pos, write);
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_REGS:
 		ret = vaccel_bar0_rw(inst, buf, count, pos, write);
