@@ -340,6 +340,43 @@ static void vaccel_cfg_test_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vaccel_cfg_access_ok(c->off, c->size), c->ok);
 }
 
+/*
+ * Any run inside the space splits into naturally aligned pieces of 4, 2
+ * or 1 bytes, each the widest that fits, covering the run exactly.
+ */
+static void vaccel_cfg_test_pieces(struct kunit *test)
+{
+	static const struct { loff_t pos; size_t left; unsigned int n; } c[] = {
+		{ 0, 4096, 4 }, { 0, 4, 4 }, { 0, 3, 2 }, { 1, 3, 1 },
+		{ 2, 3, 2 }, { 2, 2, 2 }, { 3, 4, 1 }, { 4, 1, 1 },
+		{ 0xffe, 2, 2 }, { 0xffc, 4, 4 },
+	};
+	unsigned int i, n;
+	loff_t pos, p;
+	size_t len, done;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		KUNIT_EXPECT_EQ_MSG(test, vaccel_cfg_piece(c[i].pos, c[i].left),
+				    c[i].n, "pos %lld left %zu", c[i].pos,
+				    c[i].left);
+
+	for (pos = 0; pos < 16; pos++) {
+		for (len = 1; len <= 16; len++) {
+			for (done = 0; done < len; done += n) {
+				p = pos + done;
+				n = vaccel_cfg_piece(p, len - done);
+				KUNIT_ASSERT_TRUE(test, vaccel_cfg_access_ok(p, n));
+				KUNIT_ASSERT_LE(test, done + n, len);
+				/* Widest: the next width up would not do. */
+				if (n < 4)
+					KUNIT_EXPECT_TRUE(test, (p & (2 * n - 1)) ||
+							  len - done < 2 * n);
+			}
+			KUNIT_EXPECT_EQ(test, done, len);
+		}
+	}
+}
+
 static struct kunit_case vaccel_cfg_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_cfg_test_register, reg_gen_params),
 	KUNIT_CASE_PARAM(vaccel_cfg_test_bar_sizing, bar_gen_params),
@@ -348,6 +385,7 @@ static struct kunit_case vaccel_cfg_cases[] = {
 	KUNIT_CASE(vaccel_cfg_test_events),
 	KUNIT_CASE(vaccel_cfg_test_reset),
 	KUNIT_CASE_PARAM(vaccel_cfg_test_access, access_gen_params),
+	KUNIT_CASE(vaccel_cfg_test_pieces),
 	{ }
 };
 

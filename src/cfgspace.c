@@ -214,6 +214,27 @@ bool vaccel_cfg_access_ok(loff_t off, size_t size)
 EXPORT_SYMBOL_IF_KUNIT(vaccel_cfg_access_ok);
 
 /**
+ * vaccel_cfg_piece() - width of the next piece of a longer access
+ * @pos: where the rest of the access starts
+ * @left: bytes left, at least 1
+ *
+ * A VFIO user may read or write any run of bytes inside configuration
+ * space (QEMU reads all 4 KiB at once).  The run is carried out as the
+ * widest naturally aligned accesses it is made of, as vfio-pci does.
+ *
+ * Return: 4, 2 or 1.
+ */
+unsigned int vaccel_cfg_piece(loff_t pos, size_t left)
+{
+	if (!(pos & 3) && left >= 4)
+		return 4;
+	if (!(pos & 1) && left >= 2)
+		return 2;
+	return 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_cfg_piece);
+
+/**
  * vaccel_cfg_read() - read a register
  * @cfg: configuration space
  * @off: offset

@@ -56,6 +56,7 @@ struct vaccel_cfg {
 void vaccel_cfg_init(struct vaccel_cfg *cfg,
 		     const struct vaccel_cfg_params *params);
 bool vaccel_cfg_access_ok(loff_t off, size_t size);
+unsigned int vaccel_cfg_piece(loff_t pos, size_t left);
 u32 vaccel_cfg_read(const struct vaccel_cfg *cfg, unsigned int off,
 		    unsigned int size);
 unsigned int vaccel_cfg_write(struct vaccel_cfg *cfg, unsigned int off,

@@ -150,9 +150,9 @@ static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 
 /*
  * An access of any length inside configuration space is done as the
- * naturally aligned 4, 2 and 1 byte accesses it is made of, as vfio-pci
- * does (QEMU reads the whole space in one pread()).  A piece that fails
- * ends the access: the bytes done so far are reported, or the error.
+ * naturally aligned accesses it is made of (vaccel_cfg_piece()).  A piece
+ * that fails ends the access: the bytes done so far are reported, or the
+ * error.
  */
 static ssize_t vaccel_cfg_rw_split(struct vaccel_instance *inst,
 				   char __user *buf, size_t count, loff_t pos,
@@ -171,12 +171,7 @@ static ssize_t vaccel_cfg_rw_split(struct vaccel_instance *inst,
 	}
 	while (done < count) {
 		p = pos + done;
-		if (!(p & 3) && count - done >= 4)
-			n = 4;
-		else if (!(p & 1) && count - done >= 2)
-			n = 2;
-		else
-			n = 1;
+		n = vaccel_cfg_piece(p, count - done);
 		ret = vaccel_cfg_rw(inst, buf + done, n, p, write);
 		if (ret < 0)
 			return done ? done : ret;

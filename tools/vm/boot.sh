@@ -13,6 +13,9 @@
 #   - every file of the host is visible at its usual path, read-only below a
 #     writable tmpfs overlay (changes are lost at power off); files created
 #     on the host after boot may stay invisible (9p cache=loose);
+#   - the repository is mounted again at its own path, read only and
+#     uncached (share "repo"), so a clone under /tmp, which the VM covers
+#     with a tmpfs, works too;
 #   - the results directory DIR is mounted writable at /results, exported to
 #     COMMAND as $VACCEL_RESULTS; late data for the VM goes through it;
 #   - COMMAND runs in the repository root, with PATH, HOME=/root, the
@@ -172,6 +175,7 @@ qemu=(
 	-serial "file:$results/console.log"
 	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap,id=root"
 	-virtfs "local,path=$results,mount_tag=results,security_model=none,multidevs=remap,id=results"
+	-virtfs "local,path=$REPO,mount_tag=repo,security_model=none,readonly=on,multidevs=remap,id=repo"
 )
 
 qemu_pid=
