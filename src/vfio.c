@@ -213,7 +213,7 @@ static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 static ssize_t vaccel_bar2_rw(struct vaccel_instance *inst, char __user *buf,
 			      size_t count, loff_t pos, bool write)
 {
-	if (pos < 0 || count > inst->mem_size ||
+	if (!count || pos < 0 || count > inst->mem_size ||
 	    pos > inst->mem_size - count) {
 		dev_warn_ratelimited(vaccel_inst_dev(inst),
 				     "BAR2: %zu-byte %s at %#llx is outside the %llu-byte device memory\n",

@@ -1625,6 +1625,7 @@ static const struct bad_rw bad_rws[] = {
 	{ BAR2_REGION, true, 0, 4096, false, "at the end" },
 	{ BAR2_REGION, true, 1, 2, true, "crossing the end" },
 	{ BAR2_REGION, true, 0, 8, true, "at the end" },
+	{ BAR2_REGION, false, 0, 0, false, "zero bytes" },
 	{ 1, false, 0, 4, false, "empty" },
 	{ 3, false, 0, 4, false, "empty" },
 	{ 4, false, 0, 4, false, "empty" },

@@ -43,7 +43,7 @@ done
 busybox=/bin/busybox
 guest=$REPO/tools/guest/vaccel-guest
 init=$REPO/tools/nested/init
-if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
+if ! file -L "$busybox" 2>/dev/null | grep 'statically linked' >/dev/null; then
 	# Without file(1), trust the package.
 	dpkg -s busybox-static >/dev/null 2>&1 ||
 		{ msg "$busybox is not busybox-static: apt-get install busybox-static"; exit 1; }

@@ -70,7 +70,7 @@ if [ "$(head -c 4 "$tmp" | od -An -tx1 | tr -d ' ')" != 7f454c46 ]; then
 fi
 # Xen note 18, XEN_ELFNOTE_PHYS32_ENTRY: without it QEMU cannot boot it.
 if command -v readelf >/dev/null &&
-   ! readelf -n "$tmp" | grep -q 'Xen.*(0x00000012)'; then
+   ! readelf -n "$tmp" | grep 'Xen.*(0x00000012)' >/dev/null; then
 	msg "$vmlinuz has no PVH entry (CONFIG_PVH)"
 	exit 1
 fi

@@ -27,7 +27,7 @@ mdevctl stop --uuid "$u"
 
 log_step "a persistent definition from libvirt/mdevctl/accel-1of4.json"
 mdevctl define --uuid "$u" --parent vaccel-sim.0 --jsonfile "$REPO/libvirt/mdevctl/accel-1of4.json"
-mdevctl list --defined | grep -q "$u vaccel-sim.0 accel-1of4 manual" || fail "definition not listed"
+mdevctl list --defined | grep "$u vaccel-sim.0 accel-1of4 manual" >/dev/null || fail "definition not listed"
 mdevctl start --uuid "$u"
 assert_eq accel-1of4 "$(basename "$(readlink /sys/bus/mdev/devices/$u/mdev_type)")" "type of started definition"
 mdevctl stop --uuid "$u"

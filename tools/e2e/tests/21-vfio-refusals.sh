@@ -32,9 +32,9 @@ log_step "the kernel log names the instance for a refused access"
 dmesg >"$VACCEL_RESULTS/21-dmesg.txt"
 grep -F "$u1: config space: 4-byte read at 0x1000 refused" "$VACCEL_RESULTS/21-dmesg.txt" ||
 	fail "no log line naming $u1 for the refused config read"
-grep -F "$u1" "$VACCEL_RESULTS/21-dmesg.txt" | grep -q "BAR0: .* refused" ||
+grep -F "$u1" "$VACCEL_RESULTS/21-dmesg.txt" | grep "BAR0: .* refused" >/dev/null ||
 	fail "no log line naming $u1 for a refused BAR0 access"
-if grep -F "$u2" "$VACCEL_RESULTS/21-dmesg.txt" | grep -q "refused\|outside"; then
+if grep -F "$u2" "$VACCEL_RESULTS/21-dmesg.txt" | grep "refused\|outside" >/dev/null; then
 	fail "refusals logged for $u2, which got none"
 fi
 
