@@ -133,20 +133,12 @@ static const struct {
 static void vaccel_cfg_put(u8 *bytes, unsigned int off, unsigned int len,
 			   u32 val)
 {
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		bytes[off + i] = val >> (8 * i);
+	vaccel_le_put(bytes + off, len, val);
 }
 
 static u32 vaccel_cfg_get(const u8 *bytes, unsigned int off, unsigned int len)
 {
-	u32 val = 0;
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		val |= (u32)bytes[off + i] << (8 * i);
-	return val;
+	return vaccel_le_get(bytes + off, len);
 }
 
 /* A 64-bit memory BAR pair: type bits read only, size bits read as 0. */

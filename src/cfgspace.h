@@ -53,6 +53,25 @@ struct vaccel_cfg {
 	u8 w1c[PCI_CFG_SPACE_SIZE];
 };
 
+/* Little endian byte strings of 1 to 4 bytes, as config space holds them. */
+static inline u32 vaccel_le_get(const u8 *bytes, unsigned int len)
+{
+	u32 val = 0;
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		val |= (u32)bytes[i] << (8 * i);
+	return val;
+}
+
+static inline void vaccel_le_put(u8 *bytes, unsigned int len, u32 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		bytes[i] = val >> (8 * i);
+}
+
 void vaccel_cfg_init(struct vaccel_cfg *cfg,
 		     const struct vaccel_cfg_params *params);
 bool vaccel_cfg_access_ok(loff_t off, size_t size);

@@ -63,26 +63,22 @@ void vaccel_vfio_reset_locked(struct vaccel_instance *inst)
 	inst->stats.resets++;
 }
 
-/* Config space values are little endian byte strings of 1, 2 or 4 bytes. */
+/* Register values cross the VFIO fd as little endian byte strings. */
 static int vaccel_get_le(const char __user *buf, size_t count, u32 *val)
 {
 	u8 b[4];
-	size_t i;
 
 	if (copy_from_user(b, buf, count))
 		return -EFAULT;
-	for (*val = 0, i = 0; i < count; i++)
-		*val |= (u32)b[i] << (8 * i);
+	*val = vaccel_le_get(b, count);
 	return 0;
 }
 
 static int vaccel_put_le(char __user *buf, size_t count, u32 val)
 {
 	u8 b[4];
-	size_t i;
 
-	for (i = 0; i < count; i++)
-		b[i] = val >> (8 * i);
+	vaccel_le_put(b, count, val);
 	return copy_to_user(buf, b, count) ? -EFAULT : 0;
 }
 
