@@ -153,7 +153,7 @@ struct vaccel_irqs {
 
 /**
  * struct vaccel_inst_stats - counters of an instance, for the host
- * @resets: function level resets (FLR, VFIO reset, open and close)
+ * @resets: function level resets (FLR, VFIO reset, close)
  */
 struct vaccel_inst_stats {
 	u64 resets;

@@ -88,23 +88,16 @@ static int vaccel_vfio_init(struct vfio_device *vdev)
 	return 0;
 }
 
-static int vaccel_vfio_open_device(struct vfio_device *vdev)
-{
-	struct vaccel_instance *inst = vdev_to_inst(vdev);
-
-	mutex_lock(&inst->lock);
-	vaccel_vfio_reset_locked(inst);
-	mutex_unlock(&inst->lock);
-	return 0;
-}
-
 static void vaccel_vfio_close_device(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
 	mutex_lock(&inst->lock);
 	vaccel_irq_release_all(inst);
-	/* Nothing the user leaves in the function survives it. */
+	/*
+	 * Nothing the user leaves in the function survives it, so the next
+	 * user finds it as a new instance is: at power-on, memory zeroed.
+	 */
 	vaccel_vfio_reset_locked(inst);
 	mutex_unlock(&inst->lock);
 }
@@ -380,7 +373,6 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 	.name		= "vaccel",
 	.init		= vaccel_vfio_init,
 	.release	= vaccel_vfio_release,
-	.open_device	= vaccel_vfio_open_device,
 	.close_device	= vaccel_vfio_close_device,
 	.read		= vaccel_vfio_read,
 	.write		= vaccel_vfio_write,

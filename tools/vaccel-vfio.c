@@ -281,7 +281,7 @@ static int vdev_query(struct vdev *v)
 			return vdev_fail(v, "VFIO_DEVICE_GET_IRQ_INFO");
 	}
 
-	/* Opening resets the function: this is its power-on state. */
+	/* Every user finds the function at power-on (the last close reset it). */
 	for (i = 0; i < PCI_CFG_SPACE_SIZE; i += 4) {
 		n = region_rw(v, CFG_REGION, i, v->cfg_at_open + i, 4, false);
 		if (n) {
