@@ -50,7 +50,7 @@
 #define VACCEL_REG_VERSION		0x0004	/* RO: major << 16 | minor */
 #define   VACCEL_VERSION_MAJOR		GENMASK(31, 16)
 #define   VACCEL_VERSION_MINOR		GENMASK(15, 0)
-#define   VACCEL_VERSION		0x00010000
+#define   VACCEL_VERSION		0x00010001
 #define VACCEL_REG_ENGINES		0x0008	/* RO: engines of the card */
 #define VACCEL_REG_QUEUES		0x000c	/* RO: queues of this function */
 #define VACCEL_REG_MEM_SIZE_LO		0x0010	/* RO: BAR2 size, low half */
@@ -75,7 +75,7 @@
 #define   VACCEL_INT_QUEUES		GENMASK(31, 16)	/* per-queue completion */
 #define VACCEL_REG_SCRATCH		0x0040	/* RW, no effect */
 
-/* Per-queue registers (defined by the compute-engine revision). */
+/* Per-queue registers: vaccel_queue.h. */
 #define VACCEL_QUEUE_BASE		0x1000
 #define VACCEL_QUEUE_STRIDE		0x40
 #define VACCEL_MAX_QUEUES		16

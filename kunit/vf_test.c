@@ -42,7 +42,7 @@ struct ro_case {
 
 static const struct ro_case ro_cases[] = {
 	{ "ID", VACCEL_REG_ID, 0x56414343 },
-	{ "VERSION", VACCEL_REG_VERSION, 0x00010000 },
+	{ "VERSION", VACCEL_REG_VERSION, 0x00010001 },
 	{ "ENGINES", VACCEL_REG_ENGINES, 6 },
 	{ "QUEUES", VACCEL_REG_QUEUES, 3 },
 	{ "MEM_SIZE_LO", VACCEL_REG_MEM_SIZE_LO, 0x80000000 },

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The compute engine's execution unit: descriptor validation and chunked,
+ * resumable execution of one command.
+ *
+ * A pure unit like cfgspace.c and vf.c: no VFIO, no locking, no threads.
+ * Memory is reached only through struct vaccel_exec_ops, which the engines
+ * implement with vfio_dma_rw() and the card's device memory, and the KUnit
+ * suite with plain buffers.
+ *
+ * A command runs as a series of chunks, each bounded (at most
+ * VACCEL_CHUNK_BYTES of data, VACCEL_CHUNK_MACS multiply-adds or
+ * VACCEL_CHUNK_NS of BUSY time), so an engine can switch to another queue
+ * between any two.  struct vaccel_job is the whole hardware context of a
+ * command in flight: a job resumed from it, on any engine and with any
+ * scratch buffer, continues exactly where it stopped.
+ */
+#ifndef _VACCEL_EXEC_H
+#define _VACCEL_EXEC_H
+
+#include <linux/types.h>
+
+#include "vaccel_queue.h"
+
+#define VACCEL_CHUNK_BYTES	(64 * 1024)
+#define VACCEL_CHUNK_MACS	16384
+#define VACCEL_CHUNK_NS		50000
+/* Scratch memory an engine lends to vaccel_exec_chunk(). */
+#define VACCEL_EXEC_SCRATCH	(64 * 1024)
+
+/**
+ * struct vaccel_exec_ops - how the execution unit reaches memory and time
+ * @dma_rw: copy @len bytes between guest memory at @iova and @buf.
+ *	Return 0, or a negative errno when any part of the range is not
+ *	mapped (the job then fails with VACCEL_QERR_DMA).
+ * @dev_rw: the same for the function's device memory at offset @off; the
+ *	range has been checked against the device memory size.
+ * @busy: occupy the engine for up to @ns nanoseconds (BUSY); return the
+ *	nanoseconds that actually passed, at least 1.
+ */
+struct vaccel_exec_ops {
+	int (*dma_rw)(void *priv, u64 iova, void *buf, size_t len, bool write);
+	int (*dev_rw)(void *priv, u64 off, void *buf, size_t len, bool write);
+	u64 (*busy)(void *priv, u64 ns);
+};
+
+/**
+ * struct vaccel_exec_env - what one chunk runs with
+ * @ops: memory and time
+ * @priv: passed to @ops
+ * @scratch: VACCEL_EXEC_SCRATCH bytes, owned by the engine; no state is
+ *	kept in it from one chunk to the next
+ */
+struct vaccel_exec_env {
+	const struct vaccel_exec_ops *ops;
+	void *priv;
+	void *scratch;
+};
+
+/**
+ * struct vaccel_job - a validated command and its progress
+ * @opcode: VACCEL_OP_*
+ * @flags: VACCEL_DESC_F_*
+ * @len: bytes of COPY, FILL and CRC32C
+ * @src: as in struct vaccel_desc, in CPU byte order
+ * @src2: as in struct vaccel_desc
+ * @dst: as in struct vaccel_desc
+ * @value: as in struct vaccel_desc
+ * @m: GEMM dimension
+ * @n: GEMM dimension
+ * @k: GEMM dimension
+ * @pos: progress: bytes done (COPY, FILL, CRC32C), elements of C done
+ *	(GEMM), nanoseconds done (BUSY)
+ * @crc: CRC32C state so far (inverted, as the CRC is computed)
+ */
+struct vaccel_job {
+	u16 opcode;
+	u16 flags;
+	u32 len;
+	u64 src;
+	u64 src2;
+	u64 dst;
+	u64 value;
+	u32 m;
+	u32 n;
+	u32 k;
+	u64 pos;
+	u32 crc;
+};
+
+/* Return values of vaccel_exec_chunk() other than -VACCEL_QERR_*. */
+#define VACCEL_EXEC_DONE	0
+#define VACCEL_EXEC_MORE	1
+
+int vaccel_desc_check(const struct vaccel_desc *desc, u64 dev_mem_size,
+		      struct vaccel_job *job);
+int vaccel_exec_chunk(struct vaccel_job *job,
+		      const struct vaccel_exec_env *env, u64 *bytes);
+
+#endif /* _VACCEL_EXEC_H */
