@@ -618,9 +618,11 @@ static bool pick_before(const struct vaccel_sched_entity *a,
  * @s: the scheduler
  * @engine: the engine, idle (after vaccel_sched_put(), or a kick)
  * @now: current time
- * @slice_ns: if not NULL, set to the time the instance may run before
- *	vaccel_sched_should_preempt() can stop it (the slice, or less when
- *	a fixed_share budget ends first); 0 with NULL
+ * @slice_ns: if not NULL, set to how long the instance may run before
+ *	vaccel_sched_should_preempt() stops it at the earliest: the slice,
+ *	or less when its fixed_share budget runs out first; 0 when NULL is
+ *	returned.  Informative: the engine calls
+ *	vaccel_sched_should_preempt() at every chunk boundary anyway.
  *
  * The instance that wants an engine with the smallest virtual time wins.
  * An engine still running an instance is first put as by
@@ -667,8 +669,9 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 			u64 left = fs_cap(s, best) - best->fs_used;
 			u64 end = (period_of(now) + 1) * VACCEL_SCHED_PERIOD_NS;
 
-			/* The budget ends with what is left or the period. */
-			*slice_ns = min3(*slice_ns, left, end - now);
+			/* The budget runs out first unless the period does. */
+			if (left < end - now)
+				*slice_ns = min(*slice_ns, left);
 		}
 	}
 	return best;
