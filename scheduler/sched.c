@@ -1,0 +1,909 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The time-slice scheduler of a vaccel card.
+ *
+ * Weighted fair queueing over virtual time, in the spirit of CFS and
+ * WF2Q: every instance has a virtual time (engine ns it received, scaled
+ * by 1024 / weight); a free engine takes the waiting instance with the
+ * smallest virtual time and keeps it for one slice; an instance that
+ * becomes busy is placed at the virtual time of the instances already
+ * waiting, so it cannot bank idle time.  docs/scheduler.md gives the
+ * rules, the bounds and the reasons.
+ *
+ * No locking: the caller holds one lock around every call (see sched.h).
+ * No allocation and no sleeping.  A card has at most a few instances (one
+ * per quarter slot), so the instances are a plain list and every decision
+ * is a linear scan.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <kunit/visibility.h>
+
+#include "sched.h"
+
+/* Virtual time runs at 1024 / weight virtual units per engine ns. */
+#define VT_SHIFT	10
+
+static const char * const policy_names[VACCEL_SCHED_NR_POLICIES] = {
+	[VACCEL_SCHED_BEST_EFFORT] = "best_effort",
+	[VACCEL_SCHED_FIXED_SHARE] = "fixed_share",
+	[VACCEL_SCHED_EQUAL_SHARE] = "equal_share",
+};
+
+static const char * const reason_names[VACCEL_SCHED_NR_REASONS] = {
+	[VACCEL_SCHED_CONTINUE] = "continue",
+	[VACCEL_SCHED_SLICE] = "slice",
+	[VACCEL_SCHED_THROTTLED] = "throttled",
+	[VACCEL_SCHED_POLICY] = "policy",
+	[VACCEL_SCHED_DEMAND] = "demand",
+	[VACCEL_SCHED_REMOVED] = "removed",
+	[VACCEL_SCHED_IDLE] = "idle",
+	[VACCEL_SCHED_YIELD] = "yield",
+};
+
+/* a < b for virtual times, which may wrap */
+static bool vt_before(u64 a, u64 b)
+{
+	return (s64)(a - b) < 0;
+}
+
+static u64 vt_max(u64 a, u64 b)
+{
+	return vt_before(a, b) ? b : a;
+}
+
+static unsigned int eff_weight(const struct vaccel_sched *s,
+			       const struct vaccel_sched_entity *e)
+{
+	if (s->policy == VACCEL_SCHED_EQUAL_SHARE)
+		return 1;
+	return e->weight ?: e->slots;
+}
+
+/* fixed_share: engine ns an instance may use per period */
+static u64 fs_cap(const struct vaccel_sched *s,
+		  const struct vaccel_sched_entity *e)
+{
+	return div_u64((u64)e->slots * s->nr_engines * VACCEL_SCHED_PERIOD_NS,
+		       VACCEL_CARD_SLOTS);
+}
+
+static u64 period_of(u64 t)
+{
+	return div64_u64(t, VACCEL_SCHED_PERIOD_NS);
+}
+
+/*
+ * Move the budget of @e to period @k.  Overshoot of the period just ended
+ * (an engine notices the end of the budget only at a chunk boundary) is
+ * carried into the next one; unused budget is not.
+ */
+static void fs_refresh(const struct vaccel_sched *s,
+		       struct vaccel_sched_entity *e, u64 k)
+{
+	u64 cap = fs_cap(s, e);
+
+	if (k <= e->fs_period)
+		return;
+	if (k == e->fs_period + 1 && e->fs_used > cap)
+		e->fs_used -= cap;
+	else
+		e->fs_used = 0;
+	e->fs_period = k;
+}
+
+static bool throttled(const struct vaccel_sched *s,
+		      struct vaccel_sched_entity *e, u64 now)
+{
+	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
+		return false;
+	fs_refresh(s, e, period_of(now));
+	return e->fs_used >= fs_cap(s, e);
+}
+
+/* Has work for one more engine and may have it now. */
+static bool wants_engine(const struct vaccel_sched *s,
+			 struct vaccel_sched_entity *e, u64 now)
+{
+	return e->nr_queues > e->nr_running && !throttled(s, e, now);
+}
+
+static void util_add(struct vaccel_sched_entity *e, u64 bucket, u64 ns)
+{
+	u64 i;
+
+	if (bucket > e->util_head) {
+		u64 n = min_t(u64, bucket - e->util_head,
+			      VACCEL_SCHED_UTIL_BUCKETS);
+
+		for (i = 1; i <= n; i++)
+			e->util[(e->util_head + i) %
+				VACCEL_SCHED_UTIL_BUCKETS] = 0;
+		e->util_head = bucket;
+	} else if (e->util_head - bucket >= VACCEL_SCHED_UTIL_BUCKETS) {
+		return;
+	}
+	e->util[bucket % VACCEL_SCHED_UTIL_BUCKETS] += ns;
+}
+
+/* Charge engine time [@from, @to) to @e. */
+static void account(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		    u64 from, u64 to)
+{
+	u64 window = VACCEL_SCHED_UTIL_BUCKET_NS * VACCEL_SCHED_UTIL_LONG;
+	u64 delta, t;
+
+	if (to <= from)
+		return;
+	delta = to - from;
+	e->st.busy_ns += delta;
+	e->vruntime += div_u64(delta << VT_SHIFT, eff_weight(s, e));
+
+	/*
+	 * Budgets and utilisation buckets, one piece per period (periods
+	 * divide buckets).  Only the last window matters for either.
+	 */
+	t = delta > window ? to - window : from;
+	while (t < to) {
+		u64 k = period_of(t);
+		u64 end = min(to, (k + 1) * VACCEL_SCHED_PERIOD_NS);
+
+		/* A late piece of an earlier period counts in the current. */
+		fs_refresh(s, e, k);
+		e->fs_used += end - t;
+		util_add(e, div64_u64(t, VACCEL_SCHED_UTIL_BUCKET_NS), end - t);
+		t = end;
+	}
+}
+
+static void charge(struct vaccel_sched *s, struct vaccel_sched_engine *eng,
+		   u64 now)
+{
+	if (!eng->cur || now <= eng->charged)
+		return;
+	account(s, eng->cur, eng->charged, now);
+	eng->charged = now;
+}
+
+static void charge_all(struct vaccel_sched *s, u64 now)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_engines; i++)
+		charge(s, &s->engine[i], now);
+}
+
+/* Tell engine @eng to stop running its entity, for @why. */
+static void set_reason(struct vaccel_sched_engine *eng,
+		       enum vaccel_sched_reason why)
+{
+	if (!eng->reason && eng->cur)
+		eng->cur->nr_leaving++;
+	eng->reason = why;
+}
+
+static void wait_begin(struct vaccel_sched_entity *e, u64 now)
+{
+	if (!e->waiting && e->nr_queues && !e->nr_running) {
+		e->waiting = true;
+		e->wait_start = now;
+	}
+}
+
+static void wait_end(struct vaccel_sched_entity *e, u64 now)
+{
+	u64 d, us;
+	unsigned int b;
+
+	if (!e->waiting)
+		return;
+	e->waiting = false;
+	d = now - e->wait_start;
+	us = div_u64(d, NSEC_PER_USEC);
+	b = us ? ilog2(us) : 0;
+	if (b >= VACCEL_SCHED_WAIT_BUCKETS)
+		b = VACCEL_SCHED_WAIT_BUCKETS - 1;
+	e->st.waits++;
+	e->st.wait_ns += d;
+	e->st.wait_max_ns = max(e->st.wait_max_ns, d);
+	e->st.wait_hist[b]++;
+}
+
+/*
+ * The references of virtual time, other instances than @skip considered:
+ * @front, the smallest virtual time of those that want an engine now, and
+ * @top, the largest of those running.  @slack is how far an instance's
+ * virtual time may legitimately trail @front (see lead_clamp()).
+ */
+struct vt_refs {
+	bool have_front;
+	bool have_top;
+	u64 front;
+	u64 top;
+	u64 slack;
+};
+
+static void vt_refs(struct vaccel_sched *s, struct vaccel_sched_entity *skip,
+		    u64 now, struct vt_refs *r)
+{
+	struct vaccel_sched_entity *e;
+	unsigned int wmin = VACCEL_SCHED_WEIGHT_MAX;
+
+	memset(r, 0, sizeof(*r));
+	list_for_each_entry(e, &s->entities, node) {
+		if (e->nr_queues)
+			wmin = min(wmin, eff_weight(s, e));
+		if (e == skip)
+			continue;
+		if (wants_engine(s, e, now)) {
+			if (!r->have_front || vt_before(e->vruntime, r->front))
+				r->front = e->vruntime;
+			r->have_front = true;
+		} else if (e->nr_running) {
+			if (!r->have_top || vt_before(r->top, e->vruntime))
+				r->top = e->vruntime;
+			r->have_top = true;
+		}
+	}
+	/* One slice on every engine, with room for the chunk that ends it. */
+	r->slack = div_u64((2 * s->slice_ns * s->nr_engines) << VT_SHIFT, wmin);
+}
+
+/*
+ * An instance that does not want another engine (all its queues run, or
+ * it is idle) is owed nothing: bound how far it trails the others.  An
+ * idle one is placed at the front exactly; one still running keeps at most
+ * @slack of lead, the most a fair run can leave it.  With nobody waiting
+ * the card is not contended and the lead is forgiven down to the largest
+ * virtual time running.
+ */
+static void lead_clamp(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		       u64 now)
+{
+	struct vt_refs r;
+	u64 ref;
+
+	vt_refs(s, e, now, &r);
+	if (r.have_front)
+		ref = r.front;
+	else if (r.have_top)
+		ref = r.top;
+	else
+		return;
+	if (e->nr_running && r.have_front)
+		ref -= r.slack;
+	e->vruntime = vt_max(e->vruntime, ref);
+}
+
+static unsigned int wanted_engines(struct vaccel_sched *s, u64 now)
+{
+	struct vaccel_sched_entity *e;
+	unsigned int n = 0;
+
+	list_for_each_entry(e, &s->entities, node)
+		if (wants_engine(s, e, now))
+			n += e->nr_queues - e->nr_running;
+	return n;
+}
+
+/*
+ * Wake idle engines for work no engine is about to pick: engines that are
+ * neither running nor idle (between a put and a pick, or kicked) will pick
+ * anyway.
+ */
+static void kick_idle(struct vaccel_sched *s, u64 now)
+{
+	unsigned int i, busy = 0, idle, pending, want;
+
+	idle = bitmap_weight(s->idle, s->nr_engines);
+	if (!idle)
+		return;
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].cur)
+			busy++;
+	pending = s->nr_engines - busy - idle;
+	want = wanted_engines(s, now);
+	if (want <= pending)
+		return;
+	want -= pending;
+	for_each_set_bit(i, s->idle, s->nr_engines) {
+		if (!want--)
+			break;
+		clear_bit(i, s->idle);
+		s->ops->kick(s->priv, i);
+	}
+}
+
+/* fixed_share: have vaccel_sched_timer() called when a budget returns. */
+static void arm_if_throttled(struct vaccel_sched *s, u64 now)
+{
+	struct vaccel_sched_entity *e;
+	u64 next;
+
+	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
+		return;
+	list_for_each_entry(e, &s->entities, node) {
+		if (e->nr_queues > e->nr_running && throttled(s, e, now))
+			break;
+	}
+	if (list_entry_is_head(e, &s->entities, node))
+		return;
+	next = (period_of(now) + 1) * VACCEL_SCHED_PERIOD_NS;
+	if (s->armed == next)
+		return;
+	s->armed = next;
+	s->ops->arm(s->priv, next);
+}
+
+/**
+ * vaccel_sched_init() - set up the scheduler of a card
+ * @s: scheduler state, owned by the caller
+ * @nr_engines: engines of the card, 1 to %VACCEL_MAX_ENGINES
+ * @ops: kick and arm callbacks
+ * @priv: passed to @ops
+ *
+ * The policy starts as best_effort, the slice as 1 ms, and every engine
+ * as idle: the first vaccel_sched_wake() kicks one.
+ *
+ * Return: 0, or -EINVAL for a bad engine count or missing ops.
+ */
+int vaccel_sched_init(struct vaccel_sched *s, unsigned int nr_engines,
+		      const struct vaccel_sched_ops *ops, void *priv)
+{
+	if (!nr_engines || nr_engines > VACCEL_MAX_ENGINES || !ops ||
+	    !ops->kick || !ops->arm)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	s->ops = ops;
+	s->priv = priv;
+	s->nr_engines = nr_engines;
+	s->policy = VACCEL_SCHED_BEST_EFFORT;
+	s->slice_ns = VACCEL_SCHED_SLICE_DEFAULT;
+	INIT_LIST_HEAD(&s->entities);
+	s->next_id = 1;
+	bitmap_fill(s->idle, nr_engines);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_init);
+
+/**
+ * vaccel_sched_set_policy() - change the policy of a card, live
+ * @s: the scheduler
+ * @policy: the new policy
+ * @now: current time
+ *
+ * Every engine that runs an instance is told to pick again at its next
+ * chunk boundary (%VACCEL_SCHED_POLICY).  Virtual times restart level, so
+ * the new policy's shares hold from now on; fixed_share budgets start
+ * full in the current period.
+ *
+ * Return: 0, or -EINVAL if @policy is not a policy.
+ */
+int vaccel_sched_set_policy(struct vaccel_sched *s,
+			    enum vaccel_sched_policy policy, u64 now)
+{
+	struct vaccel_sched_entity *e;
+	u64 base = 0;
+	bool have = false;
+	unsigned int i;
+
+	if ((unsigned int)policy >= VACCEL_SCHED_NR_POLICIES)
+		return -EINVAL;
+	if (policy == s->policy)
+		return 0;
+	charge_all(s, now);
+	list_for_each_entry(e, &s->entities, node) {
+		if (e->nr_queues && (!have || vt_before(e->vruntime, base))) {
+			base = e->vruntime;
+			have = true;
+		}
+	}
+	s->policy = policy;
+	list_for_each_entry(e, &s->entities, node) {
+		if (have)
+			e->vruntime = base;
+		e->fs_period = period_of(now);
+		e->fs_used = 0;
+	}
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].cur)
+			set_reason(&s->engine[i], VACCEL_SCHED_POLICY);
+	kick_idle(s, now);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_policy);
+
+/**
+ * vaccel_sched_set_slice() - change the time slice of a card, live
+ * @s: the scheduler
+ * @slice_ns: %VACCEL_SCHED_SLICE_MIN (100 us) to %VACCEL_SCHED_SLICE_MAX
+ *	(100 ms)
+ *
+ * Slices in progress end by the new length.
+ *
+ * Return: 0, or -EINVAL out of range.
+ */
+int vaccel_sched_set_slice(struct vaccel_sched *s, u64 slice_ns)
+{
+	if (slice_ns < VACCEL_SCHED_SLICE_MIN ||
+	    slice_ns > VACCEL_SCHED_SLICE_MAX)
+		return -EINVAL;
+	s->slice_ns = slice_ns;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_slice);
+
+/**
+ * vaccel_sched_add() - add an instance to a card's scheduler
+ * @s: the scheduler
+ * @ent: the instance's entity, embedded in it; zeroed here
+ * @slots: quarter slots the instance holds: 1, 2 or 4
+ * @now: current time
+ *
+ * The instance starts idle with its type's weight (@slots).
+ *
+ * Return: 0, or -EINVAL for a bad @slots.
+ */
+int vaccel_sched_add(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
+		     unsigned int slots, u64 now)
+{
+	if (!slots || slots > VACCEL_CARD_SLOTS || !is_power_of_2(slots))
+		return -EINVAL;
+	memset(ent, 0, sizeof(*ent));
+	ent->id = s->next_id++;
+	ent->slots = slots;
+	ent->ready_since = now;
+	ent->fs_period = period_of(now);
+	ent->util_head = div64_u64(now, VACCEL_SCHED_UTIL_BUCKET_NS);
+	list_add_tail(&ent->node, &s->entities);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_add);
+
+/**
+ * vaccel_sched_remove() - take an instance off a card's scheduler
+ * @s: the scheduler
+ * @ent: an entity added to @s; removing it twice is harmless
+ * @now: current time
+ *
+ * Allowed while engines run the instance ("removal mid-slice"): they are
+ * charged up to @now and released; their next vaccel_sched_should_preempt()
+ * says %VACCEL_SCHED_REMOVED and their vaccel_sched_put() does nothing
+ * else.  The scheduler keeps no pointer to @ent afterwards.  Keeping
+ * engines from touching the instance's queues is the caller's business.
+ */
+void vaccel_sched_remove(struct vaccel_sched *s,
+			 struct vaccel_sched_entity *ent, u64 now)
+{
+	unsigned int i;
+
+	if (!ent->id)
+		return;
+	for (i = 0; i < s->nr_engines; i++) {
+		struct vaccel_sched_engine *eng = &s->engine[i];
+
+		if (eng->cur != ent)
+			continue;
+		charge(s, eng, now);
+		eng->cur = NULL;
+		eng->reason = VACCEL_SCHED_REMOVED;
+	}
+	list_del(&ent->node);
+	ent->id = 0;
+	ent->nr_running = 0;
+	ent->nr_leaving = 0;
+	ent->waiting = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_remove);
+
+/**
+ * vaccel_sched_weight() - the weight in force for an instance
+ * @ent: the instance
+ *
+ * Return: the weight the operator set, else the type's default (its
+ * slots: 4, 2 or 1).  equal_share ignores it.
+ */
+unsigned int vaccel_sched_weight(const struct vaccel_sched_entity *ent)
+{
+	return ent->weight ?: ent->slots;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_weight);
+
+/**
+ * vaccel_sched_set_weight() - set an instance's weight, live
+ * @s: the scheduler
+ * @ent: the instance
+ * @weight: %VACCEL_SCHED_WEIGHT_MIN to %VACCEL_SCHED_WEIGHT_MAX, or 0 for
+ *	the type's default
+ * @now: current time
+ *
+ * The instance's lag, in engine time, is kept: its distance in virtual
+ * time from the others is rescaled to the new weight.
+ *
+ * Return: 0, or -EINVAL out of range.
+ */
+int vaccel_sched_set_weight(struct vaccel_sched *s,
+			    struct vaccel_sched_entity *ent,
+			    unsigned int weight, u64 now)
+{
+	struct vt_refs r;
+	unsigned int oldw, neww;
+	s64 d;
+
+	if (weight > VACCEL_SCHED_WEIGHT_MAX)
+		return -EINVAL;
+	charge_all(s, now);
+	oldw = eff_weight(s, ent);
+	ent->weight = weight;
+	neww = eff_weight(s, ent);
+	if (oldw == neww)
+		return 0;
+	vt_refs(s, ent, now, &r);
+	if (!r.have_front && !r.have_top)
+		return 0;
+	d = (s64)(ent->vruntime - (r.have_front ? r.front : r.top));
+	d = div_s64(d * oldw, neww);
+	ent->vruntime = (r.have_front ? r.front : r.top) + d;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_weight);
+
+static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		       unsigned int nr_queues, u64 now)
+{
+	bool wanted = e->nr_queues > e->nr_running;
+
+	e->nr_queues = nr_queues;
+	if (!nr_queues) {
+		/* Its work went away before it ran: not a queueing delay. */
+		e->waiting = false;
+		return;
+	}
+	if (!wanted && nr_queues > e->nr_running) {
+		lead_clamp(s, e, now);
+		e->ready_since = now;
+	}
+	wait_begin(e, now);
+}
+
+/**
+ * vaccel_sched_wake() - report how many queues of an instance have work
+ * @s: the scheduler
+ * @ent: the instance
+ * @nr_queues: its queues with work, counting those an engine runs now
+ * @now: current time
+ *
+ * Call when a queue gets work (a doorbell) and whenever the count changes
+ * outside vaccel_sched_put(); 0 says the instance went idle.  The instance
+ * runs on at most @nr_queues engines.  When it wants more engines than it
+ * has, idle engines are kicked; an instance that was idle, or had all it
+ * wanted, is first placed at the virtual time of the others, so idle time
+ * is not banked.  A drop below the engines running it makes one of them
+ * stop at its next chunk boundary (%VACCEL_SCHED_DEMAND).
+ */
+void vaccel_sched_wake(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
+		       unsigned int nr_queues, u64 now)
+{
+	if (!ent->id)
+		return;
+	set_queues(s, ent, nr_queues, now);
+	if (wants_engine(s, ent, now))
+		kick_idle(s, now);
+	else
+		arm_if_throttled(s, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_wake);
+
+/* Pick order: smaller virtual time, then ready longer, then added first. */
+static bool pick_before(const struct vaccel_sched_entity *a,
+			const struct vaccel_sched_entity *b)
+{
+	if (a->vruntime != b->vruntime)
+		return vt_before(a->vruntime, b->vruntime);
+	if (a->ready_since != b->ready_since)
+		return a->ready_since < b->ready_since;
+	return a->id < b->id;
+}
+
+/**
+ * vaccel_sched_pick() - choose what an engine runs next
+ * @s: the scheduler
+ * @engine: the engine, idle (after vaccel_sched_put(), or a kick)
+ * @now: current time
+ * @slice_ns: if not NULL, set to how long the instance may run before
+ *	vaccel_sched_should_preempt() stops it at the earliest: the slice,
+ *	or less when its fixed_share budget runs out first; 0 when NULL is
+ *	returned.  Informative: the engine calls
+ *	vaccel_sched_should_preempt() at every chunk boundary anyway.
+ *
+ * The instance that wants an engine with the smallest virtual time wins.
+ * An engine still running an instance is first put as by
+ * vaccel_sched_put() with the instance's queue count unchanged.
+ *
+ * Return: the instance to run, or NULL when none wants an engine now: the
+ * engine is idle until @s->ops->kick().
+ */
+struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
+					      unsigned int engine, u64 now,
+					      u64 *slice_ns)
+{
+	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_entity *e, *best = NULL;
+
+	if (slice_ns)
+		*slice_ns = 0;
+	if (eng->cur)
+		vaccel_sched_put(s, engine, now, eng->cur->nr_queues);
+	eng->reason = VACCEL_SCHED_CONTINUE;
+	clear_bit(engine, s->idle);
+
+	list_for_each_entry(e, &s->entities, node)
+		if (wants_engine(s, e, now) && (!best || pick_before(e, best)))
+			best = e;
+	if (!best) {
+		set_bit(engine, s->idle);
+		arm_if_throttled(s, now);
+		return NULL;
+	}
+
+	wait_end(best, now);
+	best->nr_running++;
+	best->st.picks++;
+	if (eng->last_id != best->id)
+		best->st.switches++;
+	eng->last_id = best->id;
+	eng->cur = best;
+	eng->slice_start = now;
+	eng->charged = now;
+	if (slice_ns) {
+		*slice_ns = s->slice_ns;
+		if (s->policy == VACCEL_SCHED_FIXED_SHARE) {
+			u64 left = fs_cap(s, best) - best->fs_used;
+			u64 end = (period_of(now) + 1) * VACCEL_SCHED_PERIOD_NS;
+
+			/* The budget runs out first unless the period does. */
+			if (left < end - now)
+				*slice_ns = min(*slice_ns, left);
+		}
+	}
+	return best;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_pick);
+
+/**
+ * vaccel_sched_should_preempt() - the chunk-boundary check of an engine
+ * @s: the scheduler
+ * @engine: an engine that runs an instance (or did, until it was removed)
+ * @now: current time
+ *
+ * Call after every chunk.  Charges the chunk to the instance, then decides
+ * whether the engine must stop running it.  When the slice is over but no
+ * other instance that wants an engine has a smaller virtual time, a new
+ * slice begins and the engine goes on.  O(instances).
+ *
+ * Return: %VACCEL_SCHED_CONTINUE (0) to go on, else why to stop: then
+ * call vaccel_sched_put() and vaccel_sched_pick().  The answer stays the
+ * same until then.
+ */
+enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
+						     unsigned int engine,
+						     u64 now)
+{
+	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_entity *cur = eng->cur;
+	struct vt_refs r;
+
+	if (eng->reason || !cur)
+		return eng->reason;
+	charge(s, eng, now);
+	cur->st.chunks++;
+	/* One engine per queue too many; the others go on. */
+	if (cur->nr_running - cur->nr_leaving > cur->nr_queues)
+		set_reason(eng, VACCEL_SCHED_DEMAND);
+	else if (throttled(s, cur, now))
+		set_reason(eng, VACCEL_SCHED_THROTTLED);
+	if (eng->reason || now - eng->slice_start < s->slice_ns)
+		return eng->reason;
+
+	vt_refs(s, cur, now, &r);
+	if (r.have_front) {
+		/* All it wants runs: keep it from banking, see lead_clamp(). */
+		if (cur->nr_queues <= cur->nr_running)
+			cur->vruntime = vt_max(cur->vruntime, r.front - r.slack);
+		if (vt_before(r.front, cur->vruntime)) {
+			set_reason(eng, VACCEL_SCHED_SLICE);
+			return eng->reason;
+		}
+	}
+	eng->slice_start = now;
+	return VACCEL_SCHED_CONTINUE;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_should_preempt);
+
+/**
+ * vaccel_sched_put() - an engine stops running its instance
+ * @s: the scheduler
+ * @engine: the engine
+ * @now: current time
+ * @nr_queues: the instance's queues with work now, as for
+ *	vaccel_sched_wake()
+ *
+ * Charges the time since the last charge, and counts the switch out.  The
+ * engine then calls vaccel_sched_pick().  Harmless on an engine that runs
+ * nothing (its instance was removed).
+ *
+ * Return: why the instance stopped: the reason vaccel_sched_should_preempt()
+ * gave, else %VACCEL_SCHED_IDLE (no work left) or %VACCEL_SCHED_YIELD.
+ */
+enum vaccel_sched_reason vaccel_sched_put(struct vaccel_sched *s,
+					  unsigned int engine, u64 now,
+					  unsigned int nr_queues)
+{
+	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_entity *cur = eng->cur;
+	enum vaccel_sched_reason why = eng->reason;
+
+	eng->reason = VACCEL_SCHED_CONTINUE;
+	if (!cur)
+		return why ?: VACCEL_SCHED_IDLE;
+	charge(s, eng, now);
+	eng->cur = NULL;
+	cur->nr_running--;
+	if (why)
+		cur->nr_leaving--;
+	switch (why) {
+	case VACCEL_SCHED_SLICE:
+	case VACCEL_SCHED_POLICY:
+	case VACCEL_SCHED_DEMAND:
+		cur->st.preemptions++;
+		break;
+	case VACCEL_SCHED_THROTTLED:
+		cur->st.throttles++;
+		break;
+	default:
+		why = nr_queues ? VACCEL_SCHED_YIELD : VACCEL_SCHED_IDLE;
+		break;
+	}
+	if (why == VACCEL_SCHED_SLICE || why == VACCEL_SCHED_THROTTLED)
+		cur->ready_since = now;
+	set_queues(s, cur, nr_queues, now);
+	if (why == VACCEL_SCHED_THROTTLED)
+		arm_if_throttled(s, now);
+	return why;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_put);
+
+/**
+ * vaccel_sched_job_done() - count a job an instance completed
+ * @ent: the instance
+ */
+void vaccel_sched_job_done(struct vaccel_sched_entity *ent)
+{
+	ent->st.jobs++;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_job_done);
+
+/**
+ * vaccel_sched_timer() - the timer asked for with &vaccel_sched_ops.arm
+ * @s: the scheduler
+ * @now: current time
+ *
+ * Budgets of the new fixed_share period are in force: idle engines are
+ * kicked for the instances that may run again.  Calling it at other times
+ * is harmless.
+ */
+void vaccel_sched_timer(struct vaccel_sched *s, u64 now)
+{
+	if (s->armed && s->armed <= now)
+		s->armed = 0;
+	kick_idle(s, now);
+	arm_if_throttled(s, now);
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_timer);
+
+/**
+ * vaccel_sched_snapshot() - copy out the statistics of an instance
+ * @s: the scheduler
+ * @ent: the instance
+ * @now: current time; engines running instances are charged up to it
+ * @out: filled in; docs/scheduler.md defines every field
+ */
+void vaccel_sched_snapshot(struct vaccel_sched *s,
+			   struct vaccel_sched_entity *ent, u64 now,
+			   struct vaccel_sched_stats *out)
+{
+	u64 cur = div64_u64(now, VACCEL_SCHED_UTIL_BUCKET_NS);
+	u64 b, sum = 0;
+	struct vt_refs r;
+	unsigned int n;
+
+	charge_all(s, now);
+	*out = ent->st;
+	for (n = 1; n <= VACCEL_SCHED_UTIL_LONG; n++) {
+		/* Complete buckets only: cur - 1 back to cur - n. */
+		b = cur - n;
+		if (n <= cur && b <= ent->util_head &&
+		    ent->util_head - b < VACCEL_SCHED_UTIL_BUCKETS)
+			sum += ent->util[b % VACCEL_SCHED_UTIL_BUCKETS];
+		if (n == VACCEL_SCHED_UTIL_SHORT)
+			out->util_short_ns = sum;
+	}
+	out->util_long_ns = sum;
+	out->util_short = div64_u64(out->util_short_ns * 10000,
+				    (u64)s->nr_engines *
+				    VACCEL_SCHED_UTIL_SHORT *
+				    VACCEL_SCHED_UTIL_BUCKET_NS);
+	out->util_long = div64_u64(out->util_long_ns * 10000,
+				   (u64)s->nr_engines *
+				   VACCEL_SCHED_UTIL_LONG *
+				   VACCEL_SCHED_UTIL_BUCKET_NS);
+	out->weight = vaccel_sched_weight(ent);
+	out->slots = ent->slots;
+	out->nr_queues = ent->nr_queues;
+	out->nr_running = ent->nr_running;
+	out->throttled = ent->id && throttled(s, ent, now);
+	out->wait_now_ns = ent->waiting ? now - ent->wait_start : 0;
+	out->lag_ns = 0;
+	if (ent->id) {
+		vt_refs(s, ent, now, &r);
+		if (r.have_front || r.have_top) {
+			s64 d = (s64)((r.have_front ? r.front : r.top) -
+				      ent->vruntime);
+
+			out->lag_ns = div_s64(d * eff_weight(s, ent),
+					      1 << VT_SHIFT);
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_snapshot);
+
+/**
+ * vaccel_sched_policy_name() - the name of a policy, as sysfs shows it
+ * @policy: the policy
+ *
+ * Return: "best_effort", "fixed_share", "equal_share", or NULL.
+ */
+const char *vaccel_sched_policy_name(enum vaccel_sched_policy policy)
+{
+	if ((unsigned int)policy >= VACCEL_SCHED_NR_POLICIES)
+		return NULL;
+	return policy_names[policy];
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_policy_name);
+
+/**
+ * vaccel_sched_policy_parse() - a policy from its name
+ * @name: "best_effort", "fixed_share" or "equal_share"; one trailing
+ *	newline is accepted (sysfs writes)
+ *
+ * Return: the policy, or -EINVAL.
+ */
+int vaccel_sched_policy_parse(const char *name)
+{
+	int i = sysfs_match_string(policy_names, name);
+
+	return i < 0 ? -EINVAL : i;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_policy_parse);
+
+/**
+ * vaccel_sched_reason_name() - the name of a switch-out reason
+ * @reason: the reason
+ *
+ * Return: e.g. "slice", or NULL for no reason.
+ */
+const char *vaccel_sched_reason_name(enum vaccel_sched_reason reason)
+{
+	if ((unsigned int)reason >= VACCEL_SCHED_NR_REASONS)
+		return NULL;
+	return reason_names[reason];
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_reason_name);
