@@ -64,9 +64,13 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 	if (ret)
 		return ret;
 	ret = vaccel_engines_start(card);
-	if (ret && ops->fini)
-		ops->fini(card);
-	return ret;
+	if (ret) {
+		if (ops->fini)
+			ops->fini(card);
+		return ret;
+	}
+	vaccel_debugfs_card_add(card);
+	return 0;
 }
 
 /**
@@ -76,6 +80,7 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 void vaccel_card_fini(struct vaccel_card *card)
 {
 	WARN_ON(!list_empty(&card->instances));
+	vaccel_debugfs_card_remove(card);
 	vaccel_engines_stop(card);
 	if (card->ops->fini)
 		card->ops->fini(card);

@@ -1,18 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The compute engines of a card: one kernel thread per engine, sharing the
- * card's runnable queues.
+ * The compute engines of a card: one kernel thread per engine, placed by
+ * the card's time-slice scheduler (scheduler/sched.c).
  *
  * A queue is runnable while it is enabled, not in error, its function may
  * master the bus, and it has a command in progress or descriptors between
- * HEAD and TAIL.  Runnable queues wait on the card's run list; an idle
- * engine takes the first, works on it for one turn (VACCEL_TURN_NS, in
- * chunks of at most ~50 us, see exec.h) and puts it back at the tail if it
- * still has work.  A queue is on at most one engine at a time, so its
- * commands run in order.  This is a plain fair rotation among queues; the
- * time-slice scheduler among instances replaces it.
+ * HEAD and TAIL.  An instance's runnable queues that no engine holds wait
+ * on the instance's run queue; how many runnable queues an instance has
+ * (held or not) is its demand, which the scheduler gets with every change
+ * (vaccel_sched_wake()) and never exceeds with the engines it gives the
+ * instance.
+ *
+ * An idle engine asks the scheduler for an instance (vaccel_sched_pick()),
+ * takes the first queue on its run queue and runs chunks of it (each at
+ * most ~50 us, see exec.h), asking the scheduler after every chunk whether
+ * to stop (vaccel_sched_should_preempt()).  When told to, or when the queue
+ * has nothing more to do, it puts the queue back on its instance's run
+ * queue if it still has work and tells the scheduler (vaccel_sched_put()).
+ * A queue is on at most one engine at a time, so its commands run in
+ * order; a command can stop between any two chunks and resume on another
+ * engine.
+ *
+ * Everything scheduling runs under the card's run_lock, a spinlock: a
+ * chunk runs outside it, under the queue's own lock.
  */
 
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -22,8 +35,13 @@
 
 #include "vaccel.h"
 
-/* How long an engine stays on one queue while others wait. */
-#define VACCEL_TURN_NS		(1 * NSEC_PER_MSEC)
+#define CREATE_TRACE_POINTS
+#include "vaccel_trace.h"
+
+static struct vaccel_instance *vaccel_ent_inst(struct vaccel_sched_entity *e)
+{
+	return container_of(e, struct vaccel_instance, sent);
+}
 
 /**
  * vaccel_queue_runnable() - does the queue have work an engine can do?
@@ -47,41 +65,65 @@ bool vaccel_queue_runnable(struct vaccel_queue *q)
 	return run;
 }
 
+/* Queues of @inst with work: waiting on its run queue or on an engine. */
+static unsigned int vaccel_inst_demand(struct vaccel_instance *inst)
+{
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&inst->card->run_lock);
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		n += inst->queues[i].queued || inst->queues[i].on_engine;
+	return n;
+}
+
+/* A fired scheduler timer is handled by whoever takes the lock next. */
+static void vaccel_engine_timer_locked(struct vaccel_card *card, u64 now)
+{
+	lockdep_assert_held(&card->run_lock);
+	if (card->timer_due) {
+		card->timer_due = false;
+		vaccel_sched_timer(&card->sched, now);
+	}
+}
+
 /**
  * vaccel_engine_queue_kick() - a queue may have become runnable
  * @q: the queue
  *
- * Puts it on the run list and wakes an idle engine, unless it is there
- * already or an engine holds it (which looks again when it lets go).
+ * Puts it on its instance's run queue and tells the scheduler, unless it
+ * is there already or an engine holds it (which looks again when it lets
+ * go).
  */
 void vaccel_engine_queue_kick(struct vaccel_queue *q)
 {
-	struct vaccel_card *card = q->inst->card;
-	bool wake = false;
+	struct vaccel_instance *inst = q->inst;
+	struct vaccel_card *card = inst->card;
 
 	spin_lock(&card->run_lock);
 	if (!q->queued && !q->on_engine && vaccel_queue_runnable(q)) {
-		list_add_tail(&q->run_node, &card->runlist);
+		list_add_tail(&q->run_node, &inst->runq);
 		q->queued = true;
-		wake = true;
+		vaccel_sched_wake(&card->sched, &inst->sent,
+				  vaccel_inst_demand(inst), ktime_get_ns());
 	}
 	spin_unlock(&card->run_lock);
-	if (wake)
-		wake_up(&card->run_wq);
 }
 
 /**
- * vaccel_engine_queue_unlist() - take a stopped queue off the run list
+ * vaccel_engine_queue_unlist() - take a stopped queue off its run queue
  * @q: the queue
  */
 void vaccel_engine_queue_unlist(struct vaccel_queue *q)
 {
-	struct vaccel_card *card = q->inst->card;
+	struct vaccel_instance *inst = q->inst;
+	struct vaccel_card *card = inst->card;
 
 	spin_lock(&card->run_lock);
 	if (q->queued) {
 		list_del_init(&q->run_node);
 		q->queued = false;
+		vaccel_sched_wake(&card->sched, &inst->sent,
+				  vaccel_inst_demand(inst), ktime_get_ns());
 	}
 	spin_unlock(&card->run_lock);
 }
@@ -99,47 +141,56 @@ static bool vaccel_queue_held(struct vaccel_queue *q)
 
 /**
  * vaccel_engine_queue_wait() - wait until no engine holds a stopped queue
- * @q: the queue; stopped, so nothing puts it back on the run list
+ * @q: the queue; stopped, so nothing puts it back on the run queue
  */
 void vaccel_engine_queue_wait(struct vaccel_queue *q)
 {
 	wait_event(q->inst->card->idle_wq, !vaccel_queue_held(q));
 }
 
-static struct vaccel_queue *vaccel_engine_take(struct vaccel_card *card)
+/**
+ * vaccel_engine_inst_add() - let the card's scheduler know a new instance
+ * @inst: the instance, with its card and type set
+ *
+ * Return: 0, or -EINVAL from the scheduler (a type it does not know).
+ */
+int vaccel_engine_inst_add(struct vaccel_instance *inst)
 {
-	struct vaccel_queue *q;
+	struct vaccel_card *card = inst->card;
+	int ret;
 
 	spin_lock(&card->run_lock);
-	q = list_first_entry_or_null(&card->runlist, struct vaccel_queue,
-				     run_node);
-	if (q) {
-		list_del_init(&q->run_node);
-		q->queued = false;
-		q->on_engine = true;
-	}
+	ret = vaccel_sched_add(&card->sched, &inst->sent, inst->type->slots,
+			       ktime_get_ns());
 	spin_unlock(&card->run_lock);
-	return q;
+	return ret;
 }
 
-static void vaccel_engine_put(struct vaccel_card *card, struct vaccel_queue *q)
+/**
+ * vaccel_engine_inst_remove() - the scheduler forgets an instance
+ * @inst: the instance, whose queues no engine holds any more
+ */
+void vaccel_engine_inst_remove(struct vaccel_instance *inst)
 {
+	struct vaccel_card *card = inst->card;
+
 	spin_lock(&card->run_lock);
-	q->on_engine = false;
-	if (vaccel_queue_runnable(q)) {
-		list_add_tail(&q->run_node, &card->runlist);
-		q->queued = true;
-	}
+	vaccel_sched_remove(&card->sched, &inst->sent, ktime_get_ns());
 	spin_unlock(&card->run_lock);
-	wake_up_all(&card->idle_wq);
 }
 
-/* One turn on @q: chunks until the turn ends or the queue runs dry. */
-static void vaccel_engine_run(struct vaccel_engine *eng,
-			      struct vaccel_queue *q)
+/*
+ * Run chunks of @q until the scheduler says stop or the queue has nothing
+ * more to do now.  Return: the scheduler's reason, or CONTINUE.
+ */
+static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
+						  struct vaccel_queue *q)
 {
-	u64 start = ktime_get_ns(), now;
+	struct vaccel_card *card = eng->card;
+	struct vaccel_instance *inst = q->inst;
+	enum vaccel_sched_reason why;
 	unsigned int epoch = 0, ev = 0, step;
+	u64 start = ktime_get_ns(), now;
 
 	do {
 		mutex_lock(&q->lock);
@@ -150,42 +201,142 @@ static void vaccel_engine_run(struct vaccel_engine *eng,
 		step = vaccel_queue_step(q, eng);
 		mutex_unlock(&q->lock);
 		ev |= step;
+
+		spin_lock(&card->run_lock);
 		now = ktime_get_ns();
-	} while ((step & VACCEL_STEP_MORE) && now - start < VACCEL_TURN_NS &&
+		vaccel_engine_timer_locked(card, now);
+		if (step & VACCEL_STEP_COMPLETED)
+			vaccel_sched_job_done(&inst->sent);
+		why = vaccel_sched_should_preempt(&card->sched, eng->idx, now);
+		spin_unlock(&card->run_lock);
+	} while ((step & VACCEL_STEP_MORE) && why == VACCEL_SCHED_CONTINUE &&
 		 !kthread_should_stop());
 
-	atomic64_add(now - start, &q->inst->stats.busy_ns);
+	atomic64_add(now - start, &inst->stats.busy_ns);
 	vaccel_queue_deliver(q, epoch, ev);
+	return why;
 }
 
-static bool vaccel_engine_wait_cond(struct vaccel_card *card)
+/* Take a queue of the instance the scheduler gives this engine, if any. */
+static struct vaccel_queue *vaccel_engine_take(struct vaccel_engine *eng,
+					       bool *idle)
 {
-	bool work;
+	struct vaccel_card *card = eng->card;
+	struct vaccel_sched_entity *ent;
+	struct vaccel_instance *inst;
+	struct vaccel_queue *q = NULL;
+	u64 now, slice;
 
 	spin_lock(&card->run_lock);
-	work = !list_empty(&card->runlist);
+	now = ktime_get_ns();
+	vaccel_engine_timer_locked(card, now);
+	eng->kicked = false;
+	ent = vaccel_sched_pick(&card->sched, eng->idx, now, &slice);
+	*idle = !ent;
+	if (ent) {
+		inst = vaccel_ent_inst(ent);
+		q = list_first_entry_or_null(&inst->runq, struct vaccel_queue,
+					     run_node);
+		if (q) {
+			list_del_init(&q->run_node);
+			q->queued = false;
+			q->on_engine = true;
+			trace_vaccel_switch_in(card, eng->idx, inst, q->idx,
+					       slice);
+		} else {
+			/* Demand and run queue disagree: a bug, recover. */
+			WARN_ON_ONCE(1);
+			vaccel_sched_put(&card->sched, eng->idx, now,
+					 vaccel_inst_demand(inst));
+		}
+	}
 	spin_unlock(&card->run_lock);
-	return work || kthread_should_stop();
+	return q;
+}
+
+static void vaccel_engine_put(struct vaccel_engine *eng,
+			      struct vaccel_queue *q)
+{
+	struct vaccel_card *card = eng->card;
+	struct vaccel_instance *inst = q->inst;
+	enum vaccel_sched_reason why;
+
+	spin_lock(&card->run_lock);
+	q->on_engine = false;
+	if (vaccel_queue_runnable(q)) {
+		list_add_tail(&q->run_node, &inst->runq);
+		q->queued = true;
+	}
+	why = vaccel_sched_put(&card->sched, eng->idx, ktime_get_ns(),
+			       vaccel_inst_demand(inst));
+	trace_vaccel_switch_out(card, eng->idx, inst, q->idx,
+				vaccel_sched_reason_name(why));
+	spin_unlock(&card->run_lock);
+	/* From here on the instance may go away: do not touch it. */
+	wake_up_all(&card->idle_wq);
 }
 
 static int vaccel_engine_thread(void *data)
 {
 	struct vaccel_engine *eng = data;
-	struct vaccel_card *card = eng->card;
 	struct vaccel_queue *q;
+	bool idle;
 
 	while (!kthread_should_stop()) {
-		q = vaccel_engine_take(card);
-		if (!q) {
-			wait_event_idle_exclusive(card->run_wq,
-						  vaccel_engine_wait_cond(card));
+		q = vaccel_engine_take(eng, &idle);
+		if (idle) {
+			wait_event_idle(eng->wq, READ_ONCE(eng->kicked) ||
+					kthread_should_stop());
 			continue;
 		}
+		if (!q)
+			continue;
 		vaccel_engine_run(eng, q);
-		vaccel_engine_put(card, q);
+		vaccel_engine_put(eng, q);
 		cond_resched();
 	}
 	return 0;
+}
+
+/* struct vaccel_sched_ops, called with the card's run_lock held. */
+static void vaccel_engine_kick(void *priv, unsigned int engine)
+{
+	struct vaccel_card *card = priv;
+	struct vaccel_engine *eng = &card->engine[engine];
+
+	eng->kicked = true;
+	wake_up(&eng->wq);
+}
+
+static void vaccel_engine_arm(void *priv, u64 expires_ns)
+{
+	struct vaccel_card *card = priv;
+
+	hrtimer_start(&card->sched_timer, ns_to_ktime(expires_ns),
+		      HRTIMER_MODE_ABS);
+}
+
+static const struct vaccel_sched_ops vaccel_engine_sched_ops = {
+	.kick = vaccel_engine_kick,
+	.arm = vaccel_engine_arm,
+};
+
+/*
+ * The scheduler's timer, in hard interrupt context: leave the call to the
+ * engines, waking them all (the idle ones are the ones that matter).
+ */
+static enum hrtimer_restart vaccel_engine_timer(struct hrtimer *timer)
+{
+	struct vaccel_card *card = container_of(timer, struct vaccel_card,
+						sched_timer);
+	unsigned int i;
+
+	WRITE_ONCE(card->timer_due, true);
+	for (i = 0; i < card->engines; i++) {
+		WRITE_ONCE(card->engine[i].kicked, true);
+		wake_up(&card->engine[i].wq);
+	}
+	return HRTIMER_NORESTART;
 }
 
 /**
@@ -198,11 +349,12 @@ void vaccel_engines_stop(struct vaccel_card *card)
 
 	if (!card->engine)
 		return;
-	for (i = 0; i < card->engines; i++) {
+	for (i = 0; i < card->engines; i++)
 		if (card->engine[i].task)
 			kthread_stop(card->engine[i].task);
+	hrtimer_cancel(&card->sched_timer);
+	for (i = 0; i < card->engines; i++)
 		kvfree(card->engine[i].scratch);
-	}
 	kfree(card->engine);
 	card->engine = NULL;
 }
@@ -218,11 +370,16 @@ int vaccel_engines_start(struct vaccel_card *card)
 {
 	struct task_struct *task;
 	unsigned int i;
+	int ret;
 
 	spin_lock_init(&card->run_lock);
-	INIT_LIST_HEAD(&card->runlist);
-	init_waitqueue_head(&card->run_wq);
 	init_waitqueue_head(&card->idle_wq);
+	hrtimer_init(&card->sched_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	card->sched_timer.function = vaccel_engine_timer;
+	ret = vaccel_sched_init(&card->sched, card->engines,
+				&vaccel_engine_sched_ops, card);
+	if (ret)
+		return ret;
 
 	card->engine = kcalloc(card->engines, sizeof(*card->engine),
 			       GFP_KERNEL);
@@ -234,9 +391,14 @@ int vaccel_engines_start(struct vaccel_card *card)
 
 		eng->card = card;
 		eng->idx = i;
+		init_waitqueue_head(&eng->wq);
 		eng->scratch = kvmalloc(VACCEL_EXEC_SCRATCH, GFP_KERNEL);
 		if (!eng->scratch)
 			goto err_stop;
+	}
+	for (i = 0; i < card->engines; i++) {
+		struct vaccel_engine *eng = &card->engine[i];
+
 		task = kthread_run(vaccel_engine_thread, eng, "%s/e%u",
 				   dev_name(card->dev), i);
 		if (IS_ERR(task)) {

@@ -12,7 +12,9 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -112,11 +114,90 @@ static ssize_t slots_used_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(slots_used);
 
+/*
+ * Scheduler tunables (docs/scheduler.md).  They take effect at once, on
+ * engines that are running too.
+ */
+static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	enum vaccel_sched_policy cur, p;
+	int n = 0;
+
+	spin_lock(&card->run_lock);
+	cur = card->sched.policy;
+	spin_unlock(&card->run_lock);
+	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
+		n += sysfs_emit_at(buf, n, p == cur ? "%s[%s]" : "%s%s",
+				   p ? " " : "", vaccel_sched_policy_name(p));
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	int p = vaccel_sched_policy_parse(buf);
+
+	if (p < 0) {
+		dev_warn_ratelimited(dev,
+				     "policy: '%.*s' is not one of best_effort, fixed_share, equal_share\n",
+				     vaccel_input_len(buf, count), buf);
+		return p;
+	}
+	spin_lock(&card->run_lock);
+	p = vaccel_sched_set_policy(&card->sched, p, ktime_get_ns());
+	spin_unlock(&card->run_lock);
+	return p ?: count;
+}
+static DEVICE_ATTR_RW(policy);
+
+static ssize_t slice_us_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	u64 ns;
+
+	spin_lock(&card->run_lock);
+	ns = card->sched.slice_ns;
+	spin_unlock(&card->run_lock);
+	return sysfs_emit(buf, "%llu\n", div_u64(ns, NSEC_PER_USEC));
+}
+
+static ssize_t slice_us_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	unsigned int us;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &us);
+	if (!ret) {
+		spin_lock(&card->run_lock);
+		ret = vaccel_sched_set_slice(&card->sched,
+					     (u64)us * NSEC_PER_USEC);
+		spin_unlock(&card->run_lock);
+	}
+	if (ret) {
+		dev_warn_ratelimited(dev,
+				     "slice_us: '%.*s' refused: microseconds from %llu to %llu\n",
+				     vaccel_input_len(buf, count), buf,
+				     VACCEL_SCHED_SLICE_MIN / NSEC_PER_USEC,
+				     VACCEL_SCHED_SLICE_MAX / NSEC_PER_USEC);
+		return ret == -ERANGE ? -EINVAL : ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(slice_us);
+
 static struct attribute *vaccel_card_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_engines.attr,
 	&dev_attr_memory_size.attr,
 	&dev_attr_slots_used.attr,
+	&dev_attr_policy.attr,
+	&dev_attr_slice_us.attr,
 	NULL
 };
 
@@ -242,9 +323,10 @@ static int __init vaccel_init(void)
 	if (ret)
 		return ret;
 
+	vaccel_debugfs_init();
 	ret = mdev_register_driver(&vaccel_mdev_driver);
 	if (ret)
-		return ret;
+		goto err_debugfs;
 
 	ret = platform_driver_register(&vaccel_platform_driver);
 	if (ret)
@@ -260,6 +342,8 @@ err_platform:
 	platform_driver_unregister(&vaccel_platform_driver);
 err_mdev:
 	mdev_unregister_driver(&vaccel_mdev_driver);
+err_debugfs:
+	vaccel_debugfs_exit();
 	return ret;
 }
 
@@ -268,6 +352,7 @@ static void __exit vaccel_exit(void)
 	vaccel_sim_devs_destroy(cards);
 	platform_driver_unregister(&vaccel_platform_driver);
 	mdev_unregister_driver(&vaccel_mdev_driver);
+	vaccel_debugfs_exit();
 }
 
 module_init(vaccel_init);

@@ -5,6 +5,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/ktime.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
@@ -74,9 +75,12 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 		goto err_put;
 	}
 
-	ret = vfio_register_emulated_iommu_dev(&inst->vdev);
+	ret = vaccel_engine_inst_add(inst);
 	if (ret)
 		goto err_release;
+	ret = vfio_register_emulated_iommu_dev(&inst->vdev);
+	if (ret)
+		goto err_sched;
 
 	dev_set_drvdata(&mdev->dev, inst);
 	mask = vaccel_inst_slot_mask(inst);
@@ -86,6 +90,8 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 		 &mask, inst->mem_offset, inst->mem_size);
 	return 0;
 
+err_sched:
+	vaccel_engine_inst_remove(inst);
 err_release:
 	vaccel_card_release(card, inst);
 err_put:
@@ -102,6 +108,7 @@ static void vaccel_mdev_remove(struct mdev_device *mdev)
 	vfio_unregister_group_dev(&inst->vdev);
 	/* Closed, so the queues are stopped: wait for the engines to leave. */
 	vaccel_queues_quiesce(inst);
+	vaccel_engine_inst_remove(inst);
 	vaccel_card_release(card, inst);
 	dev_info(card->dev, "removed %s instance %pUl\n", inst->type->pretty_name,
 		 &mdev->uuid);
@@ -209,6 +216,114 @@ static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(errors);
 
+/* The scheduler's view of the instance (docs/scheduler.md). */
+static void vaccel_inst_sched_stats(struct vaccel_instance *inst,
+				    struct vaccel_sched_stats *st)
+{
+	struct vaccel_card *card = inst->card;
+
+	spin_lock(&card->run_lock);
+	vaccel_sched_snapshot(&card->sched, &inst->sent, ktime_get_ns(), st);
+	spin_unlock(&card->run_lock);
+}
+
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	unsigned int w;
+
+	spin_lock(&inst->card->run_lock);
+	w = vaccel_sched_weight(&inst->sent);
+	spin_unlock(&inst->card->run_lock);
+	return sysfs_emit(buf, "%u\n", w);
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	struct vaccel_card *card = inst->card;
+	unsigned int w;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &w);
+	if (!ret) {
+		spin_lock(&card->run_lock);
+		ret = vaccel_sched_set_weight(&card->sched, &inst->sent, w,
+					      ktime_get_ns());
+		spin_unlock(&card->run_lock);
+	}
+	if (ret) {
+		dev_warn_ratelimited(dev,
+				     "weight: '%.*s' refused: %u to %u, or 0 for the type's default\n",
+				     vaccel_input_len(buf, count), buf,
+				     VACCEL_SCHED_WEIGHT_MIN,
+				     VACCEL_SCHED_WEIGHT_MAX);
+		return ret == -ERANGE ? -EINVAL : ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(weight);
+
+/* Parts per 10000 as a percentage with two decimals. */
+static ssize_t vaccel_emit_pct(char *buf, u32 ppm)
+{
+	return sysfs_emit(buf, "%u.%02u\n", ppm / 100, ppm % 100);
+}
+
+static ssize_t util_1s_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return vaccel_emit_pct(buf, st.util_short);
+}
+static DEVICE_ATTR_RO(util_1s);
+
+static ssize_t util_10s_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return vaccel_emit_pct(buf, st.util_long);
+}
+static DEVICE_ATTR_RO(util_10s);
+
+/* The scheduler's counters, one file each: a u64 of the snapshot. */
+struct vaccel_counter_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t vaccel_counter_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	size_t off = container_of(attr, struct vaccel_counter_attr,
+				  attr)->offset;
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return sysfs_emit(buf, "%llu\n", *(u64 *)((char *)&st + off));
+}
+
+#define VACCEL_COUNTER_ATTR(_name, _field) {				\
+	.attr = __ATTR(_name, 0444, vaccel_counter_show, NULL),		\
+	.offset = offsetof(struct vaccel_sched_stats, _field),		\
+}
+
+static struct vaccel_counter_attr vaccel_counter_attrs[] = {
+	VACCEL_COUNTER_ATTR(picks, picks),
+	VACCEL_COUNTER_ATTR(switches, switches),
+	VACCEL_COUNTER_ATTR(preemptions, preemptions),
+	VACCEL_COUNTER_ATTR(throttles, throttles),
+	VACCEL_COUNTER_ATTR(waits, waits),
+	VACCEL_COUNTER_ATTR(wait_ns, wait_ns),
+	VACCEL_COUNTER_ATTR(wait_max_ns, wait_max_ns),
+};
+
 static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_slots.attr,
 	&dev_attr_resets.attr,
@@ -218,6 +333,16 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_bytes.attr,
 	&dev_attr_busy_ns.attr,
 	&dev_attr_errors.attr,
+	&dev_attr_weight.attr,
+	&dev_attr_util_1s.attr,
+	&dev_attr_util_10s.attr,
+	&vaccel_counter_attrs[0].attr.attr,
+	&vaccel_counter_attrs[1].attr.attr,
+	&vaccel_counter_attrs[2].attr.attr,
+	&vaccel_counter_attrs[3].attr.attr,
+	&vaccel_counter_attrs[4].attr.attr,
+	&vaccel_counter_attrs[5].attr.attr,
+	&vaccel_counter_attrs[6].attr.attr,
 	NULL
 };
 

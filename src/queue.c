@@ -27,6 +27,7 @@
 #include <linux/vfio.h>
 
 #include "vaccel.h"
+#include "vaccel_trace.h"
 
 static const char * const vaccel_qerr_names[VACCEL_QERR_COUNT] = {
 	[VACCEL_QERR_NONE] = "no error",
@@ -61,6 +62,7 @@ void vaccel_queues_init(struct vaccel_instance *inst)
 		spin_lock_init(&q->state_lock);
 		INIT_LIST_HEAD(&q->run_node);
 	}
+	INIT_LIST_HEAD(&inst->runq);
 }
 
 /**
@@ -212,6 +214,7 @@ static unsigned int vaccel_queue_fail(struct vaccel_queue *q, u32 err,
 	spin_unlock(&q->state_lock);
 	vaccel_queue_writeback(q, head, err, fence);
 	atomic64_inc(&inst->stats.errors);
+	trace_vaccel_queue_error(inst, q->idx, err, index);
 	dev_warn_ratelimited(vaccel_inst_dev(inst),
 			     "queue %u: %s (error %u) at descriptor %u, queue stopped\n",
 			     q->idx, vaccel_qerr_names[err], err, index);
@@ -354,6 +357,7 @@ static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
 	spin_unlock(&q->state_lock);
 
 	if (ok) {
+		trace_vaccel_submit(q->inst, q->idx, head, tail);
 		vaccel_engine_queue_kick(q);
 		return;
 	}
@@ -641,7 +645,8 @@ static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
 
 	vaccel_queue_writeback(q, head + 1, 0, fence);
 	atomic64_inc(&inst->stats.jobs);
-	return VACCEL_STEP_MORE |
+	trace_vaccel_complete(inst, q->idx, head, q->job.opcode);
+	return VACCEL_STEP_MORE | VACCEL_STEP_COMPLETED |
 	       (q->job.flags & VACCEL_DESC_F_IRQ ? VACCEL_STEP_DONE_IRQ : 0);
 }
 

@@ -64,8 +64,8 @@ struct vaccel_instance;
  * @tail: TAIL
  * @job_active: a command has been fetched and not finished
  * @fence: FENCE_LO/HI
- * @run_node: entry in the card's run list, under vaccel_card.run_lock
- * @queued: on the run list, under vaccel_card.run_lock
+ * @run_node: entry in the instance's run queue, under vaccel_card.run_lock
+ * @queued: on the run queue, under vaccel_card.run_lock
  * @on_engine: an engine holds the queue, under vaccel_card.run_lock
  */
 struct vaccel_queue {
@@ -102,12 +102,17 @@ struct vaccel_queue {
  * @idx: engine number
  * @task: the thread
  * @scratch: VACCEL_EXEC_SCRATCH bytes lent to the execution unit
+ * @wq: the engine sleeps here while the scheduler has nothing for it
+ * @kicked: the scheduler (or its timer) woke the engine; under the card's
+ *	run_lock, or set alone from the timer
  */
 struct vaccel_engine {
 	struct vaccel_card *card;
 	unsigned int idx;
 	struct task_struct *task;
 	void *scratch;
+	wait_queue_head_t wq;
+	bool kicked;
 };
 
 /* queue.c */
@@ -126,6 +131,8 @@ void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
 /* engine.c */
 int vaccel_engines_start(struct vaccel_card *card);
 void vaccel_engines_stop(struct vaccel_card *card);
+int vaccel_engine_inst_add(struct vaccel_instance *inst);
+void vaccel_engine_inst_remove(struct vaccel_instance *inst);
 void vaccel_engine_queue_kick(struct vaccel_queue *q);
 void vaccel_engine_queue_unlist(struct vaccel_queue *q);
 void vaccel_engine_queue_wait(struct vaccel_queue *q);
@@ -135,6 +142,7 @@ bool vaccel_queue_runnable(struct vaccel_queue *q);
 #define VACCEL_STEP_MORE	BIT(0)	/* call again */
 #define VACCEL_STEP_DONE_IRQ	BIT(1)	/* a completion wants an interrupt */
 #define VACCEL_STEP_ERROR	BIT(2)	/* the queue entered error */
+#define VACCEL_STEP_COMPLETED	BIT(3)	/* a descriptor completed */
 
 unsigned int vaccel_queue_step(struct vaccel_queue *q,
 			       struct vaccel_engine *eng);

@@ -37,8 +37,11 @@
 #include <linux/vfio.h>
 #include <linux/wait.h>
 
+#include <linux/hrtimer.h>
+
 #include "vaccel_hw.h"
 #include "queue.h"
+#include "sched.h"
 #include "slots.h"
 #include "vf.h"
 
@@ -125,11 +128,16 @@ struct vaccel_type {
  * @instances: the card's instances (struct vaccel_instance.node)
  * @nr_instances: length of @instances
  * @engine: the compute engines, @engines of them
- * @run_lock: protects @runlist and the run state of every queue of the
- *	card (struct vaccel_queue: run_node, queued, on_engine)
- * @runlist: runnable queues no engine holds, in the order they will run
- * @run_wq: idle engines wait here for @runlist to fill
+ * @run_lock: protects @sched, @timer_due, the run state of every queue of
+ *	the card (struct vaccel_queue: run_node, queued, on_engine) and each
+ *	instance's run queue (struct vaccel_instance: runq)
+ * @sched: the time-slice scheduler of the card's engines
+ * @sched_timer: fires when the scheduler asked to be called back
+ * @timer_due: @sched_timer fired; the next engine to take @run_lock calls
+ *	the scheduler (the timer runs in hard interrupt context, @run_lock is
+ *	not irq-safe)
  * @idle_wq: waiters for an engine to let go of a queue
+ * @debugfs: the card's debugfs directory
  */
 struct vaccel_card {
 	struct device *dev;
@@ -150,10 +158,12 @@ struct vaccel_card {
 	unsigned int nr_instances;
 
 	struct vaccel_engine *engine;
-	spinlock_t run_lock;		/* runlist, queues' run state */
-	struct list_head runlist;
-	wait_queue_head_t run_wq;
+	spinlock_t run_lock;		/* sched, run state, run queues */
+	struct vaccel_sched sched;
+	struct hrtimer sched_timer;
+	bool timer_due;
 	wait_queue_head_t idle_wq;
+	struct dentry *debugfs;
 };
 
 /**
@@ -208,6 +218,10 @@ struct vaccel_inst_stats {
  * @bus_master: Command.Bus_Master: the queues may run
  * @stats: counters
  * @queues: the command queues
+ * @sent: the instance as the card's scheduler sees it, under the card's
+ *	run_lock
+ * @runq: the instance's queues with work that no engine holds, in the
+ *	order engines take them; under the card's run_lock
  */
 struct vaccel_instance {
 	struct vfio_device vdev;
@@ -225,6 +239,8 @@ struct vaccel_instance {
 	struct vaccel_inst_stats stats;
 
 	struct vaccel_queue queues[VACCEL_FN_QUEUES];
+	struct vaccel_sched_entity sent;
+	struct list_head runq;
 };
 
 /**
@@ -265,6 +281,12 @@ unsigned int vaccel_card_available(struct vaccel_card *card,
 				   const struct vaccel_type_info *type);
 unsigned long vaccel_card_slots_used(struct vaccel_card *card);
 
+/* debugfs.c */
+void vaccel_debugfs_init(void);
+void vaccel_debugfs_exit(void);
+void vaccel_debugfs_card_add(struct vaccel_card *card);
+void vaccel_debugfs_card_remove(struct vaccel_card *card);
+
 /* vfio.c */
 void vaccel_vfio_reset_locked(struct vaccel_instance *inst);
 
@@ -276,6 +298,12 @@ void vaccel_irq_queue(struct vaccel_instance *inst, unsigned int q,
 		      bool done, bool error);
 void vaccel_irq_release_all(struct vaccel_instance *inst);
 bool vaccel_irq_request(struct vaccel_instance *inst);
+
+/* How much of an operator's sysfs write to quote in a log line. */
+static inline int vaccel_input_len(const char *buf, size_t count)
+{
+	return min_t(size_t, strcspn(buf, "\n"), min_t(size_t, count, 32));
+}
 
 /* The instance's mdev device: log lines through it name the instance. */
 static inline struct device *vaccel_inst_dev(struct vaccel_instance *inst)

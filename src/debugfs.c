@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: /sys/kernel/debug/vaccel/<card>/sched, everything the scheduler
+ * knows about a card's instances in one table, including what sysfs does
+ * not show (demand, engines running it, lag, the queueing-delay
+ * histogram).  For people; the format may change.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/seq_file.h>
+
+#include "vaccel.h"
+
+static struct dentry *vaccel_debugfs_root;
+
+static void vaccel_debugfs_inst(struct seq_file *m, struct vaccel_card *card,
+				struct vaccel_instance *inst)
+{
+	struct vaccel_sched_stats st;
+	unsigned int i;
+	bool added;
+
+	spin_lock(&card->run_lock);
+	added = inst->sent.id;
+	if (added)
+		vaccel_sched_snapshot(&card->sched, &inst->sent, ktime_get_ns(),
+				      &st);
+	spin_unlock(&card->run_lock);
+	if (!added)
+		return;
+
+	seq_printf(m, "%s %s weight %u demand %u running %u%s\n",
+		   dev_name(vaccel_inst_dev(inst)), inst->type->pretty_name,
+		   st.weight, st.nr_queues, st.nr_running,
+		   st.throttled ? " throttled" : "");
+	seq_printf(m, "  util_1s %u.%02u%% util_10s %u.%02u%% busy_ns %llu lag_ns %lld\n",
+		   st.util_short / 100, st.util_short % 100,
+		   st.util_long / 100, st.util_long % 100, st.busy_ns,
+		   st.lag_ns);
+	seq_printf(m, "  jobs %llu chunks %llu picks %llu switches %llu preemptions %llu throttles %llu\n",
+		   st.jobs, st.chunks, st.picks, st.switches, st.preemptions,
+		   st.throttles);
+	seq_printf(m, "  waits %llu wait_ns %llu wait_max_ns %llu wait_now_ns %llu\n",
+		   st.waits, st.wait_ns, st.wait_max_ns, st.wait_now_ns);
+	seq_puts(m, "  wait histogram (us, from 2^i):");
+	for (i = 0; i < VACCEL_SCHED_WAIT_BUCKETS; i++)
+		seq_printf(m, " %llu", st.wait_hist[i]);
+	seq_putc(m, '\n');
+}
+
+static int vaccel_debugfs_sched_show(struct seq_file *m, void *unused)
+{
+	struct vaccel_card *card = m->private;
+	struct vaccel_instance *inst;
+	enum vaccel_sched_policy policy;
+	u64 slice;
+
+	spin_lock(&card->run_lock);
+	policy = card->sched.policy;
+	slice = card->sched.slice_ns;
+	spin_unlock(&card->run_lock);
+	seq_printf(m, "policy %s slice_ns %llu engines %u\n",
+		   vaccel_sched_policy_name(policy), slice, card->engines);
+
+	mutex_lock(&card->lock);
+	list_for_each_entry(inst, &card->instances, node)
+		vaccel_debugfs_inst(m, card, inst);
+	mutex_unlock(&card->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vaccel_debugfs_sched);
+
+/**
+ * vaccel_debugfs_card_add() - the card's debugfs directory
+ * @card: the card, its scheduler set up
+ */
+void vaccel_debugfs_card_add(struct vaccel_card *card)
+{
+	card->debugfs = debugfs_create_dir(dev_name(card->dev),
+					   vaccel_debugfs_root);
+	debugfs_create_file("sched", 0444, card->debugfs, card,
+			    &vaccel_debugfs_sched_fops);
+}
+
+/**
+ * vaccel_debugfs_card_remove() - undo vaccel_debugfs_card_add()
+ * @card: the card
+ */
+void vaccel_debugfs_card_remove(struct vaccel_card *card)
+{
+	debugfs_remove_recursive(card->debugfs);
+	card->debugfs = NULL;
+}
+
+/** vaccel_debugfs_init() - /sys/kernel/debug/vaccel, at module load */
+void vaccel_debugfs_init(void)
+{
+	vaccel_debugfs_root = debugfs_create_dir("vaccel", NULL);
+}
+
+/** vaccel_debugfs_exit() - remove it, at module unload */
+void vaccel_debugfs_exit(void)
+{
+	debugfs_remove_recursive(vaccel_debugfs_root);
+}
