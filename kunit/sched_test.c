@@ -66,6 +66,7 @@ struct sim_ent {
 	unsigned int running;		/* engines running it, by the mock */
 	u64 service;			/* engine ns it ran, by the mock */
 	u64 chunks;
+	u32 job_chunks;
 	u64 jobs;
 	u64 period[SIM_PERIODS];	/* service per fixed_share period */
 	/* the mock's own record of waits (work, no engine) */
@@ -154,7 +155,7 @@ static struct sim *sim_new(struct kunit *test, unsigned int engines)
 static u64 sim_rand_chunk(struct sim *sim)
 {
 	sim->rng = sim->rng * 1103515245 + 12345;
-	return CHUNK_MIN + (sim->rng >> 8) % (CHUNK_MAX - CHUNK_MIN + 1);
+	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
 }
 
 static struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
@@ -328,7 +329,8 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 	}
 	sim_record(sim, se, eng->chunk_start, sim->now);
 	se->chunks++;
-	if (!(se->chunks % CHUNKS_PER_JOB)) {
+	if (++se->job_chunks == CHUNKS_PER_JOB) {
+		se->job_chunks = 0;
 		se->jobs++;
 		vaccel_sched_job_done(&se->se);
 	}

@@ -17,6 +17,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -635,11 +636,14 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 					      unsigned int engine, u64 now,
 					      u64 *slice_ns)
 {
-	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_engine *eng;
 	struct vaccel_sched_entity *e, *best = NULL;
 
 	if (slice_ns)
 		*slice_ns = 0;
+	if (WARN_ON_ONCE(engine >= s->nr_engines))
+		return NULL;
+	eng = &s->engine[engine];
 	if (eng->cur)
 		vaccel_sched_put(s, engine, now, eng->cur->nr_queues);
 	eng->reason = VACCEL_SCHED_CONTINUE;
@@ -697,10 +701,14 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 						     unsigned int engine,
 						     u64 now)
 {
-	struct vaccel_sched_engine *eng = &s->engine[engine];
-	struct vaccel_sched_entity *cur = eng->cur;
+	struct vaccel_sched_engine *eng;
+	struct vaccel_sched_entity *cur;
 	struct vt_refs r;
 
+	if (WARN_ON_ONCE(engine >= s->nr_engines))
+		return VACCEL_SCHED_CONTINUE;
+	eng = &s->engine[engine];
+	cur = eng->cur;
 	if (eng->reason || !cur)
 		return eng->reason;
 	charge(s, eng, now);
@@ -747,10 +755,15 @@ enum vaccel_sched_reason vaccel_sched_put(struct vaccel_sched *s,
 					  unsigned int engine, u64 now,
 					  unsigned int nr_queues)
 {
-	struct vaccel_sched_engine *eng = &s->engine[engine];
-	struct vaccel_sched_entity *cur = eng->cur;
-	enum vaccel_sched_reason why = eng->reason;
+	struct vaccel_sched_engine *eng;
+	struct vaccel_sched_entity *cur;
+	enum vaccel_sched_reason why;
 
+	if (WARN_ON_ONCE(engine >= s->nr_engines))
+		return VACCEL_SCHED_IDLE;
+	eng = &s->engine[engine];
+	cur = eng->cur;
+	why = eng->reason;
 	eng->reason = VACCEL_SCHED_CONTINUE;
 	if (!cur)
 		return why ?: VACCEL_SCHED_IDLE;
