@@ -89,7 +89,7 @@ struct vaccel_wb {
 #define VACCEL_DESC_F_DST_DEV		BIT(3)	/* dst is a BAR2 offset */
 
 /* Limits checked on every descriptor. */
-#define VACCEL_DESC_MAX_LEN		(1U << 30)
+#define VACCEL_DESC_MAX_LEN		BIT(30)
 #define VACCEL_GEMM_MAX_DIM		1024
 #define VACCEL_BUSY_MAX_NS		1000000000ULL
 

@@ -183,7 +183,10 @@ static void vaccel_vf_test_resets(struct kunit *test)
 	vaccel_vf_reg_write(vf, e0 + PCI_MSIX_ENTRY_DATA, 0x99);
 	vaccel_cfg_write(&vf->cfg, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
 
-	vaccel_vf_reg_write(vf, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
+	/* The caller resets the queues when told to. */
+	KUNIT_EXPECT_TRUE(test, vaccel_vf_reg_write(vf, VACCEL_REG_CONTROL,
+						    VACCEL_CONTROL_RESET) &
+			  VACCEL_VF_EV_RESET);
 	KUNIT_EXPECT_EQ(test, vaccel_vf_reg_read(vf, VACCEL_REG_CONTROL), 0U);
 	KUNIT_EXPECT_EQ(test, vaccel_vf_reg_read(vf, VACCEL_REG_SCRATCH), 0U);
 	KUNIT_EXPECT_EQ(test, vaccel_vf_reg_read(vf, VACCEL_REG_INT_CAUSE), 0U);

@@ -40,6 +40,7 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 		     u64 mem_size, u16 vf_vendor, u16 vf_device)
 {
 	unsigned int i;
+	int ret;
 
 	card->dev = dev;
 	card->ops = ops;
@@ -59,7 +60,13 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 		card->type_ptrs[i] = &card->types[i].mtype;
 	}
 
-	return ops->init ? ops->init(card) : 0;
+	ret = ops->init ? ops->init(card) : 0;
+	if (ret)
+		return ret;
+	ret = vaccel_engines_start(card);
+	if (ret && ops->fini)
+		ops->fini(card);
+	return ret;
 }
 
 /**
@@ -69,6 +76,7 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 void vaccel_card_fini(struct vaccel_card *card)
 {
 	WARN_ON(!list_empty(&card->instances));
+	vaccel_engines_stop(card);
 	if (card->ops->fini)
 		card->ops->fini(card);
 	mutex_destroy(&card->lock);

@@ -48,8 +48,9 @@ struct vaccel_exec_ops {
  * struct vaccel_exec_env - what one chunk runs with
  * @ops: memory and time
  * @priv: passed to @ops
- * @scratch: VACCEL_EXEC_SCRATCH bytes, owned by the engine; no state is
- *	kept in it from one chunk to the next
+ * @scratch: VACCEL_EXEC_SCRATCH bytes, owned by the engine, aligned for
+ *	u32 (as any kmalloc() or kvmalloc() buffer is); no state is kept in
+ *	it from one chunk to the next
  */
 struct vaccel_exec_env {
 	const struct vaccel_exec_ops *ops;

@@ -174,6 +174,35 @@ void vaccel_irq_update(struct vaccel_instance *inst, unsigned int ev)
 	}
 }
 
+/**
+ * vaccel_irq_queue() - interrupts of a queue's completions and errors
+ * @inst: the instance
+ * @q: the queue
+ * @done: a completed descriptor asked for an interrupt
+ * @error: the queue entered its error state
+ *
+ * With MSI-X, completions go straight to the queue's vector and need no
+ * cause register; otherwise they are INT_CAUSE bits like the global
+ * causes.  Errors are the global cause ERROR.
+ *
+ * Context: instance lock held.
+ */
+void vaccel_irq_queue(struct vaccel_instance *inst, unsigned int q,
+		      bool done, bool error)
+{
+	struct vaccel_cfg *cfg = &inst->vf.cfg;
+	u16 msix = vaccel_cfg_read16(cfg, VACCEL_CFG_CAP_MSIX + PCI_MSIX_FLAGS);
+	u32 causes = error ? VACCEL_INT_ERROR : 0;
+
+	lockdep_assert_held(&inst->lock);
+	if (done && (msix & PCI_MSIX_FLAGS_ENABLE))
+		vaccel_irq_signal(inst->irq.msix[VACCEL_QUEUE_VECTOR(q)]);
+	else if (done)
+		causes |= VACCEL_INT_QUEUE(q);
+	if (causes)
+		vaccel_irq_update(inst, vaccel_vf_raise(&inst->vf, causes));
+}
+
 static int vaccel_irq_set_eventfds(struct vaccel_instance *inst,
 				   struct vfio_irq_set *hdr, const s32 *fds)
 {

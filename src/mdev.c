@@ -27,6 +27,7 @@ static void vaccel_inst_init_vf(struct vaccel_instance *inst)
 			.msix_vectors = VACCEL_MSIX_VECTORS,
 		},
 		.engines = card->engines,
+		.queues = VACCEL_FN_QUEUES,
 		.slots = inst->type->slots,
 	};
 
@@ -99,6 +100,8 @@ static void vaccel_mdev_remove(struct mdev_device *mdev)
 
 	/* Waits until no VFIO user has the device open. */
 	vfio_unregister_group_dev(&inst->vdev);
+	/* Closed, so the queues are stopped: wait for the engines to leave. */
+	vaccel_queues_quiesce(inst);
 	vaccel_card_release(card, inst);
 	dev_info(card->dev, "removed %s instance %pUl\n", inst->type->pretty_name,
 		 &mdev->uuid);
@@ -168,11 +171,53 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resets);
 
+/* The engines' counters (docs/design.md, "Statistics"). */
+static struct vaccel_inst_stats *vaccel_dev_stats(struct device *dev)
+{
+	return &vaccel_dev_to_inst(dev)->stats;
+}
+
+static ssize_t jobs_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&vaccel_dev_stats(dev)->jobs));
+}
+static DEVICE_ATTR_RO(jobs);
+
+static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&vaccel_dev_stats(dev)->bytes));
+}
+static DEVICE_ATTR_RO(bytes);
+
+static ssize_t busy_ns_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&vaccel_dev_stats(dev)->busy_ns));
+}
+static DEVICE_ATTR_RO(busy_ns);
+
+static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&vaccel_dev_stats(dev)->errors));
+}
+static DEVICE_ATTR_RO(errors);
+
 static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_slots.attr,
 	&dev_attr_resets.attr,
 	&dev_attr_memory_offset.attr,
 	&dev_attr_memory_size.attr,
+	&dev_attr_jobs.attr,
+	&dev_attr_bytes.attr,
+	&dev_attr_busy_ns.attr,
+	&dev_attr_errors.attr,
 	NULL
 };
 

@@ -129,6 +129,29 @@ static void vaccel_sim_mem_clear(struct vaccel_card *card, u64 offset,
  * could not copy, and that must never land in device memory.  A fault
  * ends the transfer; the bytes done so far are reported, or -EFAULT.
  */
+/* The engines' accesses: kernel buffers, never more than a chunk. */
+static int vaccel_sim_mem_access(struct vaccel_card *card, u64 offset,
+				 void *buf, size_t len, bool write)
+{
+	struct vaccel_sim *sim = card->hw_priv;
+	size_t done = 0;
+
+	while (done < len) {
+		u64 pos = offset + done;
+		size_t in_page = offset_in_page(pos);
+		size_t n = min_t(size_t, len - done, PAGE_SIZE - in_page);
+		void *va = kmap_local_page(sim->pages[pos >> PAGE_SHIFT]);
+
+		if (write)
+			memcpy(va + in_page, buf + done, n);
+		else
+			memcpy(buf + done, va + in_page, n);
+		kunmap_local(va);
+		done += n;
+	}
+	return 0;
+}
+
 static ssize_t vaccel_sim_mem_rw(struct vaccel_card *card, u64 offset,
 				 char __user *buf, size_t count, bool write)
 {
@@ -198,5 +221,6 @@ const struct vaccel_hw_ops vaccel_sim_ops = {
 	.mem_detach	= vaccel_sim_mem_detach,
 	.mem_clear	= vaccel_sim_mem_clear,
 	.mem_rw		= vaccel_sim_mem_rw,
+	.mem_access	= vaccel_sim_mem_access,
 	.mem_mmap	= vaccel_sim_mem_mmap,
 };

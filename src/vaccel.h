@@ -17,8 +17,14 @@
  *
  *   mdev core parent->unreg_sem  >  vfio core locks  >  vaccel_card.lock
  *
+ *   vfio core (device open, iommu device list)  >  vaccel_instance.lock
+ *	>  vaccel_queue.lock  >  vfio type1 iommu->lock
+ *   vaccel_queue.lock  >  vaccel_card.run_lock  >  vaccel_queue.state_lock
+ *
  * vaccel_card.lock is a leaf: nothing else is taken under it, and it is
- * never held across a call into the VFIO or mdev core.
+ * never held across a call into the VFIO or mdev core.  queue.h details
+ * the queue locks; an engine thread never holds a queue lock while it
+ * takes an instance lock.
  */
 #ifndef _VACCEL_H
 #define _VACCEL_H
@@ -29,8 +35,10 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/wait.h>
 
 #include "vaccel_hw.h"
+#include "queue.h"
 #include "slots.h"
 #include "vf.h"
 
@@ -54,6 +62,8 @@ struct vaccel_card;
  * @mem_clear: zero an attached range (function reset)
  * @mem_rw: copy @count bytes between an attached range at @offset and
  *	user memory; returns @count or -EFAULT
+ * @mem_access: copy @len bytes between an attached range at @offset and
+ *	the kernel buffer @buf (the engines' DMA); returns 0
  * @mem_mmap: map an attached range starting at @offset into @vma, whose
  *	size the caller has checked against the range
  *
@@ -70,6 +80,8 @@ struct vaccel_hw_ops {
 	void (*mem_clear)(struct vaccel_card *card, u64 offset, u64 size);
 	ssize_t (*mem_rw)(struct vaccel_card *card, u64 offset,
 			  char __user *buf, size_t count, bool write);
+	int (*mem_access)(struct vaccel_card *card, u64 offset, void *buf,
+			  size_t len, bool write);
 	int (*mem_mmap)(struct vaccel_card *card, struct vm_area_struct *vma,
 			u64 offset);
 };
@@ -112,6 +124,12 @@ struct vaccel_type {
  * @slots: which quarter slots are taken
  * @instances: the card's instances (struct vaccel_instance.node)
  * @nr_instances: length of @instances
+ * @engine: the compute engines, @engines of them
+ * @run_lock: protects @runlist and the run state of every queue of the
+ *	card (struct vaccel_queue: run_node, queued, on_engine)
+ * @runlist: runnable queues no engine holds, in the order they will run
+ * @run_wq: idle engines wait here for @runlist to fill
+ * @idle_wq: waiters for an engine to let go of a queue
  */
 struct vaccel_card {
 	struct device *dev;
@@ -130,6 +148,12 @@ struct vaccel_card {
 	struct vaccel_slots slots;
 	struct list_head instances;
 	unsigned int nr_instances;
+
+	struct vaccel_engine *engine;
+	spinlock_t run_lock;		/* runlist, queues' run state */
+	struct list_head runlist;
+	wait_queue_head_t run_wq;
+	wait_queue_head_t idle_wq;
 };
 
 /**
@@ -153,10 +177,19 @@ struct vaccel_irqs {
 
 /**
  * struct vaccel_inst_stats - counters of an instance, for the host
- * @resets: function level resets (FLR, VFIO reset, close)
+ * @resets: function level resets (FLR, VFIO reset, close), under the
+ *	instance lock
+ * @jobs: descriptors completed
+ * @bytes: bytes the engines read and wrote for the instance
+ * @busy_ns: engine time spent on the instance's queues
+ * @errors: times one of its queues entered the error state
  */
 struct vaccel_inst_stats {
 	u64 resets;
+	atomic64_t jobs;
+	atomic64_t bytes;
+	atomic64_t busy_ns;
+	atomic64_t errors;
 };
 
 /**
@@ -168,10 +201,13 @@ struct vaccel_inst_stats {
  * @mem_offset: start of the instance's slice of device memory
  * @mem_size: length of that slice
  * @node: entry in @card->instances, under @card->lock
- * @lock: protects @vf, @irq and @stats
+ * @lock: protects @vf, @irq, @bus_master (written under it, read without
+ *	by the engines) and @stats.resets
  * @vf: the emulated function: configuration space and registers
  * @irq: the user's interrupt eventfds
+ * @bus_master: Command.Bus_Master: the queues may run
  * @stats: counters
+ * @queues: the command queues
  */
 struct vaccel_instance {
 	struct vfio_device vdev;
@@ -185,7 +221,10 @@ struct vaccel_instance {
 	struct mutex lock;		/* vf, irq, stats */
 	struct vaccel_vf vf;
 	struct vaccel_irqs irq;
+	bool bus_master;
 	struct vaccel_inst_stats stats;
+
+	struct vaccel_queue queues[VACCEL_FN_QUEUES];
 };
 
 /**
@@ -233,6 +272,8 @@ void vaccel_vfio_reset_locked(struct vaccel_instance *inst);
 int vaccel_irq_get_info(struct vfio_irq_info *info);
 int vaccel_irq_set(struct vaccel_instance *inst, void __user *arg);
 void vaccel_irq_update(struct vaccel_instance *inst, unsigned int ev);
+void vaccel_irq_queue(struct vaccel_instance *inst, unsigned int q,
+		      bool done, bool error);
 void vaccel_irq_release_all(struct vaccel_instance *inst);
 bool vaccel_irq_request(struct vaccel_instance *inst);
 

@@ -184,6 +184,7 @@ unsigned int vaccel_vf_reg_write(struct vaccel_vf *vf, unsigned int off,
 	case VACCEL_REG_CONTROL:
 		if (val & VACCEL_CONTROL_RESET) {
 			vaccel_vf_reset_regs(vf);
+			ev |= VACCEL_VF_EV_RESET;
 			break;
 		}
 		vf->control = val & VACCEL_CONTROL_ENABLE;

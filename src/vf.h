@@ -16,6 +16,7 @@
 /* What a BAR0 write asks of the caller, from vaccel_vf_reg_write(). */
 #define VACCEL_VF_EV_IRQ	BIT(0)	/* new enabled interrupt causes */
 #define VACCEL_VF_EV_LEVEL	BIT(1)	/* pending causes changed */
+#define VACCEL_VF_EV_RESET	BIT(2)	/* CONTROL.RESET: reset the queues */
 
 /**
  * struct vaccel_vf_identity - fixed facts about a function

@@ -47,8 +47,8 @@ static u64 vaccel_region_size(struct vaccel_instance *inst,
  * vaccel_vfio_reset_locked() - function level reset of an instance
  * @inst: the instance
  *
- * Configuration space, registers and MSI-X table to their power-on state,
- * device memory cleared.  The user's eventfds stay: they belong to the
+ * Queues stopped, configuration space, registers and MSI-X table to their
+ * power-on state, device memory cleared.  The user's eventfds stay: they belong to the
  * VFIO user, not to the function.
  *
  * Context: instance lock held.
@@ -56,6 +56,9 @@ static u64 vaccel_region_size(struct vaccel_instance *inst,
 void vaccel_vfio_reset_locked(struct vaccel_instance *inst)
 {
 	lockdep_assert_held(&inst->lock);
+	/* Engines off the function before its memory is cleared. */
+	WRITE_ONCE(inst->bus_master, false);
+	vaccel_queues_reset(inst);
 	vaccel_vf_reset(&inst->vf);
 	inst->irq.intx_masked = false;
 	inst->card->ops->mem_clear(inst->card, inst->mem_offset,
@@ -84,8 +87,17 @@ static int vaccel_put_le(char __user *buf, size_t count, u32 val)
 
 static int vaccel_vfio_init(struct vfio_device *vdev)
 {
-	mutex_init(&vdev_to_inst(vdev)->lock);
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	mutex_init(&inst->lock);
+	vaccel_queues_init(inst);
 	return 0;
+}
+
+static void vaccel_vfio_dma_unmap(struct vfio_device *vdev, u64 iova,
+				  u64 length)
+{
+	vaccel_queues_dma_unmap(vdev_to_inst(vdev), iova, length);
 }
 
 static void vaccel_vfio_close_device(struct vfio_device *vdev)
@@ -100,6 +112,23 @@ static void vaccel_vfio_close_device(struct vfio_device *vdev)
 	 */
 	vaccel_vfio_reset_locked(inst);
 	mutex_unlock(&inst->lock);
+}
+
+/*
+ * The engines follow Command.Bus_Master: clearing it pauses the queues at
+ * their next chunk boundary, setting it lets them go on.
+ */
+static void vaccel_bus_master_update(struct vaccel_instance *inst)
+{
+	bool on = vaccel_cfg_read16(&inst->vf.cfg, PCI_COMMAND) &
+		  PCI_COMMAND_MASTER;
+
+	lockdep_assert_held(&inst->lock);
+	if (on == inst->bus_master)
+		return;
+	WRITE_ONCE(inst->bus_master, on);
+	if (on)
+		vaccel_queues_kick(inst);
 }
 
 static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
@@ -127,6 +156,8 @@ static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 				 VACCEL_CFG_EV_MSIX)) {
 			vaccel_irq_update(inst, VACCEL_VF_EV_LEVEL);
 		}
+		if (ev & VACCEL_CFG_EV_COMMAND)
+			vaccel_bus_master_update(inst);
 		mutex_unlock(&inst->lock);
 		return count;
 	}
@@ -172,7 +203,7 @@ static ssize_t vaccel_cfg_rw_split(struct vaccel_instance *inst,
 static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 			      size_t count, loff_t pos, bool write)
 {
-	unsigned int ev;
+	unsigned int ev, qn, reg;
 	u32 val;
 
 	if (!vaccel_vf_reg_access_ok(pos, count)) {
@@ -182,12 +213,26 @@ static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 		return -EINVAL;
 	}
 
+	/* Queue registers have locks of their own (queue.c). */
+	if (vaccel_queue_reg(pos, &qn, &reg)) {
+		if (!write)
+			return vaccel_put_le(buf, count,
+					     vaccel_queue_reg_read(&inst->queues[qn],
+								   reg)) ?: count;
+		if (vaccel_get_le(buf, count, &val))
+			return -EFAULT;
+		vaccel_queue_reg_write(&inst->queues[qn], reg, val);
+		return count;
+	}
+
 	if (write) {
 		if (vaccel_get_le(buf, count, &val))
 			return -EFAULT;
 		mutex_lock(&inst->lock);
 		ev = vaccel_vf_reg_write(&inst->vf, pos, val);
-		if (ev)
+		if (ev & VACCEL_VF_EV_RESET)
+			vaccel_queues_reset(inst);
+		if (ev & (VACCEL_VF_EV_IRQ | VACCEL_VF_EV_LEVEL))
 			vaccel_irq_update(inst, ev);
 		mutex_unlock(&inst->lock);
 		return count;
@@ -365,6 +410,7 @@ static void vaccel_vfio_release(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
+	vaccel_queues_fini(inst);
 	mutex_destroy(&inst->lock);
 	vfio_free_device(vdev);
 }
@@ -379,4 +425,5 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 	.mmap		= vaccel_vfio_mmap,
 	.ioctl		= vaccel_vfio_ioctl,
 	.request	= vaccel_vfio_request,
+	.dma_unmap	= vaccel_vfio_dma_unmap,
 };

@@ -1,0 +1,705 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command queues of a vaccel instance: their registers, their rings in
+ * guest memory, and the step an engine takes on one of them.
+ *
+ * Guest memory is reached two ways.  The ring and the writeback area are
+ * pinned (vfio_pin_pages()) while the queue is enabled, so fetching a
+ * descriptor and writing back a completion cost a memcpy.  Operands go
+ * through vfio_dma_rw(), which looks the IOVA up on every access and holds
+ * the container's lock while it copies, so once VFIO_IOMMU_UNMAP_DMA has
+ * returned, no engine touches the range: a command still using it fails
+ * with VACCEL_QERR_DMA at its next chunk.  For the pinned pages the VFIO
+ * core calls vaccel_queues_dma_unmap() before the unmap completes; the
+ * queue stops with VACCEL_QERR_RING and lets go of them.
+ *
+ * Every descriptor is copied out of the ring before it is checked
+ * (vaccel_desc_check()), so the guest cannot change it behind the check.
+ */
+
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/vfio.h>
+
+#include "vaccel.h"
+
+static const char * const vaccel_qerr_names[VACCEL_QERR_COUNT] = {
+	[VACCEL_QERR_NONE] = "no error",
+	[VACCEL_QERR_OPCODE] = "unknown opcode",
+	[VACCEL_QERR_FLAGS] = "bad flags",
+	[VACCEL_QERR_RESERVED] = "unused field not zero",
+	[VACCEL_QERR_LENGTH] = "bad length",
+	[VACCEL_QERR_RANGE] = "address range out of bounds",
+	[VACCEL_QERR_OVERLAP] = "operands overlap",
+	[VACCEL_QERR_MATRIX] = "bad matrix dimensions",
+	[VACCEL_QERR_VALUE] = "bad value",
+	[VACCEL_QERR_DMA] = "IOVA not mapped",
+	[VACCEL_QERR_RING] = "ring or writeback not usable",
+	[VACCEL_QERR_DOORBELL] = "doorbell past the ring",
+};
+
+/**
+ * vaccel_queues_init() - give an instance its queues, all at power-on
+ * @inst: a new instance
+ */
+void vaccel_queues_init(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+
+		memset(q, 0, sizeof(*q));
+		q->inst = inst;
+		q->idx = i;
+		mutex_init(&q->lock);
+		spin_lock_init(&q->state_lock);
+		INIT_LIST_HEAD(&q->run_node);
+	}
+}
+
+/**
+ * vaccel_queues_quiesce() - wait until no engine holds the instance's queues
+ * @inst: an instance whose VFIO device is closed for good
+ *
+ * Closing the device stopped the queues; an engine may still be on its way
+ * out of one (raising a last interrupt, which the stop made a no-op).
+ */
+void vaccel_queues_quiesce(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		vaccel_engine_queue_wait(&inst->queues[i]);
+}
+
+/**
+ * vaccel_queues_fini() - undo vaccel_queues_init()
+ * @inst: the instance, being freed
+ */
+void vaccel_queues_fini(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		mutex_destroy(&inst->queues[i].lock);
+}
+
+static void vaccel_queue_unpin(struct vaccel_queue *q)
+{
+	struct vfio_device *vdev = &q->inst->vdev;
+
+	lockdep_assert_held(&q->lock);
+	if (q->nr_ring_pages)
+		vfio_unpin_pages(vdev, q->ring_iova & PAGE_MASK,
+				 q->nr_ring_pages);
+	q->nr_ring_pages = 0;
+	if (q->wb_page)
+		vfio_unpin_pages(vdev, q->wb_iova & PAGE_MASK, 1);
+	q->wb_page = NULL;
+}
+
+/*
+ * Stop the queue: the engine, if any, is between chunks (we hold the
+ * execution lock) and will find nothing to do.  Interrupts it computed
+ * before are dropped (epoch).  With @clear, the queue returns to its
+ * power-on state; otherwise HEAD, TAIL, the error and the setup stay.
+ */
+static void vaccel_queue_stop_locked(struct vaccel_queue *q, bool clear)
+{
+	lockdep_assert_held(&q->lock);
+
+	WRITE_ONCE(q->epoch, q->epoch + 1);
+	spin_lock(&q->state_lock);
+	q->enabled = false;
+	q->job_active = false;
+	if (clear) {
+		q->error = 0;
+		q->error_index = 0;
+		q->head = 0;
+		q->tail = 0;
+		q->fence = 0;
+	}
+	spin_unlock(&q->state_lock);
+	vaccel_queue_unpin(q);
+	if (clear) {
+		q->ring_iova = 0;
+		q->ring_size = 0;
+		q->wb_iova = 0;
+	}
+	vaccel_engine_queue_unlist(q);
+}
+
+/**
+ * vaccel_queues_reset() - every queue of an instance to power-on state
+ * @inst: the instance
+ *
+ * Returns once no engine works on the instance's queues any more; part of
+ * a function reset, so it runs before the device memory is cleared.
+ *
+ * Context: instance lock held.
+ */
+void vaccel_queues_reset(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&inst->lock);
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+
+		mutex_lock(&q->lock);
+		vaccel_queue_stop_locked(q, true);
+		mutex_unlock(&q->lock);
+	}
+}
+
+/**
+ * vaccel_queues_kick() - let the engines look at all queues of an instance
+ * @inst: the instance, whose bus mastering was just enabled
+ */
+void vaccel_queues_kick(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		vaccel_engine_queue_kick(&inst->queues[i]);
+}
+
+/* The writeback area, in the pinned page. */
+static void vaccel_queue_writeback(struct vaccel_queue *q, u32 head,
+				   u32 error, u64 fence)
+{
+	struct vaccel_wb *wb;
+	void *page;
+
+	lockdep_assert_held(&q->lock);
+	if (!q->wb_page)
+		return;
+	page = kmap_local_page(q->wb_page);
+	wb = page + offset_in_page(q->wb_iova);
+	WRITE_ONCE(wb->fence, cpu_to_le64(fence));
+	WRITE_ONCE(wb->error, cpu_to_le32(error));
+	/* The results and the fence are visible before the new head. */
+	smp_wmb();
+	WRITE_ONCE(wb->head, cpu_to_le32(head));
+	kunmap_local(page);
+}
+
+/*
+ * Put the queue in error: it stops where it is, and the guest learns what
+ * and where from ERROR, ERROR_INDEX, the writeback and INT_CAUSE.ERROR.
+ * Return: the step result that asks for the error interrupt.
+ */
+static unsigned int vaccel_queue_fail(struct vaccel_queue *q, u32 err,
+				      u32 index)
+{
+	struct vaccel_instance *inst = q->inst;
+	u32 head;
+	u64 fence;
+
+	lockdep_assert_held(&q->lock);
+	spin_lock(&q->state_lock);
+	q->error = err;
+	q->error_index = index;
+	q->job_active = false;
+	head = q->head;
+	fence = q->fence;
+	spin_unlock(&q->state_lock);
+	vaccel_queue_writeback(q, head, err, fence);
+	atomic64_inc(&inst->stats.errors);
+	dev_warn_ratelimited(vaccel_inst_dev(inst),
+			     "queue %u: %s (error %u) at descriptor %u, queue stopped\n",
+			     q->idx, vaccel_qerr_names[err], err, index);
+	return VACCEL_STEP_ERROR;
+}
+
+/*
+ * Raise the interrupts of a step, unless the queue was stopped since
+ * (a function reset must not leave completions of before it pending).
+ * Takes the instance lock: never call with a queue lock held.
+ */
+void vaccel_queue_deliver(struct vaccel_queue *q, unsigned int epoch,
+			  unsigned int events)
+{
+	struct vaccel_instance *inst = q->inst;
+
+	if (!(events & (VACCEL_STEP_DONE_IRQ | VACCEL_STEP_ERROR)))
+		return;
+	mutex_lock(&inst->lock);
+	/* Stops that matter here happen under the instance lock too. */
+	if (READ_ONCE(q->epoch) == epoch)
+		vaccel_irq_queue(inst, q->idx,
+				 events & VACCEL_STEP_DONE_IRQ,
+				 events & VACCEL_STEP_ERROR);
+	mutex_unlock(&inst->lock);
+}
+
+/* RING_SIZE, RING and WB make sense; set *why otherwise. */
+static bool vaccel_queue_setup_ok(struct vaccel_queue *q, const char **why)
+{
+	u64 end;
+
+	if (q->ring_size < VACCEL_RING_MIN || q->ring_size > VACCEL_RING_MAX ||
+	    !is_power_of_2(q->ring_size))
+		*why = "RING_SIZE not a power of two in [2, 4096]";
+	else if (!IS_ALIGNED(q->ring_iova, VACCEL_RING_ALIGN))
+		*why = "ring not 4 KiB aligned";
+	else if (check_add_overflow(q->ring_iova,
+				    (u64)q->ring_size * VACCEL_DESC_SIZE - 1,
+				    &end))
+		*why = "ring wraps around the IOVA space";
+	else if (!IS_ALIGNED(q->wb_iova, VACCEL_WB_ALIGN))
+		*why = "writeback not 64-byte aligned";
+	else
+		return true;
+	return false;
+}
+
+/* Enable: check the setup, pin ring and writeback, start at 0. */
+static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
+{
+	struct vaccel_instance *inst = q->inst;
+	u64 bytes = (u64)q->ring_size * VACCEL_DESC_SIZE;
+	const char *why;
+	int npages, ret;
+
+	lockdep_assert_held(&q->lock);
+	if (!vaccel_queue_setup_ok(q, &why))
+		goto refuse;
+
+	npages = DIV_ROUND_UP(offset_in_page(q->ring_iova) + bytes, PAGE_SIZE);
+	ret = vfio_pin_pages(&inst->vdev, q->ring_iova & PAGE_MASK, npages,
+			     IOMMU_READ, q->ring_pages);
+	if (ret != npages) {
+		why = "ring not mapped";
+		goto refuse;
+	}
+	q->nr_ring_pages = npages;
+	ret = vfio_pin_pages(&inst->vdev, q->wb_iova & PAGE_MASK, 1,
+			     IOMMU_READ | IOMMU_WRITE, &q->wb_page);
+	if (ret != 1) {
+		q->wb_page = NULL;
+		why = "writeback not mapped writable";
+		goto refuse;
+	}
+
+	spin_lock(&q->state_lock);
+	q->enabled = true;
+	q->head = 0;
+	q->tail = 0;
+	spin_unlock(&q->state_lock);
+	vaccel_queue_writeback(q, 0, 0, q->fence);
+	return 0;
+
+refuse:
+	vaccel_queue_unpin(q);
+	dev_warn_ratelimited(vaccel_inst_dev(inst),
+			     "queue %u: enable refused: %s (ring %#llx size %u, writeback %#llx)\n",
+			     q->idx, why, q->ring_iova, q->ring_size, q->wb_iova);
+	return vaccel_queue_fail(q, VACCEL_QERR_RING, 0);
+}
+
+static unsigned int vaccel_queue_control(struct vaccel_queue *q, u32 val)
+{
+	unsigned int ev = 0;
+	bool enabled, error;
+
+	lockdep_assert_held(&q->lock);
+	if (val & VACCEL_Q_CONTROL_RESET) {
+		vaccel_queue_stop_locked(q, true);
+		return 0;
+	}
+	spin_lock(&q->state_lock);
+	enabled = q->enabled;
+	error = q->error;
+	spin_unlock(&q->state_lock);
+
+	if ((val & VACCEL_Q_CONTROL_ENABLE) && !enabled && !error)
+		ev = vaccel_queue_enable_locked(q);
+	else if (!(val & VACCEL_Q_CONTROL_ENABLE) && enabled)
+		vaccel_queue_stop_locked(q, false);
+	return ev;
+}
+
+/* Set a 32-bit half of a 64-bit register. */
+static void vaccel_set_half(u64 *reg, bool high, u32 val)
+{
+	if (high)
+		*reg = (*reg & GENMASK_ULL(31, 0)) | (u64)val << 32;
+	else
+		*reg = (*reg & GENMASK_ULL(63, 32)) | val;
+}
+
+static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
+{
+	unsigned int epoch, ev = 0;
+	bool bad = false, ok = false;
+	u32 head = 0;
+
+	spin_lock(&q->state_lock);
+	if (q->enabled && !q->error) {
+		head = q->head;
+		/* ring_size does not change while the queue is enabled. */
+		bad = tail - head > q->ring_size;
+		if (!bad) {
+			q->tail = tail;
+			ok = true;
+		}
+	}
+	spin_unlock(&q->state_lock);
+
+	if (ok) {
+		vaccel_engine_queue_kick(q);
+		return;
+	}
+	if (!bad)
+		return;
+
+	mutex_lock(&q->lock);
+	spin_lock(&q->state_lock);
+	bad = q->enabled && !q->error;
+	head = q->head;
+	spin_unlock(&q->state_lock);
+	if (bad) {
+		dev_warn_ratelimited(vaccel_inst_dev(q->inst),
+				     "queue %u: TAIL %u is more than %u descriptors past HEAD %u\n",
+				     q->idx, tail, q->ring_size, head);
+		ev = vaccel_queue_fail(q, VACCEL_QERR_DOORBELL, tail);
+	}
+	epoch = q->epoch;
+	mutex_unlock(&q->lock);
+	vaccel_queue_deliver(q, epoch, ev);
+}
+
+/**
+ * vaccel_queue_reg() - is a BAR0 offset a queue register?
+ * @off: BAR0 offset, 4-byte aligned
+ * @q: the queue number, when it is
+ * @reg: the offset in the queue's block, when it is
+ *
+ * Return: true for the register blocks of the function's queues.
+ */
+bool vaccel_queue_reg(unsigned int off, unsigned int *q, unsigned int *reg)
+{
+	if (off < VACCEL_QUEUE_BASE ||
+	    off >= VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, 0))
+		return false;
+	*q = (off - VACCEL_QUEUE_BASE) / VACCEL_QUEUE_STRIDE;
+	*reg = (off - VACCEL_QUEUE_BASE) % VACCEL_QUEUE_STRIDE;
+	return true;
+}
+
+/**
+ * vaccel_queue_reg_read() - read a queue register
+ * @q: the queue
+ * @reg: offset in the queue's block, 4-byte aligned
+ *
+ * Status registers never wait for the engine; the setup registers wait for
+ * the end of a chunk at most.
+ *
+ * Return: the register's value; unassigned offsets read 0.
+ */
+u32 vaccel_queue_reg_read(struct vaccel_queue *q, unsigned int reg)
+{
+	u32 val = 0;
+
+	switch (reg) {
+	case VACCEL_Q_RING_LO:
+	case VACCEL_Q_RING_HI:
+	case VACCEL_Q_RING_SIZE:
+	case VACCEL_Q_WB_LO:
+	case VACCEL_Q_WB_HI:
+		mutex_lock(&q->lock);
+		if (reg == VACCEL_Q_RING_LO)
+			val = lower_32_bits(q->ring_iova);
+		else if (reg == VACCEL_Q_RING_HI)
+			val = upper_32_bits(q->ring_iova);
+		else if (reg == VACCEL_Q_RING_SIZE)
+			val = q->ring_size;
+		else if (reg == VACCEL_Q_WB_LO)
+			val = lower_32_bits(q->wb_iova);
+		else
+			val = upper_32_bits(q->wb_iova);
+		mutex_unlock(&q->lock);
+		return val;
+	}
+
+	spin_lock(&q->state_lock);
+	switch (reg) {
+	case VACCEL_Q_CONTROL:
+		val = q->enabled ? VACCEL_Q_CONTROL_ENABLE : 0;
+		break;
+	case VACCEL_Q_STATUS:
+		val = (q->enabled ? VACCEL_Q_STATUS_ENABLED : 0) |
+		      (q->error ? VACCEL_Q_STATUS_ERROR : 0) |
+		      (q->head == q->tail ? VACCEL_Q_STATUS_IDLE : 0);
+		break;
+	case VACCEL_Q_TAIL:
+		val = q->tail;
+		break;
+	case VACCEL_Q_HEAD:
+		val = q->head;
+		break;
+	case VACCEL_Q_ERROR:
+		val = q->error;
+		break;
+	case VACCEL_Q_ERROR_INDEX:
+		val = q->error_index;
+		break;
+	case VACCEL_Q_FENCE_LO:
+		val = lower_32_bits(q->fence);
+		break;
+	case VACCEL_Q_FENCE_HI:
+		val = upper_32_bits(q->fence);
+		break;
+	}
+	spin_unlock(&q->state_lock);
+	return val;
+}
+
+/**
+ * vaccel_queue_reg_write() - write a queue register
+ * @q: the queue
+ * @reg: offset in the queue's block, 4-byte aligned
+ * @val: the value
+ *
+ * TAIL (the doorbell) never waits for the engine; CONTROL and the setup
+ * registers wait for the end of a chunk at most.  May raise the error
+ * interrupt, so the caller must not hold the instance lock.
+ */
+void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
+			    u32 val)
+{
+	unsigned int epoch, ev = 0;
+	bool enabled;
+
+	if (reg == VACCEL_Q_TAIL) {
+		vaccel_queue_doorbell(q, val);
+		return;
+	}
+
+	mutex_lock(&q->lock);
+	spin_lock(&q->state_lock);
+	enabled = q->enabled;
+	spin_unlock(&q->state_lock);
+
+	switch (reg) {
+	case VACCEL_Q_CONTROL:
+		ev = vaccel_queue_control(q, val);
+		break;
+	/* The setup is fixed while the queue is enabled. */
+	case VACCEL_Q_RING_LO:
+	case VACCEL_Q_RING_HI:
+		if (!enabled)
+			vaccel_set_half(&q->ring_iova,
+					reg == VACCEL_Q_RING_HI, val);
+		break;
+	case VACCEL_Q_RING_SIZE:
+		if (!enabled)
+			q->ring_size = val;
+		break;
+	case VACCEL_Q_WB_LO:
+	case VACCEL_Q_WB_HI:
+		if (!enabled)
+			vaccel_set_half(&q->wb_iova, reg == VACCEL_Q_WB_HI, val);
+		break;
+	}
+	epoch = q->epoch;
+	mutex_unlock(&q->lock);
+	vaccel_queue_deliver(q, epoch, ev);
+}
+
+/* Do [a, a_last] and [b, b_last] (inclusive bounds) intersect? */
+static bool vaccel_range_hit(u64 a, u64 a_last, u64 b, u64 b_last)
+{
+	return a <= b_last && b <= a_last;
+}
+
+/**
+ * vaccel_queues_dma_unmap() - userspace unmaps an IOVA range
+ * @inst: the instance (its VFIO device is open)
+ * @iova: start of the range
+ * @length: its length
+ *
+ * A queue whose ring or writeback lies in the range stops with
+ * VACCEL_QERR_RING and unpins them before this returns, as the VFIO core
+ * requires.  Operands need nothing here: see the comment at the top.
+ */
+void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
+			     u64 length)
+{
+	unsigned int i, epoch, ev;
+	u64 last;
+
+	if (!length)
+		return;
+	/* A range reaching past 2^64 ends there. */
+	if (check_add_overflow(iova, length - 1, &last))
+		last = U64_MAX;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+		bool hit = false, error;
+		u32 head;
+
+		mutex_lock(&q->lock);
+		if (q->nr_ring_pages &&
+		    vaccel_range_hit(iova, last, q->ring_iova & PAGE_MASK,
+				     (q->ring_iova & PAGE_MASK) +
+				     ((u64)q->nr_ring_pages << PAGE_SHIFT) - 1))
+			hit = true;
+		if (q->wb_page &&
+		    vaccel_range_hit(iova, last, q->wb_iova & PAGE_MASK,
+				     (q->wb_iova & PAGE_MASK) + PAGE_SIZE - 1))
+			hit = true;
+		ev = 0;
+		if (hit) {
+			spin_lock(&q->state_lock);
+			error = q->error;
+			head = q->head;
+			spin_unlock(&q->state_lock);
+			if (!error)
+				ev = vaccel_queue_fail(q, VACCEL_QERR_RING, head);
+			vaccel_queue_unpin(q);
+		}
+		epoch = q->epoch;
+		mutex_unlock(&q->lock);
+		vaccel_queue_deliver(q, epoch, ev);
+	}
+}
+
+/* The execution unit's view of memory and time, for this queue. */
+static int vaccel_queue_dma_rw(void *priv, u64 iova, void *buf, size_t len,
+			       bool write)
+{
+	struct vaccel_queue *q = priv;
+
+	return vfio_dma_rw(&q->inst->vdev, iova, buf, len, write);
+}
+
+static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,
+			       bool write)
+{
+	struct vaccel_instance *inst = ((struct vaccel_queue *)priv)->inst;
+	struct vaccel_card *card = inst->card;
+
+	return card->ops->mem_access(card, inst->mem_offset + off, buf, len,
+				     write);
+}
+
+/*
+ * BUSY: the engine is occupied but the CPU is not; sleep through the
+ * chunk and report the time that really passed.
+ */
+static u64 vaccel_queue_busy(void *priv, u64 ns)
+{
+	u64 start = ktime_get_ns();
+
+	if (ns >= 10 * NSEC_PER_USEC)
+		usleep_range(div_u64(ns, NSEC_PER_USEC),
+			     div_u64(ns, NSEC_PER_USEC) + 5);
+	else
+		ndelay(ns);
+	return max_t(u64, ktime_get_ns() - start, 1);
+}
+
+static const struct vaccel_exec_ops vaccel_queue_exec_ops = {
+	.dma_rw = vaccel_queue_dma_rw,
+	.dev_rw = vaccel_queue_dev_rw,
+	.busy = vaccel_queue_busy,
+};
+
+/* Copy descriptor number @index out of the pinned ring. */
+static void vaccel_queue_fetch(struct vaccel_queue *q, u32 index,
+			       struct vaccel_desc *desc)
+{
+	size_t off = offset_in_page(q->ring_iova) +
+		     (size_t)(index & (q->ring_size - 1)) * VACCEL_DESC_SIZE;
+	void *page = kmap_local_page(q->ring_pages[off >> PAGE_SHIFT]);
+
+	memcpy(desc, page + offset_in_page(off), sizeof(*desc));
+	kunmap_local(page);
+}
+
+static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
+{
+	struct vaccel_instance *inst = q->inst;
+	u64 fence;
+
+	spin_lock(&q->state_lock);
+	if (q->job.opcode == VACCEL_OP_FENCE)
+		q->fence = q->job.value;
+	fence = q->fence;
+	q->job_active = false;
+	q->head = head + 1;
+	spin_unlock(&q->state_lock);
+
+	vaccel_queue_writeback(q, head + 1, 0, fence);
+	atomic64_inc(&inst->stats.jobs);
+	return VACCEL_STEP_MORE |
+	       (q->job.flags & VACCEL_DESC_F_IRQ ? VACCEL_STEP_DONE_IRQ : 0);
+}
+
+/**
+ * vaccel_queue_step() - one bounded piece of work on a queue
+ * @q: the queue
+ * @eng: the engine doing it
+ *
+ * Fetches and checks the next descriptor if no command is in progress,
+ * then runs one chunk of the command, completing it if that was the last.
+ *
+ * Context: queue lock held.
+ * Return: VACCEL_STEP_* flags; without VACCEL_STEP_MORE the queue has
+ * nothing more to do now.
+ */
+unsigned int vaccel_queue_step(struct vaccel_queue *q,
+			       struct vaccel_engine *eng)
+{
+	struct vaccel_instance *inst = q->inst;
+	const struct vaccel_exec_env env = {
+		.ops = &vaccel_queue_exec_ops,
+		.priv = q,
+		.scratch = eng->scratch,
+	};
+	struct vaccel_desc desc;
+	bool go, active;
+	u32 head, err;
+	u64 bytes = 0;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	if (!READ_ONCE(inst->bus_master))
+		return 0;
+	spin_lock(&q->state_lock);
+	go = q->enabled && !q->error;
+	head = q->head;
+	active = q->job_active;
+	if (go && !active)
+		go = head != q->tail;
+	spin_unlock(&q->state_lock);
+	if (!go)
+		return 0;
+
+	if (!active) {
+		vaccel_queue_fetch(q, head, &desc);
+		err = vaccel_desc_check(&desc, inst->mem_size, &q->job);
+		if (err)
+			return vaccel_queue_fail(q, err, head);
+		spin_lock(&q->state_lock);
+		q->job_active = true;
+		spin_unlock(&q->state_lock);
+	}
+
+	ret = vaccel_exec_chunk(&q->job, &env, &bytes);
+	atomic64_add(bytes, &inst->stats.bytes);
+	if (ret < 0)
+		return vaccel_queue_fail(q, -ret, head);
+	if (ret == VACCEL_EXEC_MORE)
+		return VACCEL_STEP_MORE;
+	return vaccel_queue_complete(q, head);
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command queues of a vaccel instance and the card's compute engines.
+ *
+ * Locking of a queue (outermost first; see also vaccel.h):
+ *
+ *   vaccel_instance.lock  >  vaccel_queue.lock  >  vaccel_card.run_lock
+ *	>  vaccel_queue.state_lock
+ *
+ * - vaccel_queue.lock (mutex) is the execution lock: an engine holds it
+ *   across one chunk of work, and whatever changes what the engine works
+ *   on (enable, disable, reset, the ring being unmapped) takes it, so it
+ *   waits for at most one chunk and then finds the engine out of the way.
+ * - vaccel_queue.state_lock (spinlock) guards the registers an engine
+ *   updates as it goes (HEAD, STATUS, ERROR...) and TAIL, so that
+ *   doorbells and status reads never wait for a chunk.
+ * - vaccel_card.run_lock (spinlock) guards the card's run list and which
+ *   engine holds which queue.
+ *
+ * An engine never takes the instance lock while it holds a queue's lock:
+ * it raises interrupts after dropping it, which is why a function reset,
+ * holding the instance lock, can wait for the queue's lock.
+ */
+#ifndef _VACCEL_QUEUE_INTERNAL_H
+#define _VACCEL_QUEUE_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "vaccel_queue.h"
+#include "exec.h"
+
+struct vaccel_card;
+struct vaccel_instance;
+
+/* Pages a ring can span: one more when it does not start a page. */
+#define VACCEL_RING_PAGES	\
+	(DIV_ROUND_UP(VACCEL_RING_MAX * VACCEL_DESC_SIZE, PAGE_SIZE) + 1)
+
+/**
+ * struct vaccel_queue - one command queue of an instance
+ * @inst: the instance
+ * @idx: queue number in the function
+ * @lock: execution lock; protects @ring_iova, @ring_size, @wb_iova,
+ *	@ring_pages, @nr_ring_pages, @wb_page, @job and @epoch (which may
+ *	also be read locklessly, see vaccel_queue_deliver())
+ * @ring_iova: RING_LO/HI
+ * @ring_size: RING_SIZE
+ * @wb_iova: WB_LO/HI
+ * @ring_pages: the ring, pinned while the queue is enabled
+ * @nr_ring_pages: pages in @ring_pages, 0 when not pinned
+ * @wb_page: the page holding the writeback, pinned with the ring
+ * @job: the command in progress, when @job_active
+ * @epoch: incremented whenever the queue is stopped, so that interrupts
+ *	computed before are not raised after it
+ * @state_lock: protects the fields below up to @fence
+ * @enabled: STATUS.ENABLED
+ * @error: ERROR, non-zero when STATUS.ERROR
+ * @error_index: ERROR_INDEX
+ * @head: HEAD
+ * @tail: TAIL
+ * @job_active: a command has been fetched and not finished
+ * @fence: FENCE_LO/HI
+ * @run_node: entry in the card's run list, under vaccel_card.run_lock
+ * @queued: on the run list, under vaccel_card.run_lock
+ * @on_engine: an engine holds the queue, under vaccel_card.run_lock
+ */
+struct vaccel_queue {
+	struct vaccel_instance *inst;
+	unsigned int idx;
+
+	struct mutex lock;		/* execution: see above */
+	u64 ring_iova;
+	u32 ring_size;
+	u64 wb_iova;
+	struct page *ring_pages[VACCEL_RING_PAGES];
+	unsigned int nr_ring_pages;
+	struct page *wb_page;
+	struct vaccel_job job;
+	unsigned int epoch;
+
+	spinlock_t state_lock;		/* registers the engine updates */
+	bool enabled;
+	u32 error;
+	u32 error_index;
+	u32 head;
+	u32 tail;
+	bool job_active;
+	u64 fence;
+
+	struct list_head run_node;
+	bool queued;
+	bool on_engine;
+};
+
+/**
+ * struct vaccel_engine - one compute engine of a card: a kernel thread
+ * @card: the card
+ * @idx: engine number
+ * @task: the thread
+ * @scratch: VACCEL_EXEC_SCRATCH bytes lent to the execution unit
+ */
+struct vaccel_engine {
+	struct vaccel_card *card;
+	unsigned int idx;
+	struct task_struct *task;
+	void *scratch;
+};
+
+/* queue.c */
+void vaccel_queues_init(struct vaccel_instance *inst);
+void vaccel_queues_reset(struct vaccel_instance *inst);
+void vaccel_queues_quiesce(struct vaccel_instance *inst);
+void vaccel_queues_fini(struct vaccel_instance *inst);
+void vaccel_queues_kick(struct vaccel_instance *inst);
+bool vaccel_queue_reg(unsigned int off, unsigned int *q, unsigned int *reg);
+u32 vaccel_queue_reg_read(struct vaccel_queue *q, unsigned int reg);
+void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
+			    u32 val);
+void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
+			     u64 length);
+
+/* engine.c */
+int vaccel_engines_start(struct vaccel_card *card);
+void vaccel_engines_stop(struct vaccel_card *card);
+void vaccel_engine_queue_kick(struct vaccel_queue *q);
+void vaccel_engine_queue_unlist(struct vaccel_queue *q);
+void vaccel_engine_queue_wait(struct vaccel_queue *q);
+bool vaccel_queue_runnable(struct vaccel_queue *q);
+
+/* Results of vaccel_queue_step(), for the engine. */
+#define VACCEL_STEP_MORE	BIT(0)	/* call again */
+#define VACCEL_STEP_DONE_IRQ	BIT(1)	/* a completion wants an interrupt */
+#define VACCEL_STEP_ERROR	BIT(2)	/* the queue entered error */
+
+unsigned int vaccel_queue_step(struct vaccel_queue *q,
+			       struct vaccel_engine *eng);
+void vaccel_queue_deliver(struct vaccel_queue *q, unsigned int epoch,
+			  unsigned int events);
+
+#endif /* _VACCEL_QUEUE_INTERNAL_H */
