@@ -3240,6 +3240,12 @@ static void ops_crc(struct qenv *e)
 		check(v, got == want,
 		      "CRC32C of %zu random bytes: %#x, client %#x", big, got,
 		      want);
+	want = crc32c(0xffffffff, b.va + 5, 1000);
+	if (crc_one(qu, "CRC32C with seed 0xffffffff", at_buf(&r, 56),
+		    at_buf(&b, 5), 1000, 0xffffffff, &got))
+		check(v, got == want,
+		      "CRC32C of 1000 bytes seeded with 0xffffffff (the largest seed): %#x, client %#x",
+		      got, want);
 	want = crc32c(0xdeadbeef, b.va + 5, 1000);
 	if (crc_one(qu, "CRC32C with a seed", at_buf(&r, 24), at_buf(&b, 5),
 		    1000, 0xdeadbeef, &got))
@@ -3394,6 +3400,24 @@ static void ops_gemm(struct qenv *e)
 			 jobs[i].s.m, jobs[i].s.n, jobs[i].s.k,
 			 where_name(jobs[i].s.where, where, sizeof(where)));
 		gemm_verify(v, &jobs[i], what);
+	}
+
+	/* A at IOVA 0x400000, C at BAR2 0x400000: other memories, no overlap. */
+	if (e->bar2_size > 0x400000 + 0x10000) {
+		struct gemm_job j = { .s = { 16, 16, 16, 0 }, .c_size = 1024 };
+		struct dma_buf low;
+
+		if (dma_alloc_at(e, &low, 4096, 0x400000)) {
+			j.a = at_buf(&low, 0);
+			j.b = at_buf(&low, 1024);
+			j.c = at_bar2(e, 0x400000);
+			rnd_fill(low.va, 2048);
+			memset(j.c.p - GAP, SENTINEL, 1024 + 2 * GAP);
+			c = cmd_gemm(j.c, j.a, j.b, 16, 16, 16);
+			if (queue_run(qu, "GEMM with A and C at the same numbers", &c, 1))
+				gemm_verify(v, &j, "GEMM 16x16x16, A at IOVA 0x400000, C at BAR2 0x400000 (no overlap)");
+			dma_free(e, &low);
+		}
 	}
 
 	/* Wrap-around with chosen numbers: 4 * INT32_MAX and INT32_MIN * -1. */
@@ -3560,6 +3584,47 @@ out:
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
 	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) & ~PCI_MSI_FLAGS_ENABLE);
 	irq_disable(v, VFIO_PCI_MSI_IRQ_INDEX);
+	close(fd);
+	msix_on(e);
+}
+
+/* IRQ flag with neither MSI-X nor MSI: INT_CAUSE bit 16 + q on INTA. */
+static void ops_irq_intx(struct qenv *e)
+{
+	const unsigned int q = 3;
+	struct vdev *v = e->v;
+	struct queue *qu;
+	struct cmd c = cmd_nop();
+	__u32 cmd;
+	__s32 fd;
+
+	section("queues: IRQ flag with INTx");
+	if (!efd_open(v, &fd, 1))
+		return;
+	msix_off(e);
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	check_errno(v, "SET_IRQS: eventfd for INTx",
+		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+	qu = queue_start(e, q, 4);
+	if (!qu)
+		goto out;
+	c.flags = VACCEL_DESC_F_IRQ;
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 3: NOP with IRQ", "INTx", &fd, 1, 0);
+	check(v, intx_status(v) &&
+	      reg_rd(v, VACCEL_REG_INT_CAUSE) == VACCEL_INT_QUEUE(q),
+	      "INT_CAUSE bit 19 (queue 3) pending, PCI_STATUS.INTERRUPT set");
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK with the level low", "INTx", &fd, 1, -1);
+	queue_free(qu);
+out:
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	irq_disable(v, VFIO_PCI_INTX_IRQ_INDEX);
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
 	close(fd);
 	msix_on(e);
 }
@@ -3792,6 +3857,55 @@ static void ops_function_reset(struct qenv *e, bool vfio)
 	}
 }
 
+/*
+ * The largest length is accepted: a CRC32C of 2^30 bytes (of pages never
+ * written) passes the checks and runs; abandoned by clearing ENABLE.
+ */
+static void ops_limits(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct dma_buf src, dst;
+	struct cmd c;
+	__u32 head;
+	__u64 t0;
+
+	section("queues: the largest length");
+	if (!qu || !dma_alloc(e, &src, VACCEL_DESC_MAX_LEN) ||
+	    !dma_alloc(e, &dst, 4096))
+		goto out;
+	c = cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), VACCEL_DESC_MAX_LEN, 0);
+	queue_push(qu, &c);
+	c = cmd_fence(1);
+	queue_push(qu, &c);
+	queue_ring(qu);
+	sleep_us(300000);
+	check(v, !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR) &&
+	      !wb_error(qu),
+	      "CRC32C of 2^30 bytes accepted: running, no error after 300 ms (HEAD %u)",
+	      q_rd(qu, VACCEL_Q_HEAD));
+	/* Stop it: the FENCE after it must not run. */
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	t0 = now_ns();
+	while (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED &&
+	       now_ns() - t0 < 5000000000ULL)
+		sleep_us(1000);
+	head = q_rd(qu, VACCEL_Q_HEAD);
+	if (head < 2)
+		unaccount(e, &c, 1);	/* the FENCE */
+	if (head < 1) {
+		e->pushed--;
+		e->min_bytes -= VACCEL_DESC_MAX_LEN + 4ULL;
+	} else {
+		remark("the CRC32C of 2^30 bytes completed within %llu ms",
+		       (now_ns() - t0) / 1000000 + 300);
+	}
+	queue_reset(qu);
+out:
+	dma_free(e, &src);
+	dma_free(e, &dst);
+}
+
 /* ENABLE and Command.Bus_Master around running commands; resets. */
 static void ops_gates(struct qenv *e)
 {
@@ -3876,8 +3990,10 @@ static int cmd_ops(struct vdev *v)
 		ops_busy(&e);
 		ops_irq_msix(&e);
 		ops_irq_msi(&e);
+		ops_irq_intx(&e);
 		ops_multi(&e);
 		ops_wrap(&e);
+		ops_limits(&e);
 		ops_gates(&e);
 
 		section("queues: host statistics");
