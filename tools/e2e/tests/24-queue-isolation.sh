@@ -74,14 +74,22 @@ log_step "the kernel log names A, rate limited, and never B"
 dmesg >"$VACCEL_RESULTS/24-dmesg.txt"
 nA=$(grep -cF "$uA" "$VACCEL_RESULTS/24-dmesg.txt" || true)
 nB=$(grep -cF "$uB" "$VACCEL_RESULTS/24-dmesg.txt" || true)
-grep -F "$uA" "$VACCEL_RESULTS/24-dmesg.txt" | head -n 5
-grep "callbacks suppressed" "$VACCEL_RESULTS/24-dmesg.txt" | head -n 3 || true
-# printk's rate limit: a burst of 10 per 5 s (per call site).
-limit=$((10 * (bad_secs / 5 + 2)))
-echo "$nA lines name A, $nB name B, for $errorsA errors of A in $bad_secs s (at most $limit if rate limited)"
-[ "$nA" -gt 0 ] || fail "no kernel log line names A"
-[ "$nA" -le "$errorsA" ] || fail "$nA lines for $errorsA errors"
-[ "$nA" -le "$limit" ] || fail "$nA lines in $bad_secs s: not rate limited"
+grep -m 5 -F "$uA" "$VACCEL_RESULTS/24-dmesg.txt"
+grep -m 3 "callbacks suppressed" "$VACCEL_RESULTS/24-dmesg.txt" || true
+# One line per error, "... (error N) at descriptor I, queue stopped",
+# through printk's rate limit: a burst of 10 per 5 s for that call site.
+# With more errors than that in the time bad took, some must be missing.
+# (A RING error at ENABLE logs one more line, "enable refused".)
+nfail=$(grep -F "$uA" "$VACCEL_RESULTS/24-dmesg.txt" | grep -cE "\(error [0-9]+\)" || true)
+limit=$((10 * (bad_secs / 5 + 1)))
+echo "$nA lines name A ($nfail of them an error), $nB name B, for $errorsA errors of A in $bad_secs s"
+[ "$nfail" -gt 0 ] || fail "no kernel log line names A and an error"
+[ "$nA" -le $((2 * errorsA)) ] || fail "$nA lines for $errorsA errors"
+if [ "$errorsA" -gt "$limit" ]; then
+	[ "$nfail" -lt "$errorsA" ] || fail "$nfail error lines for $errorsA errors in $bad_secs s: not rate limited"
+else
+	echo "note: $errorsA errors in $bad_secs s need no rate limiting (limit $limit)"
+fi
 if [ "$nB" -ne 0 ]; then
 	grep -F "$uB" "$VACCEL_RESULTS/24-dmesg.txt"
 	fail "kernel log lines name B, which made no error"

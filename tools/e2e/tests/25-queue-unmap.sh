@@ -44,5 +44,5 @@ fi
 tail -n 1 "$out"
 
 dmesg >"$VACCEL_RESULTS/25-dmesg.txt"
-grep -F "$u" "$VACCEL_RESULTS/25-dmesg.txt" | head -n 20 || true
+grep -m 20 -F "$u" "$VACCEL_RESULTS/25-dmesg.txt" || true
 sysfs_write "$dev/remove" 1
