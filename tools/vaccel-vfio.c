@@ -2045,7 +2045,7 @@ out:
 #define Q_POLL_MS		50	/* registers polled this often */
 #define SENTINEL		0xa5	/* bytes no command may touch */
 #define GAP			64	/* sentinel bytes around destinations */
-#define MIB			(1ULL << 20)
+#define MIB			(1024ULL * 1024)
 
 static_assert(sizeof(struct vaccel_desc) == VACCEL_DESC_SIZE,
 	      "descriptor layout");
@@ -2850,7 +2850,7 @@ static bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
 		val = reg_rd(v, VACCEL_QUEUE_REG(q, q_regs[i]));
 		if (q_regs[i] == VACCEL_Q_STATUS && val == VACCEL_Q_STATUS_IDLE) {
 			if (!told)
-				remark("STATUS reads IDLE (%#x) in the power-on state: HEAD == TAIL, though \"all registers 0\"",
+				remark("power-on STATUS reads IDLE (%#x): HEAD == TAIL, not 0",
 				       val);
 			told = true;
 			continue;
@@ -3104,7 +3104,7 @@ static void ops_copy(struct qenv *e)
 		memset(e->bar2 + low_iova, SENTINEL, 8192 + GAP);
 		c = cmd_copy(at_bar2(e, low_iova + GAP), at_buf(&low, 0), 4096);
 		if (queue_run(qu, "COPY to numerically overlapping BAR2", &c, 1))
-			check_piece(v, "COPY IOVA 0x200000 -> BAR2 0x200040, 4096 bytes (same numbers, other memory)",
+			check_piece(v, "COPY IOVA 0x200000 -> BAR2 0x200040, 4096 bytes",
 				    e->bar2 + low_iova + GAP, low.va, 4096);
 		dma_free(e, &low);
 	}
@@ -3415,7 +3415,7 @@ static void ops_gemm(struct qenv *e)
 			memset(j.c.p - GAP, SENTINEL, 1024 + 2 * GAP);
 			c = cmd_gemm(j.c, j.a, j.b, 16, 16, 16);
 			if (queue_run(qu, "GEMM with A and C at the same numbers", &c, 1))
-				gemm_verify(v, &j, "GEMM 16x16x16, A at IOVA 0x400000, C at BAR2 0x400000 (no overlap)");
+				gemm_verify(v, &j, "GEMM A IOVA 0x400000, C BAR2 0x400000");
 			dma_free(e, &low);
 		}
 	}
@@ -4364,7 +4364,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 		      !(st & VACCEL_Q_STATUS_ENABLED) && head == 0,
 		      "  at ENABLE: STATUS %#x (ERROR, not ENABLED), ERROR %u (%s), HEAD %u",
 		      st, err, qerr_name(err), head);
-		remark("ERROR_INDEX %u, writeback head %u error %u (RING at ENABLE names no descriptor)",
+		remark("ERROR_INDEX %u, writeback head %u error %u (RING at ENABLE)",
 		       idx, wb_head(bq), wb_error(bq));
 	} else {
 		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
@@ -5188,7 +5188,8 @@ static void print_usage(void)
 {
 	unsigned int i;
 
-	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID [--mem-size BYTES] [--other UUID2] [--seconds S]\n");
+	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
+		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
 			commands[i].help,
