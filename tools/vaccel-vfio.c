@@ -24,10 +24,32 @@
  *                                back (someone removes the instance),
  *                                close it
  *
+ * The command queues (include/vaccel_queue.h), with guest memory that is
+ * anonymous memory mapped into the container with VFIO_IOMMU_MAP_DMA:
+ *
+ *   vaccel-vfio ops UUID         every operation (NOP, FENCE, COPY, FILL,
+ *                                CRC32C, GEMM, BUSY) on IOVAs and BAR2,
+ *                                results checked byte for byte against
+ *                                the client's own CRC-32C and GEMM; IRQ
+ *                                flag, all queues at once, ring wrap,
+ *                                host statistics
+ *   vaccel-vfio bad UUID         one bad descriptor, ring setup or
+ *                                doorbell per error code: the queue stops
+ *                                where it must, says why, raises vector
+ *                                0, the next queue keeps working, a reset
+ *                                recovers it
+ *   vaccel-vfio long UUID        a correct random workload on all queues
+ *                                for --seconds, every result checked
+ *   vaccel-vfio unmap UUID       VFIO_IOMMU_UNMAP_DMA of memory a running
+ *                                command uses (DMA), of a ring or
+ *                                writeback (RING); recovery; exit with a
+ *                                command running
+ *
  * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
  * size, default the instance's sysfs memory_size; K, M, G suffixes
  * allowed), --other UUID2 (refusals: a second instance, on the same card,
- * whose state must survive everything done to the first).
+ * whose state must survive everything done to the first), --seconds S
+ * (long: how long to run, default 30).
  *
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last
@@ -35,6 +57,7 @@
  */
 
 #define _GNU_SOURCE
+#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -45,17 +68,20 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "vaccel_queue.h"
 #include "vaccel_regs.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -75,6 +101,7 @@
 struct options {
 	__u64 mem_size;			/* --mem-size, 0 if not given */
 	const char *other;		/* --other */
+	unsigned int seconds;		/* --seconds */
 };
 
 /* An open instance, what VFIO says about it, and the checks run on it. */
@@ -922,8 +949,10 @@ static void run_identity(struct vdev *v)
 		 cfg_rd(v, PCI_CFG_SPACE_SIZE, 4), 0);
 
 	check_eq(v, "BAR0 ID", reg_rd(v, VACCEL_REG_ID), VACCEL_ID_MAGIC);
-	check_eq(v, "BAR0 VERSION major",
-		 reg_rd(v, VACCEL_REG_VERSION) >> 16, VACCEL_VERSION >> 16);
+	check_eq(v, "BAR0 VERSION (1.1)", reg_rd(v, VACCEL_REG_VERSION),
+		 VACCEL_VERSION);
+	check_eq(v, "BAR0 QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+		 VACCEL_FN_QUEUES);
 	check_eq(v, "BAR0 STATUS", reg_rd(v, VACCEL_REG_STATUS),
 		 VACCEL_STATUS_READY);
 	check_eq(v, "BAR0 MSIX_VECTORS", reg_rd(v, VACCEL_REG_MSIX_VECTORS),
@@ -2006,6 +2035,3006 @@ out:
 	snapshot_free(before);
 }
 
+/* Command queues: guest memory, queues, reference results */
+
+#define IOVA_BASE		0x100000000ULL	/* above 4 GiB: the _HI halves */
+#define IOVA_ALIGN		(2ULL << 20)
+#define IOVA_GAP		(2ULL << 20)	/* unmapped IOVA after each buffer */
+#define Q_TIMEOUT_MS		120000	/* a batch must complete within this */
+#define Q_ERROR_MS		2000	/* an error must show within this */
+#define Q_POLL_MS		50	/* registers polled this often */
+#define SENTINEL		0xa5	/* bytes no command may touch */
+#define GAP			64	/* sentinel bytes around destinations */
+#define MIB			(1024ULL * 1024)
+
+static_assert(sizeof(struct vaccel_desc) == VACCEL_DESC_SIZE,
+	      "descriptor layout");
+static_assert(sizeof(struct vaccel_wb) == 16, "writeback layout");
+
+static const char *const qerr_names[VACCEL_QERR_COUNT] = {
+	"NONE", "OPCODE", "FLAGS", "RESERVED", "LENGTH", "RANGE", "OVERLAP",
+	"MATRIX", "VALUE", "DMA", "RING", "DOORBELL",
+};
+
+static const char *qerr_name(__u32 code)
+{
+	return code < VACCEL_QERR_COUNT ? qerr_names[code] : "?";
+}
+
+/* Guest memory of the function: anonymous memory mapped at an IOVA. */
+struct dma_buf {
+	__u8 *va;
+	__u64 iova;
+	size_t size;		/* whole pages */
+	bool mapped;		/* in the container's IOMMU */
+};
+
+/* A command in CPU byte order; queue_push() writes it as a descriptor. */
+struct cmd {
+	__u16 op;
+	__u16 flags;
+	__u32 len;
+	__u64 src;
+	__u64 src2;
+	__u64 dst;
+	__u64 value;
+	__u32 m;
+	__u32 n;
+	__u32 k;
+	__u32 rsvd;
+	__u64 tag;
+};
+
+struct qenv;
+
+/* A queue of the function and its ring and writeback memory. */
+struct queue {
+	struct qenv *e;
+	unsigned int q;
+	__u32 size;		/* RING_SIZE */
+	__u32 tail;		/* descriptors written to the ring */
+	struct dma_buf ring;
+	struct dma_buf wbuf;	/* the writeback at its start */
+};
+
+/* Host statistics of the instance (sysfs vaccel/). */
+struct stats {
+	__u64 jobs;
+	__u64 bytes;
+	__u64 busy_ns;
+	__u64 errors;
+};
+
+/* Everything the queue commands work with. */
+struct qenv {
+	struct vdev *v;
+	__u8 *bar2;		/* BAR2, mmapped */
+	__u64 bar2_size;
+	__s32 fds[VACCEL_MSIX_VECTORS];	/* MSI-X eventfds */
+	__u64 iova_next;
+	__u64 pushed;		/* descriptors pushed on all queues */
+	__u64 min_bytes;	/* the least the engines must move for them */
+	__u64 min_busy_ns;	/* BUSY time they asked for */
+	struct queue queue[VACCEL_FN_QUEUES];
+};
+
+/* Where a command's operand is: an IOVA or a BAR2 offset, and our view. */
+struct opnd {
+	__u8 *p;
+	__u64 addr;
+	bool dev;
+};
+
+static struct opnd at_buf(const struct dma_buf *b, size_t off)
+{
+	return (struct opnd){ .p = b->va + off, .addr = b->iova + off };
+}
+
+static struct opnd at_bar2(const struct qenv *e, __u64 off)
+{
+	return (struct opnd){ .p = e->bar2 + off, .addr = off, .dev = true };
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void sleep_us(unsigned int us)
+{
+	struct timespec ts = {
+		.tv_sec = us / 1000000,
+		.tv_nsec = (us % 1000000) * 1000L,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Random data: xorshift64*, reproducible from a fixed seed. */
+static __u64 rnd_state = 0x2545f4914f6cdd1dULL;
+
+static __u64 rnd(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A random number from @lo to @hi. */
+static __u64 rnd_between(__u64 lo, __u64 hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+static void rnd_fill(void *buf, size_t size)
+{
+	__u8 *p = buf;
+	__u64 r;
+
+	for (; size >= 8; size -= 8, p += 8) {
+		r = rnd();
+		memcpy(p, &r, 8);
+	}
+	if (size) {
+		r = rnd();
+		memcpy(p, &r, size);
+	}
+}
+
+static bool all_bytes(const __u8 *p, size_t size, __u8 val)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != val)
+			return false;
+	return true;
+}
+
+/* Index of the first byte where @a and @b differ, @size if none. */
+static size_t first_diff(const __u8 *a, const __u8 *b, size_t size)
+{
+	size_t i = 0;
+
+	while (i + 8 <= size && !memcmp(a + i, b + i, 8))
+		i += 8;
+	while (i < size && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static __u32 get_le32(const __u8 *p)
+{
+	__u32 v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static void put_le32(__u8 *p, __u32 val)
+{
+	val = htole32(val);
+	memcpy(p, &val, 4);
+}
+
+/*
+ * CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), eight bytes at a
+ * time with eight tables: crc_tab[t][b] is the CRC state of byte b
+ * followed by t zero bytes.  The seed is a previous result (0 to start):
+ * crc32c(crc32c(0, A), B) = crc32c(0, A then B).
+ */
+static __u32 crc_tab[8][256];
+
+static void crc32c_init(void)
+{
+	unsigned int i, t, bit;
+	__u32 c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (bit = 0; bit < 8; bit++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+		crc_tab[0][i] = c;
+	}
+	for (t = 1; t < 8; t++)
+		for (i = 0; i < 256; i++)
+			crc_tab[t][i] = crc_tab[t - 1][i] >> 8 ^
+					crc_tab[0][crc_tab[t - 1][i] & 0xff];
+}
+
+static __u32 crc32c(__u32 seed, const void *buf, size_t len)
+{
+	const __u8 *p = buf;
+	__u32 c = ~seed;
+	__u64 w;
+
+	for (; len && ((uintptr_t)p & 7); len--)
+		c = crc_tab[0][(c ^ *p++) & 0xff] ^ c >> 8;
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		w = le64toh(w) ^ c;
+		c = crc_tab[7][w & 0xff] ^ crc_tab[6][w >> 8 & 0xff] ^
+		    crc_tab[5][w >> 16 & 0xff] ^ crc_tab[4][w >> 24 & 0xff] ^
+		    crc_tab[3][w >> 32 & 0xff] ^ crc_tab[2][w >> 40 & 0xff] ^
+		    crc_tab[1][w >> 48 & 0xff] ^ crc_tab[0][w >> 56];
+	}
+	while (len--)
+		c = crc_tab[0][(c ^ *p++) & 0xff] ^ c >> 8;
+	return ~c;
+}
+
+/* The same a bit at a time, to check the tables against. */
+static __u32 crc32c_bitwise(__u32 seed, const __u8 *p, size_t len)
+{
+	__u32 c = ~seed;
+	unsigned int bit;
+
+	while (len--) {
+		c ^= *p++;
+		for (bit = 0; bit < 8; bit++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+	}
+	return ~c;
+}
+
+/*
+ * C = A x B: int32 matrices, row major, densely packed, little endian,
+ * arithmetic modulo 2^32 (unsigned, so wrapping is defined).  A may sit at
+ * any byte address.
+ */
+static void gemm_ref(__u8 *c, const __u8 *a, const __u8 *b, __u32 m, __u32 n,
+		     __u32 k)
+{
+	__u32 *acc = calloc(n, sizeof(*acc));
+	const __u8 *brow;
+	__u32 i, j, p, x;
+
+	if (!acc)
+		abort();
+	for (i = 0; i < m; i++) {
+		memset(acc, 0, n * sizeof(*acc));
+		for (p = 0; p < k; p++) {
+			x = get_le32(a + 4 * ((size_t)i * k + p));
+			brow = b + 4 * (size_t)p * n;
+			for (j = 0; j < n; j++)
+				acc[j] += x * get_le32(brow + 4 * j);
+		}
+		for (j = 0; j < n; j++)
+			put_le32(c + 4 * ((size_t)i * n + j), acc[j]);
+	}
+	free(acc);
+}
+
+/* Guest memory */
+
+static int dma_map(struct vdev *v, struct dma_buf *b)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)b->va,
+		.iova = b->iova,
+		.size = b->size,
+	};
+
+	if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map))
+		return -errno;
+	b->mapped = true;
+	return 0;
+}
+
+/* 0, the negative errno, or -EIO if less than the buffer was unmapped. */
+static int dma_unmap(struct vdev *v, struct dma_buf *b)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = b->iova,
+		.size = b->size,
+	};
+
+	if (ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		return -errno;
+	b->mapped = false;
+	return unmap.size == b->size ? 0 : -EIO;
+}
+
+/*
+ * @size bytes (rounded up to pages) of fresh zeroes, mapped at @iova.
+ * Returns 0 or the negative errno of mmap or VFIO_IOMMU_MAP_DMA.
+ */
+static int dma_alloc_try(struct qenv *e, struct dma_buf *b, size_t size,
+			 __u64 iova)
+{
+	size_t page = e->v->page_size;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	b->size = (size + page - 1) & ~(page - 1);
+	b->iova = iova;
+	b->va = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b->va == MAP_FAILED) {
+		err = -errno;
+		memset(b, 0, sizeof(*b));
+		return err;
+	}
+	err = dma_map(e->v, b);
+	if (err) {
+		munmap(b->va, b->size);
+		memset(b, 0, sizeof(*b));
+	}
+	return err;
+}
+
+static bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
+			 __u64 iova)
+{
+	int err = dma_alloc_try(e, b, size, iova);
+
+	if (err)
+		return check(e->v, false,
+			     "%#zx bytes of memory mapped at IOVA %#llx: %s",
+			     size, iova, errname(err));
+	return true;
+}
+
+/* The same at the next free IOVA; an unmapped gap follows each buffer. */
+static bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size)
+{
+	__u64 iova = e->iova_next;
+
+	e->iova_next += ((size + IOVA_ALIGN - 1) & ~(IOVA_ALIGN - 1)) +
+			IOVA_GAP;
+	return dma_alloc_at(e, b, size, iova);
+}
+
+static void dma_free(struct qenv *e, struct dma_buf *b)
+{
+	int err;
+
+	if (b->mapped) {
+		err = dma_unmap(e->v, b);
+		if (err)
+			check(e->v, false,
+			      "VFIO_IOMMU_UNMAP_DMA of %#zx bytes at IOVA %#llx: %s",
+			      b->size, b->iova, errname(err));
+	}
+	if (b->va)
+		munmap(b->va, b->size);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Queues */
+
+static __u32 q_rd(struct queue *qu, unsigned int reg)
+{
+	return reg_rd(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg));
+}
+
+static void q_wr(struct queue *qu, unsigned int reg, __u32 val)
+{
+	reg_wr(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg), val);
+}
+
+static struct vaccel_wb *q_wb(struct queue *qu)
+{
+	return (struct vaccel_wb *)qu->wbuf.va;
+}
+
+/* The writeback as the function last wrote it. */
+static __u32 wb_head(struct queue *qu)
+{
+	return le32toh(__atomic_load_n(&q_wb(qu)->head, __ATOMIC_ACQUIRE));
+}
+
+static __u32 wb_error(struct queue *qu)
+{
+	return le32toh(__atomic_load_n(&q_wb(qu)->error, __ATOMIC_ACQUIRE));
+}
+
+static __u64 wb_fence(struct queue *qu)
+{
+	return le64toh(__atomic_load_n(&q_wb(qu)->fence, __ATOMIC_ACQUIRE));
+}
+
+/* The queue's registers in one line, for a failed check. */
+static void queue_explain(struct queue *qu, char *buf, size_t size)
+{
+	__u32 err = q_rd(qu, VACCEL_Q_ERROR);
+
+	snprintf(buf, size,
+		 "STATUS %#x HEAD %u TAIL %u ERROR %u (%s) ERROR_INDEX %u; writeback head %u error %u",
+		 q_rd(qu, VACCEL_Q_STATUS), q_rd(qu, VACCEL_Q_HEAD),
+		 q_rd(qu, VACCEL_Q_TAIL), err, qerr_name(err),
+		 q_rd(qu, VACCEL_Q_ERROR_INDEX), wb_head(qu), wb_error(qu));
+}
+
+static bool queue_failed(struct queue *qu, const char *what, int err)
+{
+	char why[200];
+
+	queue_explain(qu, why, sizeof(why));
+	return check(qu->e->v, false, "queue %u: %s: %s: %s", qu->q, what,
+		     err == -ETIMEDOUT ? "timed out" : "queue error", why);
+}
+
+static void desc_write(struct vaccel_desc *d, const struct cmd *c)
+{
+	struct vaccel_desc le = {
+		.opcode = htole16(c->op),
+		.flags = htole16(c->flags),
+		.len = htole32(c->len),
+		.src = htole64(c->src),
+		.src2 = htole64(c->src2),
+		.dst = htole64(c->dst),
+		.value = htole64(c->value),
+		.m = htole32(c->m),
+		.n = htole32(c->n),
+		.k = htole32(c->k),
+		.rsvd = htole32(c->rsvd),
+		.tag = htole64(c->tag),
+	};
+
+	memcpy(d, &le, sizeof(le));
+}
+
+/* Ring the doorbell: everything pushed so far is submitted. */
+static void queue_ring(struct queue *qu)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q_wr(qu, VACCEL_Q_TAIL, qu->tail);
+}
+
+/*
+ * Wait until the writeback's head reaches @head (free-running), for up to
+ * @timeout_ms.  0 once it does, -EIO when the queue is in error (the
+ * writeback or STATUS says so), -ETIMEDOUT.
+ */
+static int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms)
+{
+	__u64 t0 = now_ns(), t, poll_at = t0 + Q_POLL_MS * 1000000ULL;
+	unsigned int us = 10;
+
+	for (;;) {
+		if ((__s32)(wb_head(qu) - head) >= 0)
+			return 0;
+		if (wb_error(qu))
+			return -EIO;
+		t = now_ns();
+		if (t >= poll_at) {
+			if (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR)
+				return -EIO;
+			poll_at = t + Q_POLL_MS * 1000000ULL;
+		}
+		if (t - t0 >= timeout_ms * 1000000ULL)
+			return -ETIMEDOUT;
+		sleep_us(us);
+		if (us < 1000)
+			us *= 2;
+	}
+}
+
+/* Wait for STATUS.ERROR; true once it is set. */
+static bool queue_wait_error(struct queue *qu, unsigned int timeout_ms)
+{
+	__u64 t0 = now_ns();
+
+	while (!(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR)) {
+		if (now_ns() - t0 >= timeout_ms * 1000000ULL)
+			return false;
+		sleep_us(200);
+	}
+	return true;
+}
+
+/* What the engines must at least move for @c, and BUSY time. */
+static void account(struct qenv *e, const struct cmd *c)
+{
+	switch (c->op) {
+	case VACCEL_OP_COPY:
+		e->min_bytes += 2ULL * c->len;
+		break;
+	case VACCEL_OP_FILL:
+		e->min_bytes += c->len;
+		break;
+	case VACCEL_OP_CRC32C:
+		e->min_bytes += c->len + 4ULL;
+		break;
+	case VACCEL_OP_GEMM:
+		e->min_bytes += 4ULL * ((__u64)c->m * c->k +
+					(__u64)c->k * c->n +
+					(__u64)c->m * c->n);
+		break;
+	case VACCEL_OP_BUSY:
+		e->min_busy_ns += c->value;
+		break;
+	}
+}
+
+/* Put @c at TAIL; with the ring full, ring and wait for room first. */
+static bool queue_push(struct queue *qu, const struct cmd *c)
+{
+	struct vaccel_desc *ring = (struct vaccel_desc *)qu->ring.va;
+	int err;
+
+	if (qu->tail - wb_head(qu) >= qu->size) {
+		queue_ring(qu);
+		err = queue_wait(qu, qu->tail - qu->size + 1, Q_TIMEOUT_MS);
+		if (err)
+			return queue_failed(qu, "waiting for room in the ring",
+					    err);
+	}
+	desc_write(&ring[qu->tail % qu->size], c);
+	qu->tail++;
+	qu->e->pushed++;
+	account(qu->e, c);
+	return true;
+}
+
+/* Ring and wait for everything pushed; a failed check says why not. */
+static bool queue_sync(struct queue *qu, const char *what)
+{
+	int err;
+
+	queue_ring(qu);
+	err = queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+	return err ? queue_failed(qu, what, err) : true;
+}
+
+static bool queue_run(struct queue *qu, const char *what,
+		      const struct cmd *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!queue_push(qu, &c[i]))
+			return false;
+	return queue_sync(qu, what);
+}
+
+static void queue_reset(struct queue *qu)
+{
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
+	qu->tail = 0;
+}
+
+/* Program RING, RING_SIZE and WB of the (disabled) queue and enable it. */
+static bool queue_enable(struct queue *qu)
+{
+	__u32 st;
+
+	memset(qu->wbuf.va, 0, sizeof(struct vaccel_wb));
+	q_wr(qu, VACCEL_Q_RING_LO, (__u32)qu->ring.iova);
+	q_wr(qu, VACCEL_Q_RING_HI, qu->ring.iova >> 32);
+	q_wr(qu, VACCEL_Q_RING_SIZE, qu->size);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)qu->wbuf.iova);
+	q_wr(qu, VACCEL_Q_WB_HI, qu->wbuf.iova >> 32);
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+	qu->tail = 0;
+	st = q_rd(qu, VACCEL_Q_STATUS);
+	if (st == (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE))
+		return true;
+	return queue_failed(qu, "enable", -EIO);
+}
+
+static void queue_free(struct queue *qu)
+{
+	if (!qu->e)
+		return;
+	queue_reset(qu);
+	dma_free(qu->e, &qu->ring);
+	dma_free(qu->e, &qu->wbuf);
+	memset(qu, 0, sizeof(*qu));
+}
+
+/* Ring and writeback memory for queue @q, programmed and enabled. */
+static struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size)
+{
+	struct queue *qu = &e->queue[q];
+
+	queue_free(qu);
+	qu->e = e;
+	qu->q = q;
+	qu->size = size;
+	if (!dma_alloc(e, &qu->ring, (size_t)size * VACCEL_DESC_SIZE) ||
+	    !dma_alloc(e, &qu->wbuf, e->v->page_size) || !queue_enable(qu))
+		return NULL;
+	return qu;
+}
+
+/* Commands */
+
+static struct cmd cmd_nop(void)
+{
+	return (struct cmd){ .op = VACCEL_OP_NOP };
+}
+
+static struct cmd cmd_fence(__u64 value)
+{
+	return (struct cmd){ .op = VACCEL_OP_FENCE, .value = value };
+}
+
+static struct cmd cmd_busy(__u64 ns)
+{
+	return (struct cmd){ .op = VACCEL_OP_BUSY, .value = ns };
+}
+
+static struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_COPY, .len = len,
+		.flags = (src.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (dst.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = src.addr, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_FILL, .len = len, .value = value,
+		.flags = dst.dev ? VACCEL_DESC_F_DST_DEV : 0, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
+			  __u32 seed)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_CRC32C, .len = len, .value = seed,
+		.flags = (src.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (dst.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = src.addr, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
+			   __u32 m, __u32 n, __u32 k)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_GEMM, .m = m, .n = n, .k = k,
+		.flags = (a.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (b.dev ? VACCEL_DESC_F_SRC2_DEV : 0) |
+			 (c.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = a.addr, .src2 = b.addr, .dst = c.addr,
+	};
+}
+
+/* Byte i of a FILL's destination: byte i % 8 of @value. */
+static __u8 fill_byte(__u64 value, size_t i)
+{
+	return value >> 8 * (i % 8);
+}
+
+/* @p holds the FILL of @len bytes with @value; *at the first bad byte. */
+static bool fill_ok(const __u8 *p, size_t len, __u64 value, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != fill_byte(value, i))
+			break;
+	*at = i;
+	return i == len;
+}
+
+/* The function, set up as a driver would, and its MSI-X vectors. */
+
+static void stats_read(struct vdev *v, struct stats *s)
+{
+	s->jobs = sysfs_need(v, "vaccel/jobs");
+	s->bytes = sysfs_need(v, "vaccel/bytes");
+	s->busy_ns = sysfs_need(v, "vaccel/busy_ns");
+	s->errors = sysfs_need(v, "vaccel/errors");
+}
+
+static void drain_fds(struct qenv *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+		if (e->fds[i] >= 0)
+			efd_wait(e->fds[i], 0);
+}
+
+static bool msix_on(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	if (!check_errno(v, "SET_IRQS: eventfds for MSI-X vectors 0-7",
+			 irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
+				     VACCEL_MSIX_VECTORS, e->fds), 0))
+		return false;
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSIX_FLAGS_ENABLE);
+	return true;
+}
+
+static void msix_off(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) & ~PCI_MSIX_FLAGS_ENABLE);
+	irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX);
+}
+
+/*
+ * Memory and bus mastering on, the function enabled, MSI-X vectors on
+ * eventfds, INT_MASK enabling ERROR (vector 0), BAR2 mapped.
+ */
+static bool qenv_init(struct qenv *e, struct vdev *v)
+{
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	e->v = v;
+	e->iova_next = IOVA_BASE;
+	for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+		e->fds[i] = -1;
+	crc32c_init();
+
+	if (!check_eq(v, "VERSION (1.1: command queues)",
+		      reg_rd(v, VACCEL_REG_VERSION), VACCEL_VERSION) ||
+	    !check_eq(v, "QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+		      VACCEL_FN_QUEUES) ||
+	    !check(v, v->cap_msix, "MSI-X capability present"))
+		return false;
+	e->bar2_size = v->region[BAR2_REGION].size;
+	e->bar2 = mem_map(v, 0, e->bar2_size);
+	if (!e->bar2)
+		return false;
+	if (!efd_open(v, e->fds, VACCEL_MSIX_VECTORS)) {
+		for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+			e->fds[i] = -1;
+		return false;
+	}
+	if (!msix_on(e))
+		return false;
+	cfg_wr(v, PCI_COMMAND, 2, cfg_rd(v, PCI_COMMAND, 2) |
+	       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_ENABLE);
+	return true;
+}
+
+static void qenv_fini(struct qenv *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		queue_free(&e->queue[i]);
+	if (e->fds[0] >= 0) {
+		msix_off(e);
+		efd_close(e->fds, VACCEL_MSIX_VECTORS);
+	}
+	if (e->bar2)
+		munmap(e->bar2, e->bar2_size);
+	memset(e, 0, sizeof(*e));
+}
+
+/* A sysfs statistic grew by exactly @want. */
+static void check_grew(struct vdev *v, const char *name, __u64 before,
+		       __u64 after, __u64 want)
+{
+	check(v, after - before == want,
+	      "sysfs vaccel/%s grew by %llu (%llu -> %llu), expected %llu",
+	      name, after - before, before, after, want);
+}
+
+/* ops: every operation, results checked byte for byte */
+
+static const unsigned int q_regs[] = {
+	VACCEL_Q_RING_LO, VACCEL_Q_RING_HI, VACCEL_Q_RING_SIZE,
+	VACCEL_Q_CONTROL, VACCEL_Q_STATUS, VACCEL_Q_TAIL, VACCEL_Q_HEAD,
+	VACCEL_Q_ERROR, VACCEL_Q_ERROR_INDEX, VACCEL_Q_WB_LO, VACCEL_Q_WB_HI,
+	VACCEL_Q_FENCE_LO, VACCEL_Q_FENCE_HI,
+};
+
+/*
+ * Every register of queue @q reads 0 (power-on state); names one if not.
+ * STATUS may read IDLE: the spec calls the power-on state "all registers
+ * 0" but also defines IDLE as HEAD == TAIL, which holds then.
+ */
+static bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
+{
+	static bool told;
+	unsigned int i;
+	__u32 val;
+
+	for (i = 0; i < ARRAY_SIZE(q_regs); i++) {
+		val = reg_rd(v, VACCEL_QUEUE_REG(q, q_regs[i]));
+		if (q_regs[i] == VACCEL_Q_STATUS && val == VACCEL_Q_STATUS_IDLE) {
+			if (!told)
+				remark("power-on STATUS reads IDLE (%#x): HEAD == TAIL, not 0",
+				       val);
+			told = true;
+			continue;
+		}
+		if (val)
+			return check(v, false,
+				     "%s: queue %u register %#x reads %#x, expected 0",
+				     what, q, q_regs[i], val);
+	}
+	return check(v, true, "%s: queue %u: all registers read 0%s", what, q,
+		     told ? " (STATUS: 0 or IDLE)" : "");
+}
+
+static void ops_registers(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu;
+	__u32 base;
+	unsigned int q;
+
+	section("queues: registers");
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check_q_zero(v, q, "at open");
+
+	/* Queue 4 does not exist: its registers are empty offsets. */
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_RING_LO), 0x1000);
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_RING_SIZE), 8);
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_CONTROL),
+	       VACCEL_Q_CONTROL_ENABLE);
+	check_q_zero(v, VACCEL_FN_QUEUES, "queue 4 (beyond QUEUES) after writes");
+
+	qu = queue_start(e, 0, 16);
+	if (!qu)
+		return;
+	check(v, true, "queue 0: ring of 16 at IOVA %#llx, writeback at %#llx, enabled",
+	      qu->ring.iova, qu->wbuf.iova);
+	check_eq(v, "RING_LO", q_rd(qu, VACCEL_Q_RING_LO), (__u32)qu->ring.iova);
+	check_eq(v, "RING_HI", q_rd(qu, VACCEL_Q_RING_HI), qu->ring.iova >> 32);
+	check_eq(v, "RING_SIZE", q_rd(qu, VACCEL_Q_RING_SIZE), 16);
+	check_eq(v, "WB_LO", q_rd(qu, VACCEL_Q_WB_LO), (__u32)qu->wbuf.iova);
+	check_eq(v, "WB_HI", q_rd(qu, VACCEL_Q_WB_HI), qu->wbuf.iova >> 32);
+	check_eq(v, "CONTROL (ENABLE)", q_rd(qu, VACCEL_Q_CONTROL),
+		 VACCEL_Q_CONTROL_ENABLE);
+	check_eq(v, "STATUS (ENABLED | IDLE)", q_rd(qu, VACCEL_Q_STATUS),
+		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
+	check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL) &&
+	      !q_rd(qu, VACCEL_Q_ERROR), "HEAD, TAIL and ERROR read 0");
+
+	base = (__u32)qu->ring.iova;
+	q_wr(qu, VACCEL_Q_RING_LO, base + 0x1000);
+	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)qu->wbuf.iova + 64);
+	check(v, q_rd(qu, VACCEL_Q_RING_LO) == base &&
+	      q_rd(qu, VACCEL_Q_RING_SIZE) == 16 &&
+	      q_rd(qu, VACCEL_Q_WB_LO) == (__u32)qu->wbuf.iova,
+	      "RING_LO, RING_SIZE and WB_LO ignore writes while ENABLED");
+
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	check_eq(v, "STATUS after clearing ENABLE (ENABLED clear)",
+		 q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED, 0);
+	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
+	check_eq(v, "RING_SIZE writable again while disabled",
+		 q_rd(qu, VACCEL_Q_RING_SIZE), 32);
+	queue_reset(qu);
+	check_q_zero(v, 0, "after CONTROL.RESET");
+	queue_enable(qu);
+}
+
+static void ops_nop_fence(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 0, 64);
+	struct cmd c[4];
+
+	section("queues: NOP and FENCE");
+	if (!qu)
+		return;
+	c[0] = cmd_nop();
+	c[0].tag = 0xfeedface12345678ULL;	/* not interpreted */
+	if (queue_run(qu, "NOP", c, 1)) {
+		check(v, wb_head(qu) == 1 && !wb_error(qu) && !wb_fence(qu),
+		      "NOP (with a tag): writeback head %u, error %u, fence %#llx",
+		      wb_head(qu), wb_error(qu), wb_fence(qu));
+		check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 &&
+		      q_rd(qu, VACCEL_Q_TAIL) == 1 &&
+		      q_rd(qu, VACCEL_Q_STATUS) ==
+		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
+		      "NOP: HEAD 1, TAIL 1, STATUS ENABLED | IDLE");
+	}
+
+	c[0] = cmd_fence(0x0123456789abcdefULL);
+	if (queue_run(qu, "FENCE", c, 1)) {
+		check_eq(v, "FENCE: writeback fence", wb_fence(qu),
+			 0x0123456789abcdefULL);
+		check_eq(v, "FENCE: FENCE_HI:FENCE_LO",
+			 (__u64)q_rd(qu, VACCEL_Q_FENCE_HI) << 32 |
+			 q_rd(qu, VACCEL_Q_FENCE_LO), 0x0123456789abcdefULL);
+	}
+	c[0] = cmd_fence(1);
+	c[1] = cmd_fence(0xffffffff00000000ULL);
+	c[2] = cmd_nop();
+	if (queue_run(qu, "FENCE, FENCE, NOP", c, 3)) {
+		check(v, wb_fence(qu) == 0xffffffff00000000ULL &&
+		      q_rd(qu, VACCEL_Q_FENCE_HI) == 0xffffffff &&
+		      !q_rd(qu, VACCEL_Q_FENCE_LO) && wb_head(qu) == 5,
+		      "two FENCEs and a NOP: fence %#llx (the last FENCE's), head %u",
+		      wb_fence(qu), wb_head(qu));
+	}
+}
+
+/*
+ * A destination area: @n pieces of @len[i] bytes with GAP sentinel bytes
+ * before and after each, starting @skew bytes in.  Returns the bytes it
+ * spans; @off receives each piece's offset.
+ */
+static size_t layout(const size_t *len, unsigned int n, size_t skew,
+		     size_t *off)
+{
+	size_t pos = skew + GAP;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		off[i] = pos;
+		pos += len[i] + GAP;
+	}
+	return pos;
+}
+
+/* The piece at @p of @len bytes is @want and the GAPs around it intact. */
+static bool check_piece(struct vdev *v, const char *what, const __u8 *p,
+			const __u8 *want, size_t len)
+{
+	size_t at = first_diff(p, want, len);
+
+	if (at < len)
+		return check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+			     what, at, p[at], want[at]);
+	if (!all_bytes(p - GAP, GAP, SENTINEL) ||
+	    !all_bytes(p + len, GAP, SENTINEL))
+		return check(v, false, "%s: right, but a byte next to it changed",
+			     what);
+	return check(v, true, "%s: right, neighbours untouched", what);
+}
+
+#define MAX_PIECES	12
+
+static void ops_copy_dir(struct qenv *e, struct queue *qu, const char *name,
+			 struct opnd src, struct opnd dst, size_t span,
+			 const size_t *len, const size_t *soff,
+			 const size_t *doff, unsigned int n)
+{
+	struct vdev *v = e->v;
+	char what[96];
+	unsigned int i;
+	bool ok = true;
+
+	struct opnd s, d;
+	struct cmd c;
+
+	memset(dst.p, SENTINEL, span);
+	for (i = 0; i < n && ok; i++) {
+		s = src;
+		d = dst;
+		s.addr += soff[i];
+		s.p += soff[i];
+		d.addr += doff[i];
+		d.p += doff[i];
+		c = cmd_copy(d, s, len[i]);
+		ok = queue_push(qu, &c);
+	}
+	if (!ok || !queue_sync(qu, name))
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "COPY %s, %zu bytes", name, len[i]);
+		check_piece(v, what, dst.p + doff[i], src.p + soff[i], len[i]);
+	}
+}
+
+static void ops_copy(struct qenv *e)
+{
+	static const size_t base_len[] = {
+		1, 3, 8, 63, 4095, 4097, 65535, 65537, MIB + 13, 5 * MIB + 7,
+	};
+	size_t len[MAX_PIECES], soff[MAX_PIECES], doff[MAX_PIECES], span = 0;
+	struct vdev *v = e->v;
+	struct dma_buf s, d, low;
+	__u64 half = e->bar2_size / 2, low_iova = 0x200000;
+	struct queue *qu = queue_start(e, 1, 32);
+	unsigned int i, n = 0;
+	struct cmd c;
+
+	section("queues: COPY between IOVAs and BAR2");
+	if (!qu)
+		return;
+	/* Every size that fits twice in half of BAR2 (sources, destinations). */
+	for (i = 0; i < ARRAY_SIZE(base_len); i++) {
+		len[n] = base_len[i];
+		span = layout(len, n + 1, 5, doff);
+		if (span + GAP > half / 2) {
+			remark("COPY of %zu bytes skipped: BAR2 is %#llx bytes",
+			       base_len[i], e->bar2_size);
+			continue;
+		}
+		n++;
+	}
+	span = layout(len, n, 3, soff);
+	span = layout(len, n, 5, doff) + GAP;
+	if (!dma_alloc(e, &s, span) || !dma_alloc(e, &d, span))
+		goto out;
+	rnd_fill(s.va, span);
+	rnd_fill(e->bar2, span);
+
+	ops_copy_dir(e, qu, "IOVA -> IOVA", at_buf(&s, 0), at_buf(&d, 0), span,
+		     len, soff, doff, n);
+	ops_copy_dir(e, qu, "IOVA -> BAR2", at_buf(&s, 0), at_bar2(e, half),
+		     span, len, soff, doff, n);
+	{
+		__u8 *buf = malloc(len[n - 1]);
+
+		if (buf && mem_rw(v, half + doff[n - 1], buf, len[n - 1], false))
+			check(v, !memcmp(buf, s.va + soff[n - 1], len[n - 1]),
+			      "COPY IOVA -> BAR2, %zu bytes: the same read with pread",
+			      len[n - 1]);
+		free(buf);
+	}
+	ops_copy_dir(e, qu, "BAR2 -> IOVA", at_bar2(e, 0), at_buf(&d, 0), span,
+		     len, soff, doff, n);
+	ops_copy_dir(e, qu, "BAR2 -> BAR2", at_bar2(e, 0), at_bar2(e, half),
+		     span, len, soff, doff, n);
+
+	/* Ranges that touch but do not overlap, both ways round. */
+	memset(d.va, SENTINEL, span);
+	rnd_fill(d.va + GAP + 4097, 4097);
+	memcpy(s.va, d.va + GAP + 4097, 4097);
+	c = cmd_copy(at_buf(&d, GAP + 2 * 4097), at_buf(&d, GAP + 4097), 4097);
+	if (queue_run(qu, "adjacent COPY", &c, 1))
+		check(v, !memcmp(d.va + GAP + 2 * 4097, s.va, 4097) &&
+		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
+		      all_bytes(d.va + GAP + 3 * 4097, GAP, SENTINEL),
+		      "COPY to the range right after its source (touching, no overlap): right");
+	c = cmd_copy(at_buf(&d, GAP), at_buf(&d, GAP + 4097), 4097);
+	if (queue_run(qu, "adjacent COPY", &c, 1))
+		check(v, !memcmp(d.va + GAP, s.va, 4097) &&
+		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
+		      all_bytes(d.va, GAP, SENTINEL),
+		      "COPY to the range right before its source (touching, no overlap): right");
+
+	/* The same numbers in different memories are no overlap. */
+	if (half > low_iova + 2 * 4096 && dma_alloc_at(e, &low, 8192, low_iova)) {
+		rnd_fill(low.va, 8192);
+		memset(e->bar2 + low_iova, SENTINEL, 8192 + GAP);
+		c = cmd_copy(at_bar2(e, low_iova + GAP), at_buf(&low, 0), 4096);
+		if (queue_run(qu, "COPY to numerically overlapping BAR2", &c, 1))
+			check_piece(v, "COPY IOVA 0x200000 -> BAR2 0x200040, 4096 bytes",
+				    e->bar2 + low_iova + GAP, low.va, 4096);
+		dma_free(e, &low);
+	}
+
+out:
+	dma_free(e, &s);
+	dma_free(e, &d);
+}
+
+static void ops_fill(struct qenv *e)
+{
+	static const size_t base_len[] = {
+		1, 2, 7, 9, 13, 4097, 65543, MIB + 3,
+	};
+	size_t len[MAX_PIECES], off[MAX_PIECES], span, at;
+	__u64 val[MAX_PIECES], half = e->bar2_size / 2;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct vdev *v = e->v;
+	unsigned int i, n = 0, pass;
+	struct dma_buf d;
+	struct opnd dst;
+	struct cmd c;
+	char what[96];
+
+	section("queues: FILL of odd lengths");
+	if (!qu)
+		return;
+	for (i = 0; i < ARRAY_SIZE(base_len); i++) {
+		len[n] = base_len[i];
+		if (layout(len, n + 1, 1, off) + GAP <= half)
+			n++;
+	}
+	span = layout(len, n, 1, off) + GAP;
+	if (!dma_alloc(e, &d, span))
+		return;
+	for (i = 0; i < n; i++)
+		val[i] = 0x0102030405060708ULL * (i + 1) ^ rnd();
+	for (pass = 0; pass < 2; pass++) {
+		dst = pass ? at_bar2(e, half) : at_buf(&d, 0);
+		memset(dst.p, SENTINEL, span);
+		for (i = 0; i < n; i++) {
+			struct opnd p = dst;
+
+			p.addr += off[i];
+			c = cmd_fill(p, len[i], val[i]);
+			if (!queue_push(qu, &c))
+				goto out;
+		}
+		if (!queue_sync(qu, "FILL"))
+			goto out;
+		for (i = 0; i < n; i++) {
+			snprintf(what, sizeof(what), "FILL of %s, %zu bytes of %#llx",
+				 pass ? "BAR2" : "IOVA", len[i], val[i]);
+			if (!fill_ok(dst.p + off[i], len[i], val[i], &at))
+				check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+				      what, at, dst.p[off[i] + at],
+				      fill_byte(val[i], at));
+			else
+				check(v, all_bytes(dst.p + off[i] - GAP, GAP, SENTINEL) &&
+				      all_bytes(dst.p + off[i] + len[i], GAP, SENTINEL),
+				      "%s: right, neighbours untouched", what);
+		}
+	}
+out:
+	dma_free(e, &d);
+}
+
+/* Run one CRC32C; its 4-byte result lands at @dst.  false on failure. */
+static bool crc_one(struct queue *qu, const char *what, struct opnd dst,
+		    struct opnd src, __u32 len, __u32 seed, __u32 *res)
+{
+	struct cmd c = cmd_crc(dst, src, len, seed);
+
+	if (!queue_run(qu, what, &c, 1))
+		return false;
+	*res = get_le32(dst.p);
+	return true;
+}
+
+static void ops_crc(struct qenv *e)
+{
+	static const char digits[] = "123456789";
+	size_t big = 6 * MIB + 5, cut1, cut2;
+	struct queue *qu = queue_start(e, 3, 16);
+	struct vdev *v = e->v;
+	struct dma_buf b, r;
+	__u32 got, want, seed, parts;
+	__u64 half = e->bar2_size / 2;
+	__u8 one = 'a';
+	size_t i;
+
+	section("queues: CRC32C");
+	check_eq(v, "client CRC-32C of \"123456789\"",
+		 crc32c(0, digits, 9), 0xe3069283);
+	for (i = 0; i < 64; i++) {
+		__u8 tmp[67];
+
+		rnd_fill(tmp, sizeof(tmp));
+		if (crc32c(i, tmp + i % 3, 64) !=
+		    crc32c_bitwise(i, tmp + i % 3, 64))
+			break;
+	}
+	check(v, i == 64, "client CRC-32C: tables agree with the bitwise form");
+	if (!qu)
+		return;
+	if (!dma_alloc(e, &b, big + 64) || !dma_alloc(e, &r, 4096))
+		goto out;
+
+	memcpy(b.va + 1, digits, 9);
+	memset(r.va, SENTINEL, 4096);
+	if (crc_one(qu, "CRC32C", at_buf(&r, 67), at_buf(&b, 1),
+		    9, 0, &got)) {
+		check_eq(v, "CRC32C of \"123456789\" (IOVA) at an unaligned IOVA",
+			 got, 0xe3069283);
+		check(v, all_bytes(r.va, 67, SENTINEL) &&
+		      all_bytes(r.va + 71, 4096 - 71, SENTINEL),
+		      "CRC32C wrote its 4 bytes and nothing else");
+	}
+	memcpy(e->bar2 + half + 7, digits, 9);
+	if (crc_one(qu, "CRC32C in BAR2", at_bar2(e, half + 100),
+		    at_bar2(e, half + 7), 9, 0, &got))
+		check_eq(v, "CRC32C of \"123456789\", source and result in BAR2",
+			 got, 0xe3069283);
+	b.va[0] = one;
+	if (crc_one(qu, "CRC32C of 1 byte", at_buf(&r, 8), at_buf(&b, 0), 1, 0,
+		    &got))
+		check_eq(v, "CRC32C of \"a\" (1 byte)", got, crc32c(0, &one, 1));
+
+	rnd_fill(b.va, big + 64);
+	want = crc32c(0, b.va + 3, big);
+	if (crc_one(qu, "CRC32C of a big buffer", at_buf(&r, 16),
+		    at_buf(&b, 3), big, 0, &got))
+		check(v, got == want,
+		      "CRC32C of %zu random bytes: %#x, client %#x", big, got,
+		      want);
+	want = crc32c(0xffffffff, b.va + 5, 1000);
+	if (crc_one(qu, "CRC32C with seed 0xffffffff", at_buf(&r, 56),
+		    at_buf(&b, 5), 1000, 0xffffffff, &got))
+		check(v, got == want,
+		      "CRC32C of 1000 bytes seeded with 0xffffffff (the largest seed): %#x, client %#x",
+		      got, want);
+	want = crc32c(0xdeadbeef, b.va + 5, 1000);
+	if (crc_one(qu, "CRC32C with a seed", at_buf(&r, 24), at_buf(&b, 5),
+		    1000, 0xdeadbeef, &got))
+		check(v, got == want,
+		      "CRC32C of 1000 bytes seeded with 0xdeadbeef: %#x, client %#x",
+		      got, want);
+
+	/* Three pieces, each seeded with the function's previous result. */
+	cut1 = big / 5 + 1;
+	cut2 = big / 2 + 3;
+	seed = 0;
+	parts = 0;
+	if (crc_one(qu, "CRC32C piece 1", at_buf(&r, 32), at_buf(&b, 3), cut1,
+		    seed, &seed) &&
+	    crc_one(qu, "CRC32C piece 2", at_buf(&r, 40), at_buf(&b, 3 + cut1),
+		    cut2 - cut1, seed, &seed) &&
+	    crc_one(qu, "CRC32C piece 3", at_buf(&r, 48), at_buf(&b, 3 + cut2),
+		    big - cut2, seed, &parts))
+		check(v, parts == crc32c(0, b.va + 3, big),
+		      "CRC32C chained over 3 pieces (%zu, %zu, %zu bytes) with the seeds: %#x, whole %#x",
+		      cut1, cut2 - cut1, big - cut2, parts,
+		      crc32c(0, b.va + 3, big));
+out:
+	dma_free(e, &b);
+	dma_free(e, &r);
+}
+
+/* GEMM placements: which operands are in BAR2. */
+#define IN_A	BIT(0)
+#define IN_B	BIT(1)
+#define IN_C	BIT(2)
+#define SAME_AB	BIT(3)		/* B is A (square) */
+#define ODD_A	BIT(4)		/* A at an odd address */
+
+struct gemm_shape {
+	__u32 m, n, k;
+	unsigned int where;
+};
+
+static const struct gemm_shape gemm_shapes[] = {
+	{ 1, 1, 1, 0 },
+	{ 7, 300, 45, 0 },
+	{ 7, 45, 300, 0 },
+	{ 64, 64, 64, 0 },
+	{ 16, 32, 1024, 0 },
+	{ 1024, 1024, 1, 0 },
+	{ 1, 1024, 1024, 0 },
+	{ 1024, 1, 1024, 0 },
+	{ 33, 17, 65, IN_A },
+	{ 33, 17, 65, IN_B | IN_C },
+	{ 20, 30, 40, IN_A | IN_B | IN_C },
+	{ 48, 48, 48, SAME_AB },
+	{ 5, 9, 13, ODD_A },
+};
+
+struct gemm_job {
+	struct gemm_shape s;
+	struct dma_buf mem;	/* A, B and C in guest memory */
+	struct opnd a, b, c;
+	size_t c_size;
+};
+
+/* Place a job's operands; BAR2 ones at @bar_off, which advances. */
+static bool gemm_place(struct qenv *e, struct gemm_job *j, __u64 *bar_off)
+{
+	size_t as = 4ULL * j->s.m * j->s.k, bs = 4ULL * j->s.k * j->s.n;
+	size_t cs = 4ULL * j->s.m * j->s.n;
+	size_t need = as + bs + cs + 4 * GAP + 8;
+	__u64 o = *bar_off;
+
+	j->c_size = cs;
+	if (!dma_alloc(e, &j->mem, need))
+		return false;
+	j->a = at_buf(&j->mem, j->s.where & ODD_A ? 3 : 0);
+	j->b = j->s.where & SAME_AB ? j->a : at_buf(&j->mem, as + 8);
+	j->c = at_buf(&j->mem, as + bs + 8 + GAP);
+	if (j->s.where & IN_A) {
+		j->a = at_bar2(e, o);
+		o += as + 8;
+	}
+	if (j->s.where & IN_B) {
+		j->b = at_bar2(e, o);
+		o += bs + 8;
+	}
+	if (j->s.where & IN_C) {
+		j->c = at_bar2(e, o + GAP);
+		o += cs + 2 * GAP;
+	}
+	*bar_off = o;
+	rnd_fill(j->a.p, as);
+	if (!(j->s.where & SAME_AB))
+		rnd_fill(j->b.p, bs);
+	memset(j->c.p - GAP, SENTINEL, cs + 2 * GAP);
+	return true;
+}
+
+static void gemm_verify(struct vdev *v, struct gemm_job *j, const char *what)
+{
+	__u8 *want = malloc(j->c_size);
+
+	if (!want) {
+		check(v, false, "memory for a GEMM reference");
+		return;
+	}
+	gemm_ref(want, j->a.p, j->b.p, j->s.m, j->s.n, j->s.k);
+	check_piece(v, what, j->c.p, want, j->c_size);
+	free(want);
+}
+
+static const char *where_name(unsigned int where, char *buf, size_t size)
+{
+	snprintf(buf, size, "A %s, B %s, C %s",
+		 where & IN_A ? "BAR2" : where & ODD_A ? "IOVA + 3" : "IOVA",
+		 where & SAME_AB ? "= A" : where & IN_B ? "BAR2" : "IOVA",
+		 where & IN_C ? "BAR2" : "IOVA");
+	return buf;
+}
+
+static void ops_gemm(struct qenv *e)
+{
+	struct gemm_job jobs[ARRAY_SIZE(gemm_shapes)];
+	struct queue *qu = queue_start(e, 0, 8);
+	struct vdev *v = e->v;
+	__u64 bar_off = 0;
+	unsigned int i, n = 0;
+	char what[128], where[48];
+	struct cmd c;
+
+	section("queues: GEMM");
+	if (!qu)
+		return;
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < ARRAY_SIZE(gemm_shapes); i++) {
+		jobs[n].s = gemm_shapes[i];
+		if (!gemm_place(e, &jobs[n], &bar_off))
+			goto out;
+		n++;
+	}
+	if (!check(v, bar_off <= e->bar2_size,
+		   "GEMM operands in BAR2 fit (%#llx bytes)", bar_off))
+		goto out;
+	for (i = 0; i < n; i++) {
+		c = cmd_gemm(jobs[i].c, jobs[i].a, jobs[i].b, jobs[i].s.m,
+			     jobs[i].s.n, jobs[i].s.k);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (!queue_sync(qu, "GEMMs"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "GEMM %ux%ux%u (m x n x k), %s",
+			 jobs[i].s.m, jobs[i].s.n, jobs[i].s.k,
+			 where_name(jobs[i].s.where, where, sizeof(where)));
+		gemm_verify(v, &jobs[i], what);
+	}
+
+	/* A at IOVA 0x400000, C at BAR2 0x400000: other memories, no overlap. */
+	if (e->bar2_size > 0x400000 + 0x10000) {
+		struct gemm_job j = { .s = { 16, 16, 16, 0 }, .c_size = 1024 };
+		struct dma_buf low;
+
+		if (dma_alloc_at(e, &low, 4096, 0x400000)) {
+			j.a = at_buf(&low, 0);
+			j.b = at_buf(&low, 1024);
+			j.c = at_bar2(e, 0x400000);
+			rnd_fill(low.va, 2048);
+			memset(j.c.p - GAP, SENTINEL, 1024 + 2 * GAP);
+			c = cmd_gemm(j.c, j.a, j.b, 16, 16, 16);
+			if (queue_run(qu, "GEMM with A and C at the same numbers", &c, 1))
+				gemm_verify(v, &j, "GEMM A IOVA 0x400000, C BAR2 0x400000");
+			dma_free(e, &low);
+		}
+	}
+
+	/* Wrap-around with chosen numbers: 4 * INT32_MAX and INT32_MIN * -1. */
+	for (i = 0; i < n; i++)
+		if (jobs[i].s.m == 1 && jobs[i].s.n == 1 && jobs[i].s.k == 1)
+			break;
+	if (i < n) {
+		struct gemm_job *j = &jobs[i];
+
+		put_le32(j->a.p, 0x80000000);
+		put_le32(j->b.p, 0xffffffff);
+		c = cmd_gemm(j->c, j->a, j->b, 1, 1, 1);
+		if (queue_run(qu, "GEMM INT32_MIN x -1", &c, 1))
+			check_eq(v, "GEMM INT32_MIN x -1 (wraps)",
+				 get_le32(j->c.p), 0x80000000);
+	}
+	for (i = 0; i < n; i++)
+		if (jobs[i].s.k >= 2 && jobs[i].s.m == 7)
+			break;
+	if (i < n) {
+		struct gemm_job *j = &jobs[i];
+		__u32 p;
+
+		/* Row 0 of A all INT32_MAX, column 0 of B all 2. */
+		for (p = 0; p < j->s.k; p++) {
+			put_le32(j->a.p + 4 * p, 0x7fffffff);
+			put_le32(j->b.p + 4 * p * j->s.n, 2);
+		}
+		c = cmd_gemm(j->c, j->a, j->b, j->s.m, j->s.n, j->s.k);
+		if (queue_run(qu, "GEMM with INT32_MAX", &c, 1)) {
+			check_eq(v, "GEMM: sum of INT32_MAX x 2 wraps",
+				 get_le32(j->c.p), (__u32)(0xfffffffeU * j->s.k));
+			snprintf(what, sizeof(what), "GEMM %ux%ux%u again with INT32_MAX row",
+				 j->s.m, j->s.n, j->s.k);
+			gemm_verify(v, j, what);
+		}
+	}
+out:
+	for (i = 0; i < n; i++)
+		dma_free(e, &jobs[i].mem);
+}
+
+static void ops_busy(struct qenv *e)
+{
+	static const __u64 ns[] = { 1, 100000000, VACCEL_BUSY_MAX_NS };
+	struct queue *qu = queue_start(e, 1, 4);
+	struct vdev *v = e->v;
+	__u64 t0, dt;
+	unsigned int i;
+	struct cmd c;
+
+	section("queues: BUSY");
+	if (!qu)
+		return;
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
+		c = cmd_busy(ns[i]);
+		t0 = now_ns();
+		if (!queue_run(qu, "BUSY", &c, 1))
+			return;
+		dt = now_ns() - t0;
+		check(v, dt >= ns[i], "BUSY %llu ns took %llu ns", ns[i], dt);
+	}
+}
+
+/* IRQ flag: the queue's MSI-X vector, when the writeback is visible. */
+static void ops_irq_msix(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu;
+	unsigned int q;
+	char what[64];
+	struct cmd c[3];
+	struct dma_buf d;
+
+	section("queues: IRQ flag and MSI-X vectors 1-4");
+	if (!dma_alloc(e, &d, 4096))
+		return;
+	drain_fds(e);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu = queue_start(e, q, 4);
+		if (!qu)
+			break;
+		c[0] = cmd_nop();
+		c[0].flags = VACCEL_DESC_F_IRQ;
+		queue_push(qu, &c[0]);
+		queue_ring(qu);
+		snprintf(what, sizeof(what), "queue %u: NOP with IRQ", q);
+		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+				 VACCEL_QUEUE_VECTOR(q)))
+			check_eq(v, "  writeback head when the interrupt came",
+				 wb_head(qu), 1);
+		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+
+		c[0] = cmd_fill(at_buf(&d, 64 * q), 64, q);
+		c[1] = cmd_nop();
+		c[2] = cmd_fence(q + 100);
+		c[2].flags = VACCEL_DESC_F_IRQ;
+		queue_push(qu, &c[0]);
+		queue_push(qu, &c[1]);
+		queue_push(qu, &c[2]);
+		queue_ring(qu);
+		snprintf(what, sizeof(what), "queue %u: FILL, NOP, FENCE with IRQ", q);
+		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+				 VACCEL_QUEUE_VECTOR(q)))
+			check(v, wb_head(qu) == 4 && wb_fence(qu) == q + 100,
+			      "  writeback when the interrupt came: head %u, fence %llu",
+			      wb_head(qu), wb_fence(qu));
+		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+
+		c[0] = cmd_nop();
+		queue_run(qu, "NOP without IRQ", c, 1);
+		snprintf(what, sizeof(what), "queue %u: NOP without IRQ", q);
+		expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS, -1);
+	}
+	check_eq(v, "INT_CAUSE with MSI-X (no cause register involved)",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	dma_free(e, &d);
+}
+
+/* IRQ flag without MSI-X: INT_CAUSE bit 16 + q, on MSI. */
+static void ops_irq_msi(struct qenv *e)
+{
+	const unsigned int q = 2;
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msi + PCI_MSI_FLAGS;
+	struct queue *qu;
+	struct cmd c = cmd_nop();
+	__s32 fd;
+
+	section("queues: IRQ flag with MSI: INT_CAUSE queue bits");
+	if (!check(v, v->cap_msi, "MSI capability present") ||
+	    !efd_open(v, &fd, 1))
+		return;
+	msix_off(e);
+	check_errno(v, "SET_IRQS: eventfd for MSI",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd), 0);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSI_FLAGS_ENABLE);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+
+	qu = queue_start(e, q, 4);
+	if (!qu)
+		goto out;
+	c.flags = VACCEL_DESC_F_IRQ;
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 2: NOP with IRQ", "MSI", &fd, 1, 0);
+	check_eq(v, "INT_CAUSE (bit 18: queue 2)",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	check_eq(v, "INT_CAUSE after writing 1 to clear",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 2: NOP with IRQ, its bit not in INT_MASK", "MSI",
+		     &fd, 1, -1);
+	check_eq(v, "INT_CAUSE: the queue's bit pending though masked",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+	expect_fired(v, "enabling the pending queue bit in INT_MASK", "MSI", &fd,
+		     1, 0);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	queue_free(qu);
+out:
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) & ~PCI_MSI_FLAGS_ENABLE);
+	irq_disable(v, VFIO_PCI_MSI_IRQ_INDEX);
+	close(fd);
+	msix_on(e);
+}
+
+/* IRQ flag with neither MSI-X nor MSI: INT_CAUSE bit 16 + q on INTA. */
+static void ops_irq_intx(struct qenv *e)
+{
+	const unsigned int q = 3;
+	struct vdev *v = e->v;
+	struct queue *qu;
+	struct cmd c = cmd_nop();
+	__u32 cmd;
+	__s32 fd;
+
+	section("queues: IRQ flag with INTx");
+	if (!efd_open(v, &fd, 1))
+		return;
+	msix_off(e);
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	check_errno(v, "SET_IRQS: eventfd for INTx",
+		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+	qu = queue_start(e, q, 4);
+	if (!qu)
+		goto out;
+	c.flags = VACCEL_DESC_F_IRQ;
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 3: NOP with IRQ", "INTx", &fd, 1, 0);
+	check(v, intx_status(v) &&
+	      reg_rd(v, VACCEL_REG_INT_CAUSE) == VACCEL_INT_QUEUE(q),
+	      "INT_CAUSE bit 19 (queue 3) pending, PCI_STATUS.INTERRUPT set");
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK with the level low", "INTx", &fd, 1, -1);
+	queue_free(qu);
+out:
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	irq_disable(v, VFIO_PCI_INTX_IRQ_INDEX);
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	close(fd);
+	msix_on(e);
+}
+
+/* All four queues busy at once, each with its own kind of work. */
+static void ops_multi(struct qenv *e)
+{
+	const size_t size = 2 * MIB;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	struct gemm_job gj[4];
+	struct vdev *v = e->v;
+	struct dma_buf src, dst;
+	__u64 t0, bar_off = 0;
+	unsigned int q, i;
+	size_t at;
+	struct cmd c;
+	bool ok = true;
+	int err;
+
+	section("queues: all four at once");
+	memset(gj, 0, sizeof(gj));
+	if (!dma_alloc(e, &src, size) || !dma_alloc(e, &dst, 2 * size + 4096))
+		goto out;
+	for (q = 0; q < VACCEL_FN_QUEUES && ok; q++) {
+		qu[q] = queue_start(e, q, 32);
+		ok = qu[q];
+	}
+	for (i = 0; i < 4 && ok; i++) {
+		gj[i].s = (struct gemm_shape){ 48, 40, 56, 0 };
+		ok = gemm_place(e, &gj[i], &bar_off);
+	}
+	if (!ok)
+		goto out;
+	rnd_fill(src.va, size);
+	memset(dst.va, SENTINEL, 2 * size + 4096);
+
+	c = cmd_crc(at_buf(&dst, 2 * size), at_buf(&src, 0), size, 0);
+	queue_push(qu[0], &c);
+	c = cmd_fence(1000);
+	queue_push(qu[0], &c);
+	for (i = 0; i < 4; i++) {
+		c = cmd_gemm(gj[i].c, gj[i].a, gj[i].b, 48, 40, 56);
+		queue_push(qu[1], &c);
+	}
+	c = cmd_fence(1001);
+	queue_push(qu[1], &c);
+	c = cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), size);
+	queue_push(qu[2], &c);
+	c = cmd_fence(1002);
+	queue_push(qu[2], &c);
+	c = cmd_fill(at_buf(&dst, size), size, 0x1122334455667788ULL);
+	queue_push(qu[3], &c);
+	c = cmd_busy(30000000);
+	queue_push(qu[3], &c);
+	c = cmd_fence(1003);
+	queue_push(qu[3], &c);
+
+	t0 = now_ns();
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		queue_ring(qu[q]);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		err = queue_wait(qu[q], qu[q]->tail, Q_TIMEOUT_MS);
+		if (err)
+			ok = queue_failed(qu[q], "four queues at once", err);
+	}
+	remark("four queues done in %llu ms", (now_ns() - t0) / 1000000);
+	if (!ok)
+		goto out;
+	check(v, get_le32(dst.va + 2 * size) == crc32c(0, src.va, size),
+	      "queue 0: CRC32C of 2 MiB right");
+	for (i = 0; i < 4; i++)
+		gemm_verify(v, &gj[i], "queue 1: GEMM 48x40x56");
+	check(v, !memcmp(dst.va, src.va, size), "queue 2: COPY of 2 MiB right");
+	ok = fill_ok(dst.va + size, size, 0x1122334455667788ULL, &at);
+	check(v, ok, "queue 3: FILL of 2 MiB right (first bad byte %zu)", at);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check(v, q_rd(qu[q], VACCEL_Q_FENCE_LO) == 1000 + q &&
+		      wb_fence(qu[q]) == 1000 + q,
+		      "queue %u: its own fence %u (writeback %llu)", q,
+		      q_rd(qu[q], VACCEL_Q_FENCE_LO), wb_fence(qu[q]));
+out:
+	for (i = 0; i < 4; i++)
+		dma_free(e, &gj[i].mem);
+	dma_free(e, &src);
+	dma_free(e, &dst);
+}
+
+/* HEAD and TAIL around small rings many times. */
+static void ops_wrap(struct qenv *e)
+{
+	const unsigned int n2 = 41, n4 = 203;
+	struct vdev *v = e->v;
+	struct queue *qu;
+	struct dma_buf d;
+	struct cmd c;
+	unsigned int i, bad;
+
+	section("queues: HEAD and TAIL wrap around the ring");
+	if (!dma_alloc(e, &d, 8 * n2))
+		return;
+	qu = queue_start(e, 2, VACCEL_RING_MIN);
+	if (!qu)
+		goto out;
+	for (i = 0; i < n2; i++) {
+		c = cmd_fill(at_buf(&d, 8 * i), 8, 0x5157000000000000ULL | i);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (queue_sync(qu, "FILLs through a ring of 2")) {
+		for (bad = 0; bad < n2; bad++) {
+			__u64 x;
+
+			memcpy(&x, d.va + 8 * bad, 8);
+			if (le64toh(x) != (0x5157000000000000ULL | bad))
+				break;
+		}
+		check(v, bad == n2,
+		      "ring of 2: %u FILLs, all %u destinations right", n2, bad);
+		check(v, q_rd(qu, VACCEL_Q_HEAD) == n2 &&
+		      q_rd(qu, VACCEL_Q_TAIL) == n2 && wb_head(qu) == n2,
+		      "ring of 2: HEAD, TAIL and writeback head %u", n2);
+	}
+
+	qu = queue_start(e, 3, 4);
+	if (!qu)
+		goto out;
+	for (i = 0; i < n4; i++) {
+		c = cmd_fence(i + 1);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (queue_sync(qu, "FENCEs through a ring of 4"))
+		check(v, wb_fence(qu) == n4 && q_rd(qu, VACCEL_Q_HEAD) == n4,
+		      "ring of 4: %u FENCEs, fence %llu, HEAD %u", n4,
+		      wb_fence(qu), q_rd(qu, VACCEL_Q_HEAD));
+
+	/* TAIL exactly RING_SIZE ahead of HEAD: a full ring, twice. */
+	qu = queue_start(e, 0, 8);
+	if (!qu)
+		goto out;
+	for (i = 0; i < 16; i++) {
+		c = cmd_fence(i);
+		queue_push(qu, &c);
+		if (i == 7 && !queue_sync(qu, "a full ring of 8"))
+			goto out;
+	}
+	if (queue_sync(qu, "a full ring of 8, twice"))
+		check(v, wb_head(qu) == 16 && wb_fence(qu) == 15,
+		      "ring of 8 filled completely twice (TAIL = HEAD + 8): head %u",
+		      wb_head(qu));
+
+	qu = queue_start(e, 1, VACCEL_RING_MAX);
+	if (!qu)
+		goto out;
+	c = cmd_fence(4096);
+	if (queue_run(qu, "a ring of 4096", &c, 1))
+		check_eq(v, "ring of 4096 (the largest): FENCE", wb_fence(qu),
+			 4096);
+out:
+	dma_free(e, &d);
+}
+
+/* Commands that will never complete: out of the statistics' count. */
+static void unaccount(struct qenv *e, const struct cmd *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		e->pushed--;
+		if (c[i].op == VACCEL_OP_BUSY)
+			e->min_busy_ns -= c[i].value;
+	}
+}
+
+/* The function as qenv_init() left it, after a reset of the function. */
+static void function_setup(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	cfg_wr(v, PCI_COMMAND, 2, cfg_rd(v, PCI_COMMAND, 2) |
+	       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSIX_FLAGS_ENABLE);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_ENABLE);
+}
+
+/*
+ * A function reset (@how: CONTROL.RESET, or VFIO_DEVICE_RESET when
+ * @vfio) while queue 1 runs a long BUSY and the others are enabled: every
+ * queue back to power-on; enabled again, they work.
+ */
+static void ops_function_reset(struct qenv *e, bool vfio)
+{
+	struct vdev *v = e->v;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	struct cmd c = cmd_busy(VACCEL_BUSY_MAX_NS);
+	__u64 resets = sysfs_need(v, "vaccel/resets");
+	unsigned int q;
+	bool ok = true;
+	char what[64];
+
+	for (q = 0; q < VACCEL_FN_QUEUES && ok; q++) {
+		qu[q] = queue_start(e, q, 8);
+		ok = qu[q];
+	}
+	if (!ok)
+		return;
+	queue_push(qu[1], &c);
+	queue_ring(qu[1]);
+	unaccount(e, &c, 1);
+	sleep_us(50000);
+	if (vfio)
+		check_errno(v, "VFIO_DEVICE_RESET with queue 1 running BUSY",
+			    ioctl(v->device, VFIO_DEVICE_RESET) ? -errno : 0, 0);
+	else
+		reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
+	snprintf(what, sizeof(what), "after %s of the function",
+		 vfio ? "VFIO_DEVICE_RESET" : "CONTROL.RESET");
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check_q_zero(v, q, what);
+	check_grew(v, "resets", resets, sysfs_need(v, "vaccel/resets"), vfio);
+	function_setup(e);
+	c = cmd_fence(vfio + 20);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu[q]->tail = 0;
+		if (queue_enable(qu[q]) && queue_run(qu[q], "FENCE", &c, 1))
+			check_eq(v, "  enabled again, a FENCE runs: fence",
+				 wb_fence(qu[q]), vfio + 20);
+	}
+}
+
+/*
+ * The largest length is accepted: a CRC32C of 2^30 bytes (of pages never
+ * written) passes the checks and runs; abandoned by clearing ENABLE.
+ */
+static void ops_limits(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct dma_buf src, dst;
+	struct cmd c;
+	__u32 head;
+	__u64 t0;
+
+	section("queues: the largest length");
+	if (!qu || !dma_alloc(e, &src, VACCEL_DESC_MAX_LEN) ||
+	    !dma_alloc(e, &dst, 4096))
+		goto out;
+	c = cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), VACCEL_DESC_MAX_LEN, 0);
+	queue_push(qu, &c);
+	c = cmd_fence(1);
+	queue_push(qu, &c);
+	queue_ring(qu);
+	sleep_us(300000);
+	check(v, !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR) &&
+	      !wb_error(qu),
+	      "CRC32C of 2^30 bytes accepted: running, no error after 300 ms (HEAD %u)",
+	      q_rd(qu, VACCEL_Q_HEAD));
+	/* Stop it: the FENCE after it must not run. */
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	t0 = now_ns();
+	while (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED &&
+	       now_ns() - t0 < 5000000000ULL)
+		sleep_us(1000);
+	head = q_rd(qu, VACCEL_Q_HEAD);
+	if (head < 2)
+		unaccount(e, &c, 1);	/* the FENCE */
+	if (head < 1) {
+		e->pushed--;
+		e->min_bytes -= VACCEL_DESC_MAX_LEN + 4ULL;
+	} else {
+		remark("the CRC32C of 2^30 bytes completed within %llu ms",
+		       (now_ns() - t0) / 1000000 + 300);
+	}
+	queue_reset(qu);
+out:
+	dma_free(e, &src);
+	dma_free(e, &dst);
+}
+
+/* ENABLE and Command.Bus_Master around running commands; resets. */
+static void ops_gates(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 0, 8);
+	struct cmd c[2] = { cmd_busy(VACCEL_BUSY_MAX_NS), cmd_fence(9) };
+	__u32 cmd;
+	__u64 t0;
+
+	section("queues: ENABLE, Bus_Master and resets around commands");
+	if (!qu)
+		return;
+	/* Clearing ENABLE abandons the command in progress; HEAD stays. */
+	queue_push(qu, &c[0]);
+	queue_push(qu, &c[1]);
+	queue_ring(qu);
+	unaccount(e, c, 2);
+	sleep_us(100000);
+	t0 = now_ns();
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	while (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED &&
+	       now_ns() - t0 < 1000000000ULL)
+		sleep_us(1000);
+	remark("ENABLED cleared %llu us after the write",
+	       (now_ns() - t0) / 1000);
+	sleep_us(1200000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 && wb_head(qu) == 0 &&
+	      wb_fence(qu) != 9 &&
+	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "ENABLE cleared during a 1 s BUSY: abandoned, HEAD %u, writeback head %u, no error",
+	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
+	q_wr(qu, VACCEL_Q_TAIL, 1);
+	sleep_us(20000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 &&
+	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "a doorbell of the disabled queue is ignored (HEAD %u, TAIL reads %u)",
+	      q_rd(qu, VACCEL_Q_HEAD), q_rd(qu, VACCEL_Q_TAIL));
+	if (queue_enable(qu)) {
+		check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL),
+		      "enabled again: HEAD and TAIL start at 0");
+		c[0] = cmd_fence(10);
+		if (queue_run(qu, "FENCE after enabling again", c, 1))
+			check_eq(v, "FENCE after enabling again", wb_fence(qu), 10);
+	}
+
+	/* Without Bus_Master the engines wait. */
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MASTER);
+	c[0] = cmd_fence(11);
+	queue_push(qu, c);
+	queue_ring(qu);
+	sleep_us(300000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 && wb_head(qu) == 1,
+	      "Bus_Master clear: the FENCE waits (HEAD %u, writeback head %u)",
+	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	if (!queue_wait(qu, qu->tail, Q_TIMEOUT_MS))
+		check_eq(v, "Bus_Master set again: the FENCE ran, fence",
+			 wb_fence(qu), 11);
+	else
+		queue_failed(qu, "after setting Bus_Master again", -ETIMEDOUT);
+
+	ops_function_reset(e, false);
+	ops_function_reset(e, true);
+}
+
+static int cmd_ops(struct vdev *v)
+{
+	struct stats before, after;
+	struct qenv e;
+	int ret = 0;
+
+	section("ops: setup");
+	stats_read(v, &before);
+	if (qenv_init(&e, v)) {
+		ops_registers(&e);
+		ops_nop_fence(&e);
+		ops_copy(&e);
+		ops_fill(&e);
+		ops_crc(&e);
+		ops_gemm(&e);
+		ops_busy(&e);
+		ops_irq_msix(&e);
+		ops_irq_msi(&e);
+		ops_irq_intx(&e);
+		ops_multi(&e);
+		ops_wrap(&e);
+		ops_limits(&e);
+		ops_gates(&e);
+
+		section("queues: host statistics");
+		stats_read(v, &after);
+		check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
+		check(v, after.bytes - before.bytes >= e.min_bytes,
+		      "sysfs vaccel/bytes grew by %llu, at least %llu expected",
+		      after.bytes - before.bytes, e.min_bytes);
+		check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+		      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
+		      after.busy_ns - before.busy_ns, e.min_busy_ns);
+		check_grew(v, "errors", before.errors, after.errors, 0);
+		drain_fds(&e);
+		check_eq(v, "INT_CAUSE (no error raised)",
+			 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	} else {
+		ret = -1;
+	}
+	qenv_fini(&e);
+	return ret;
+}
+
+/* bad: one bad descriptor or setup per error code */
+
+enum bad_kind {
+	BAD_DESC,		/* a bad descriptor after the good ones */
+	BAD_SETUP,		/* a bad ring or writeback at ENABLE */
+	BAD_DOORBELL,		/* TAIL written @tail_ahead past HEAD */
+};
+
+/* Ring and writeback setups for BAD_SETUP. */
+enum bad_setup {
+	RING_MISALIGNED,	/* ring IOVA + 64 */
+	RING_UNMAPPED,		/* ring at an unmapped IOVA */
+	RING_PARTIAL,		/* 4096 descriptors, only the first page mapped */
+	RING_SIZE_0,
+	RING_SIZE_1,
+	RING_SIZE_3,
+	RING_SIZE_24,
+	RING_SIZE_8192,
+	WB_MISALIGNED,		/* writeback IOVA + 8 */
+	WB_MISALIGNED_32,	/* writeback IOVA + 32 */
+	WB_UNMAPPED,
+};
+
+struct bad_case {
+	const char *what;
+	__u32 code;
+	enum bad_kind kind;
+	struct cmd c;		/* BAD_DESC */
+	enum bad_setup setup;	/* BAD_SETUP */
+	__u32 tail_ahead;	/* BAD_DOORBELL: TAIL - HEAD, modulo 2^32 */
+};
+
+/* The memory the bad commands point at. */
+struct bad_env {
+	struct dma_buf x;	/* 1 MiB: sources in the first half */
+	struct dma_buf ro;	/* mapped for device reads only */
+	struct dma_buf page1;	/* one mapped page (RING_PARTIAL) */
+	struct dma_buf good;	/* what the good descriptors fill */
+	struct dma_buf side;	/* the other queue's work */
+	__u8 *x_snap;
+	__u8 *bar_snap;
+	__u64 bar_mid;		/* BAR2 windows that bad commands aim at */
+	__u64 bar_end;
+};
+
+#define BAR_WIN		65536
+
+static unsigned int bad_cases(struct qenv *e, struct bad_env *b,
+			      struct bad_case *list)
+{
+	const __u64 x = b->x.iova, src = x, dst = x + 512 * 1024;
+	const __u64 unmapped = x + b->x.size, m = e->bar2_size;
+	const __u64 mid = b->bar_mid;
+	const __u16 sd = VACCEL_DESC_F_SRC_DEV, s2d = VACCEL_DESC_F_SRC2_DEV;
+	const __u16 dd = VACCEL_DESC_F_DST_DEV;
+	unsigned int n = 0;
+
+#define D(w, err, ...)	(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_##err, .kind = BAD_DESC, \
+			 .c = { __VA_ARGS__ } })
+#define S(w, s)		(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_RING, .kind = BAD_SETUP, \
+			 .setup = (s) })
+#define T(w, ahead)	(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_DOORBELL, .kind = BAD_DOORBELL, \
+			 .tail_ahead = (ahead) })
+	D("opcode 7 (one past BUSY)", OPCODE, .op = VACCEL_OP_COUNT);
+	D("opcode 0xffff", OPCODE, .op = 0xffff);
+	D("NOP with flag bit 4 (unknown)", FLAGS, .op = VACCEL_OP_NOP,
+	  .flags = BIT(4));
+	D("NOP with flag bit 15 (unknown)", FLAGS, .op = VACCEL_OP_NOP,
+	  .flags = BIT(15));
+	D("FENCE with DST_DEV", FLAGS, .op = VACCEL_OP_FENCE, .flags = dd,
+	  .value = 1);
+	D("FILL with SRC_DEV", FLAGS, .op = VACCEL_OP_FILL, .flags = sd,
+	  .dst = dst, .len = 8);
+	D("COPY with SRC2_DEV", FLAGS, .op = VACCEL_OP_COPY, .flags = s2d,
+	  .src = src, .dst = dst, .len = 8);
+	D("CRC32C with SRC2_DEV", FLAGS, .op = VACCEL_OP_CRC32C, .flags = s2d,
+	  .src = src, .dst = dst, .len = 8);
+	D("BUSY with SRC_DEV", FLAGS, .op = VACCEL_OP_BUSY, .flags = sd,
+	  .value = 1000);
+	D("NOP with len 1", RESERVED, .op = VACCEL_OP_NOP, .len = 1);
+	D("NOP with rsvd 1", RESERVED, .op = VACCEL_OP_NOP, .rsvd = 1);
+	D("FENCE with src set", RESERVED, .op = VACCEL_OP_FENCE, .src = src,
+	  .value = 1);
+	D("COPY with value 1", RESERVED, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 8, .value = 1);
+	D("COPY with m 1", RESERVED, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 8, .m = 1);
+	D("FILL with src2 set", RESERVED, .op = VACCEL_OP_FILL, .dst = dst,
+	  .len = 8, .src2 = src);
+	D("CRC32C with k 1", RESERVED, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst, .len = 8, .k = 1);
+	D("GEMM with len 4", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .len = 4);
+	D("GEMM with value 1", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .value = 1);
+	D("GEMM with rsvd 1", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .rsvd = 1);
+	D("BUSY with dst set", RESERVED, .op = VACCEL_OP_BUSY, .dst = dst,
+	  .value = 1000);
+	D("COPY of 0 bytes", LENGTH, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst);
+	D("COPY of 0xffffffff bytes", LENGTH, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 0xffffffff);
+	D("FILL of 2^30 + 1 bytes", LENGTH, .op = VACCEL_OP_FILL, .dst = dst,
+	  .len = VACCEL_DESC_MAX_LEN + 1);
+	D("CRC32C of 0 bytes", LENGTH, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst);
+	D("COPY from 2^64 - 4, 8 bytes (wraps)", RANGE, .op = VACCEL_OP_COPY,
+	  .src = -4ULL, .dst = dst, .len = 8);
+	D("COPY to 2^64 - 8, 16 bytes (wraps)", RANGE, .op = VACCEL_OP_COPY,
+	  .src = src, .dst = -8ULL, .len = 16);
+	D("FILL at 2^64 - 1, 2 bytes (wraps)", RANGE, .op = VACCEL_OP_FILL,
+	  .dst = ~0ULL, .len = 2);
+	D("CRC32C result at 2^64 - 2 (wraps)", RANGE, .op = VACCEL_OP_CRC32C,
+	  .src = src, .dst = -2ULL, .len = 8);
+	D("GEMM 4x4x4 with C at 2^64 - 16 (wraps)", RANGE,
+	  .op = VACCEL_OP_GEMM, .src = src, .src2 = src + 4096, .dst = -16ULL,
+	  .m = 4, .n = 4, .k = 4);
+	D("COPY to BAR2 size - 4, 8 bytes (past BAR2)", RANGE,
+	  .op = VACCEL_OP_COPY, .flags = dd, .src = src, .dst = m - 4, .len = 8);
+	D("COPY from BAR2 offset = its size, 1 byte", RANGE,
+	  .op = VACCEL_OP_COPY, .flags = sd, .src = m, .dst = dst, .len = 1);
+	D("FILL of BAR2 at 2^64 - 4, 8 bytes", RANGE, .op = VACCEL_OP_FILL,
+	  .flags = dd, .dst = -4ULL, .len = 8);
+	D("CRC32C result at BAR2 size - 2", RANGE, .op = VACCEL_OP_CRC32C,
+	  .flags = dd, .src = src, .dst = m - 2, .len = 8);
+	D("GEMM with B in BAR2 past its end", RANGE, .op = VACCEL_OP_GEMM,
+	  .flags = s2d, .src = src, .src2 = m - 16, .dst = dst, .m = 2, .n = 2,
+	  .k = 4);
+	D("COPY onto itself shifted by 16 (IOVA)", OVERLAP,
+	  .op = VACCEL_OP_COPY, .src = dst + 16, .dst = dst, .len = 64);
+	D("COPY whose last source byte is the first destination byte", OVERLAP,
+	  .op = VACCEL_OP_COPY, .src = dst - 63, .dst = dst, .len = 64);
+	D("COPY BAR2 -> BAR2 overlapping", OVERLAP, .op = VACCEL_OP_COPY,
+	  .flags = sd | dd, .src = mid, .dst = mid + 100, .len = 200);
+	D("GEMM with C overlapping A (IOVA)", OVERLAP, .op = VACCEL_OP_GEMM,
+	  .src = dst, .src2 = src, .dst = dst + 8, .m = 4, .n = 4, .k = 4);
+	D("GEMM with C overlapping B (all in BAR2)", OVERLAP,
+	  .op = VACCEL_OP_GEMM, .flags = sd | s2d | dd, .src = mid,
+	  .src2 = mid + 4096, .dst = mid + 4096 + 60, .m = 4, .n = 4, .k = 4);
+	D("GEMM with m 0", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 0, .n = 1, .k = 1);
+	D("GEMM with n 1025", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1025, .k = 1);
+	D("GEMM with k 0", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 0);
+	D("GEMM with m 0xffffffff", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 0xffffffff, .n = 1, .k = 1);
+	D("CRC32C with seed 2^32", VALUE, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst, .len = 8, .value = 1ULL << 32);
+	D("BUSY of 0 ns", VALUE, .op = VACCEL_OP_BUSY);
+	D("BUSY of 1 s + 1 ns", VALUE, .op = VACCEL_OP_BUSY,
+	  .value = VACCEL_BUSY_MAX_NS + 1);
+	D("COPY from an unmapped IOVA", DMA, .op = VACCEL_OP_COPY,
+	  .src = unmapped, .dst = dst, .len = 64);
+	D("COPY to an unmapped IOVA", DMA, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = unmapped, .len = 64);
+	D("COPY from a range that runs out of the mapping", DMA,
+	  .op = VACCEL_OP_COPY, .src = unmapped - 100, .dst = dst, .len = 200);
+	D("FILL of an unmapped IOVA", DMA, .op = VACCEL_OP_FILL,
+	  .dst = unmapped, .len = 64, .value = 1);
+	D("CRC32C of an unmapped IOVA", DMA, .op = VACCEL_OP_CRC32C,
+	  .src = unmapped, .dst = dst, .len = 64);
+	D("CRC32C with its result at an unmapped IOVA", DMA,
+	  .op = VACCEL_OP_CRC32C, .src = src, .dst = unmapped, .len = 64);
+	D("GEMM with B at an unmapped IOVA", DMA, .op = VACCEL_OP_GEMM,
+	  .src = src, .src2 = unmapped, .dst = dst, .m = 2, .n = 2, .k = 2);
+	D("COPY to an IOVA mapped without WRITE", DMA, .op = VACCEL_OP_COPY,
+	  .src = src, .dst = b->ro.iova, .len = 64);
+	S("ring IOVA not 4 KiB aligned (+64)", RING_MISALIGNED);
+	S("ring at an unmapped IOVA", RING_UNMAPPED);
+	S("ring of 4096 with only its first page mapped", RING_PARTIAL);
+	S("RING_SIZE 0", RING_SIZE_0);
+	S("RING_SIZE 1", RING_SIZE_1);
+	S("RING_SIZE 3", RING_SIZE_3);
+	S("RING_SIZE 24", RING_SIZE_24);
+	S("RING_SIZE 8192", RING_SIZE_8192);
+	S("writeback IOVA not 64-byte aligned (+8)", WB_MISALIGNED);
+	S("writeback IOVA not 64-byte aligned (+32)", WB_MISALIGNED_32);
+	S("writeback at an unmapped IOVA", WB_UNMAPPED);
+	T("TAIL = HEAD + RING_SIZE + 1", 16 + 1);
+	T("TAIL = HEAD + 2 x RING_SIZE", 2 * 16);
+	T("TAIL = HEAD + 2^31", 1U << 31);
+	T("TAIL = HEAD - 1 (behind HEAD: 2^32 - 1 ahead)", ~0U);
+#undef D
+#undef S
+#undef T
+	return n;
+}
+
+#define MAX_BAD		96
+#define BAD_RING	16
+
+/* Program the bad setup of @bc and enable. */
+static void bad_setup(struct queue *qu, struct bad_env *b,
+		      const struct bad_case *bc)
+{
+	__u64 ring = qu->ring.iova, wb = qu->wbuf.iova;
+	__u32 size = qu->size;
+
+	switch (bc->setup) {
+	case RING_MISALIGNED:
+		ring += 64;
+		break;
+	case RING_UNMAPPED:
+		ring = b->x.iova + b->x.size;
+		break;
+	case RING_PARTIAL:
+		ring = b->page1.iova;
+		size = VACCEL_RING_MAX;
+		break;
+	case RING_SIZE_0:
+		size = 0;
+		break;
+	case RING_SIZE_1:
+		size = 1;
+		break;
+	case RING_SIZE_3:
+		size = 3;
+		break;
+	case RING_SIZE_24:
+		size = 24;
+		break;
+	case RING_SIZE_8192:
+		size = 2 * VACCEL_RING_MAX;
+		break;
+	case WB_MISALIGNED:
+		wb += 8;
+		break;
+	case WB_MISALIGNED_32:
+		wb += 32;
+		break;
+	case WB_UNMAPPED:
+		wb = b->x.iova + b->x.size + 4096;
+		break;
+	}
+	memset(qu->wbuf.va, 0, 64);
+	q_wr(qu, VACCEL_Q_RING_LO, (__u32)ring);
+	q_wr(qu, VACCEL_Q_RING_HI, ring >> 32);
+	q_wr(qu, VACCEL_Q_RING_SIZE, size);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)wb);
+	q_wr(qu, VACCEL_Q_WB_HI, wb >> 32);
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+}
+
+/* The other queue's work while the bad one fails, and its check. */
+static void side_push(struct queue *gq, struct bad_env *b, unsigned int i)
+{
+	struct cmd c;
+
+	c = cmd_busy(2000000);
+	queue_push(gq, &c);
+	c = cmd_crc(at_buf(&b->side, 65536 + 4 * i), at_buf(&b->side, 0),
+		    65536, i);
+	queue_push(gq, &c);
+	c = cmd_fence(i + 1);
+	queue_push(gq, &c);
+}
+
+static void side_check(struct vdev *v, struct queue *gq, struct bad_env *b,
+		       unsigned int i)
+{
+	int err = queue_wait(gq, gq->tail, Q_TIMEOUT_MS);
+	__u32 got = get_le32(b->side.va + 65536 + 4 * i);
+
+	if (err) {
+		queue_failed(gq, "the other queue meanwhile", err);
+		return;
+	}
+	check(v, got == crc32c(i, b->side.va, 65536) && wb_fence(gq) == i + 1 &&
+	      !wb_error(gq) && !q_rd(gq, VACCEL_Q_ERROR),
+	      "  queue %u meanwhile: BUSY, CRC32C (%#x) and FENCE done, no error",
+	      gq->q, got);
+}
+
+static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
+		    const struct bad_case *bc)
+{
+	struct vdev *v = e->v;
+	struct queue *bq = &e->queue[i % VACCEL_FN_QUEUES];
+	struct queue *gq = &e->queue[(i + 1) % VACCEL_FN_QUEUES];
+	unsigned int ngood = bc->kind == BAD_SETUP ? 0 : i % 4, j;
+	__u32 st, err, idx, head, want_idx = ngood, tail;
+	__u64 errors = sysfs_need(v, "vaccel/errors");
+	struct cmd c;
+	bool dma = bc->code == VACCEL_QERR_DMA;
+
+	printf("  -- %u: %s: %s on queue %u after %u good\n", i,
+	       qerr_name(bc->code), bc->what, bq->q, ngood);
+	queue_reset(bq);
+	queue_reset(gq);
+	if (!queue_enable(gq))
+		return;
+	memcpy(b->x_snap, b->x.va, b->x.size);
+	memcpy(b->bar_snap, e->bar2 + b->bar_mid, BAR_WIN);
+	memcpy(b->bar_snap + BAR_WIN, e->bar2 + b->bar_end, BAR_WIN);
+	memset(b->good.va, SENTINEL, 4096);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	drain_fds(e);
+
+	side_push(gq, b, i);
+	if (bc->kind == BAD_SETUP) {
+		queue_ring(gq);
+		bad_setup(bq, b, bc);
+	} else {
+		if (!queue_enable(bq))
+			return;
+		for (j = 0; j < ngood; j++) {
+			c = cmd_fill(at_buf(&b->good, 64 * j), 64,
+				     0x1111111111111111ULL * (j + 1));
+			queue_push(bq, &c);
+		}
+		if (bc->kind == BAD_DESC) {
+			queue_push(bq, &bc->c);
+			c = cmd_fill(at_buf(&b->good, 64 * 8), 64, 0x77);
+			queue_push(bq, &c);
+			queue_ring(gq);
+			queue_ring(bq);
+		} else {
+			queue_ring(gq);
+			queue_sync(bq, "the good ones before the doorbell");
+			want_idx = ngood + bc->tail_ahead;
+			q_wr(bq, VACCEL_Q_TAIL, want_idx);
+		}
+	}
+
+	if (!queue_wait_error(bq, Q_TIMEOUT_MS)) {
+		queue_failed(bq, bc->what, -ETIMEDOUT);
+		side_check(v, gq, b, i);
+		return;
+	}
+	/* Registers first, the writeback follows: give it a moment. */
+	for (j = 0; j < 100 && bc->kind != BAD_SETUP &&
+	     wb_error(bq) != bc->code; j++)
+		sleep_us(10000);
+
+	st = q_rd(bq, VACCEL_Q_STATUS);
+	err = q_rd(bq, VACCEL_Q_ERROR);
+	idx = q_rd(bq, VACCEL_Q_ERROR_INDEX);
+	head = q_rd(bq, VACCEL_Q_HEAD);
+	if (bc->kind == BAD_SETUP) {
+		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		      !(st & VACCEL_Q_STATUS_ENABLED) && head == 0,
+		      "  at ENABLE: STATUS %#x (ERROR, not ENABLED), ERROR %u (%s), HEAD %u",
+		      st, err, qerr_name(err), head);
+		remark("ERROR_INDEX %u, writeback head %u error %u (RING at ENABLE)",
+		       idx, wb_head(bq), wb_error(bq));
+	} else {
+		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		      idx == want_idx && head == ngood,
+		      "  STATUS %#x (ERROR), ERROR %u (%s), ERROR_INDEX %u, HEAD %u%s",
+		      st, err, qerr_name(err), idx, head,
+		      err == bc->code && idx == want_idx && head == ngood ? "" :
+		      " (unexpected)");
+		if (err != bc->code || idx != want_idx || head != ngood)
+			printf("        expected ERROR %u (%s), ERROR_INDEX %u, HEAD %u\n",
+			       bc->code, qerr_name(bc->code), want_idx, ngood);
+		check(v, wb_head(bq) == ngood && wb_error(bq) == bc->code,
+		      "  writeback: head %u, error %u", wb_head(bq),
+		      wb_error(bq));
+	}
+	expect_fired(v, "  queue error", "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+		     0);
+	check(v, reg_rd(v, VACCEL_REG_INT_CAUSE) & VACCEL_INT_ERROR,
+	      "  INT_CAUSE.ERROR set");
+	check_grew(v, "errors", errors, sysfs_need(v, "vaccel/errors"), 1);
+
+	if (bc->kind != BAD_SETUP) {
+		size_t at = 0;
+		bool same;
+
+		for (j = 0; j < ngood; j++)
+			if (!fill_ok(b->good.va + 64 * j, 64,
+				     0x1111111111111111ULL * (j + 1), &at))
+				break;
+		check(v, j == ngood &&
+		      all_bytes(b->good.va + 64 * ngood, 4096 - 64 * ngood,
+				SENTINEL),
+		      "  the %u good descriptors before it ran, the one after it did not",
+		      ngood);
+		at = first_diff(b->x.va, b->x_snap, b->x.size);
+		same = at == b->x.size &&
+		       first_diff(e->bar2 + b->bar_mid, b->bar_snap,
+				  BAR_WIN) == BAR_WIN &&
+		       first_diff(e->bar2 + b->bar_end, b->bar_snap + BAR_WIN,
+				  BAR_WIN) == BAR_WIN;
+		if (dma && !same)
+			remark("the failed DMA command wrote part of its destination (allowed)");
+		else if (!dma)
+			check(v, same,
+			      "  nothing of the bad descriptor was done (memory it names unchanged)");
+	}
+
+	/* A doorbell of a queue in error is ignored. */
+	tail = (bc->kind == BAD_DOORBELL ? ngood : bq->tail) + 1;
+	q_wr(bq, VACCEL_Q_TAIL, tail);
+	sleep_us(20000);
+	check(v, q_rd(bq, VACCEL_Q_HEAD) == head &&
+	      q_rd(bq, VACCEL_Q_ERROR) == err &&
+	      (q_rd(bq, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "  doorbell while in error ignored (HEAD %u, ERROR %u)",
+	      q_rd(bq, VACCEL_Q_HEAD), q_rd(bq, VACCEL_Q_ERROR));
+
+	side_check(v, gq, b, i);
+
+	queue_reset(bq);
+	check_q_zero(v, bq->q, "  after CONTROL.RESET");
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	if (queue_enable(bq)) {
+		__u32 got;
+
+		memcpy(b->good.va + 1024, "123456789", 9);
+		if (crc_one(bq, "a good job after the reset",
+			    at_buf(&b->good, 2048), at_buf(&b->good, 1024), 9,
+			    0, &got))
+			check_eq(v, "  good job after the reset: CRC32C of \"123456789\"",
+				 got, 0xe3069283);
+	}
+}
+
+static int cmd_bad(struct vdev *v)
+{
+	struct bad_case *list = calloc(MAX_BAD, sizeof(*list));
+	struct stats before, after;
+	struct bad_env b;
+	struct qenv e;
+	unsigned int i, n, q, seen[VACCEL_QERR_COUNT] = { 0 };
+	int ret = 0;
+
+	memset(&b, 0, sizeof(b));
+	memset(&e, 0, sizeof(e));
+	section("bad: setup");
+	stats_read(v, &before);
+	if (!list || !qenv_init(&e, v)) {
+		ret = -1;
+		goto out;
+	}
+	b.bar_mid = e.bar2_size / 2;
+	b.bar_end = e.bar2_size - BAR_WIN;
+	b.x_snap = malloc(MIB);
+	b.bar_snap = malloc(2 * BAR_WIN);
+	if (!b.x_snap || !b.bar_snap ||
+	    !dma_alloc(&e, &b.x, MIB) || !dma_alloc(&e, &b.page1, 4096) ||
+	    !dma_alloc(&e, &b.good, 4096) || !dma_alloc(&e, &b.side, 2 * 65536)) {
+		ret = -1;
+		goto out;
+	}
+	/* Read-only for the device: mapped with VFIO_DMA_MAP_FLAG_READ. */
+	{
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ,
+			.size = v->page_size,
+		};
+
+		b.ro.size = v->page_size;
+		b.ro.iova = e.iova_next;
+		e.iova_next += IOVA_ALIGN + IOVA_GAP;
+		b.ro.va = mmap(NULL, b.ro.size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		map.vaddr = (uintptr_t)b.ro.va;
+		map.iova = b.ro.iova;
+		if (b.ro.va == MAP_FAILED ||
+		    ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
+			check(v, false, "read-only VFIO_IOMMU_MAP_DMA: %s",
+			      errname(-errno));
+			if (b.ro.va == MAP_FAILED)
+				b.ro.va = NULL;
+			ret = -1;
+			goto out;
+		}
+		b.ro.mapped = true;
+	}
+	rnd_fill(b.x.va, b.x.size);
+	rnd_fill(b.side.va, 65536);
+	rnd_fill(e.bar2 + b.bar_mid, BAR_WIN);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		if (!queue_start(&e, q, BAD_RING)) {
+			ret = -1;
+			goto out;
+		}
+	check(v, true, "4 queues with rings of %u, data at IOVA %#llx, unmapped at %#llx",
+	      BAD_RING, b.x.iova, b.x.iova + b.x.size);
+
+	section("bad: one error per case, the next queue working meanwhile");
+	n = bad_cases(&e, &b, list);
+	for (i = 0; i < n; i++) {
+		bad_one(&e, &b, i, &list[i]);
+		seen[list[i].code]++;
+	}
+	for (i = 1; i < VACCEL_QERR_COUNT; i++)
+		check(v, seen[i], "error %u (%s): %u cases", i, qerr_name(i),
+		      seen[i]);
+
+	section("bad: host statistics");
+	stats_read(v, &after);
+	check_grew(v, "errors", before.errors, after.errors, n);
+	check(v, after.jobs > before.jobs, "sysfs vaccel/jobs grew by %llu",
+	      after.jobs - before.jobs);
+out:
+	if (b.ro.mapped)
+		dma_free(&e, &b.ro);
+	else if (b.ro.va)
+		munmap(b.ro.va, b.ro.size);
+	dma_free(&e, &b.x);
+	dma_free(&e, &b.page1);
+	dma_free(&e, &b.good);
+	dma_free(&e, &b.side);
+	free(b.x_snap);
+	free(b.bar_snap);
+	free(list);
+	qenv_fini(&e);
+	return ret;
+}
+
+/* long: a correct workload for a while, every result verified */
+
+#define LONG_SLOTS	6
+#define LONG_SLOT	(256 * 1024)
+
+enum long_kind { L_COPY, L_FILL, L_CRC, L_GEMM, L_BUSY, L_FENCE, L_KINDS };
+
+static const char *const long_names[L_KINDS] = {
+	"COPY", "FILL", "CRC32C", "GEMM", "BUSY", "FENCE",
+};
+
+struct long_job {
+	enum long_kind kind;
+	struct cmd c;
+	struct opnd src, src2, dst;
+};
+
+struct long_queue {
+	struct queue *qu;
+	struct dma_buf src;	/* random, never written */
+	struct dma_buf dst;	/* LONG_SLOTS slots */
+	__u64 bar;		/* its BAR2 slots */
+	struct long_job job[LONG_SLOTS];
+	unsigned int n;
+};
+
+/* BAR2 holds every queue's slots: some jobs write there. */
+static bool long_bar(const struct qenv *e)
+{
+	return e->bar2_size >= (__u64)VACCEL_FN_QUEUES * LONG_SLOTS * LONG_SLOT;
+}
+
+/* A random job writing slot @s. */
+static void long_make(struct qenv *e, struct long_queue *lq, unsigned int s)
+{
+	struct long_job *j = &lq->job[s];
+	bool to_bar = long_bar(e) && rnd() % 4 == 0;
+	size_t len = rnd_between(1, LONG_SLOT - 2 * GAP);
+	__u32 m, n, k;
+
+	j->kind = rnd() % L_KINDS;
+	j->dst = to_bar ? at_bar2(e, lq->bar + (__u64)s * LONG_SLOT + GAP) :
+		 at_buf(&lq->dst, (size_t)s * LONG_SLOT + GAP);
+	j->src = at_buf(&lq->src, rnd_between(0, lq->src.size - LONG_SLOT));
+	switch (j->kind) {
+	case L_COPY:
+		j->c = cmd_copy(j->dst, j->src, len);
+		break;
+	case L_FILL:
+		j->c = cmd_fill(j->dst, len, rnd());
+		break;
+	case L_CRC:
+		j->c = cmd_crc(j->dst, j->src, len, rnd() % 2 ? (__u32)rnd() : 0);
+		break;
+	case L_GEMM:
+		m = rnd_between(1, 48);
+		n = rnd_between(1, 48);
+		k = rnd_between(1, rnd() % 8 ? 48 : 512);
+		j->src = at_buf(&lq->src, 4 * rnd_between(0, 1024));
+		j->src2 = at_buf(&lq->src, 4 * rnd_between(0, 1024) + 4 * MIB / 8);
+		j->c = cmd_gemm(j->dst, j->src, j->src2, m, n, k);
+		break;
+	case L_BUSY:
+		j->c = cmd_busy(rnd_between(1, 20000000));
+		break;
+	case L_FENCE:
+		j->c = cmd_fence(rnd());
+		break;
+	default:
+		break;
+	}
+	j->c.tag = s;
+}
+
+/* Verify slot @s; counts it in @ok or records a failure. */
+static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
+			unsigned int *fence_slot)
+{
+	struct long_job *j = &lq->job[s];
+	const struct cmd *c = &j->c;
+	struct vdev *v = e->v;
+	__u8 *want = NULL;
+	size_t len = c->len, at = 0;
+	bool ok = true;
+
+	switch (j->kind) {
+	case L_COPY:
+		at = first_diff(j->dst.p, j->src.p, len);
+		ok = at == len;
+		break;
+	case L_FILL:
+		ok = fill_ok(j->dst.p, len, c->value, &at);
+		break;
+	case L_CRC:
+		len = 4;
+		ok = get_le32(j->dst.p) == crc32c(c->value, j->src.p, c->len);
+		break;
+	case L_GEMM:
+		len = 4ULL * c->m * c->n;
+		want = malloc(len);
+		if (!want)
+			return check(v, false, "memory for a GEMM reference");
+		gemm_ref(want, j->src.p, j->src2.p, c->m, c->n, c->k);
+		at = first_diff(j->dst.p, want, len);
+		ok = at == len;
+		free(want);
+		break;
+	case L_FENCE:
+		*fence_slot = s;
+		len = 0;
+		break;
+	default:
+		len = 0;
+		break;
+	}
+	if (ok && len)
+		ok = all_bytes(j->dst.p - GAP, GAP, SENTINEL) &&
+		     all_bytes(j->dst.p + len, GAP, SENTINEL);
+	if (!ok)
+		check(v, false, "queue %u: %s (len %u, %ux%ux%u, %s) wrong at byte %zu",
+		      lq->qu->q, long_names[j->kind], c->len, c->m, c->n, c->k,
+		      j->dst.dev ? "BAR2" : "IOVA", at);
+	return ok;
+}
+
+static int cmd_long(struct vdev *v)
+{
+	struct long_queue lq[VACCEL_FN_QUEUES];
+	unsigned int q, s, fence_slot, done[L_KINDS] = { 0 }, bad = 0;
+	__u64 t0, deadline, batches = 0;
+	struct stats before, after;
+	struct qenv e;
+	int ret = 0;
+
+	memset(lq, 0, sizeof(lq));
+	section("long: setup");
+	stats_read(v, &before);
+	if (!qenv_init(&e, v)) {
+		ret = -1;
+		goto out;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		lq[q].qu = queue_start(&e, q, 8);
+		lq[q].bar = (__u64)q * LONG_SLOTS * LONG_SLOT;
+		if (!lq[q].qu || !dma_alloc(&e, &lq[q].src, 4 * MIB) ||
+		    !dma_alloc(&e, &lq[q].dst, LONG_SLOTS * LONG_SLOT)) {
+			ret = -1;
+			goto out;
+		}
+		rnd_fill(lq[q].src.va, lq[q].src.size);
+	}
+	printf("  running for %u s on %u queues\n", v->opts->seconds,
+	       VACCEL_FN_QUEUES);
+
+	section("long: work");
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while (now_ns() < deadline && !v->failures) {
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			memset(lq[q].dst.va, SENTINEL, lq[q].dst.size);
+			if (long_bar(&e))
+				memset(e.bar2 + lq[q].bar, SENTINEL,
+				       LONG_SLOTS * LONG_SLOT);
+			lq[q].n = rnd_between(1, LONG_SLOTS);
+			for (s = 0; s < lq[q].n; s++) {
+				long_make(&e, &lq[q], s);
+				queue_push(lq[q].qu, &lq[q].job[s].c);
+			}
+			queue_ring(lq[q].qu);
+		}
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			int err = queue_wait(lq[q].qu, lq[q].qu->tail,
+					     Q_TIMEOUT_MS);
+
+			if (err) {
+				queue_failed(lq[q].qu, "long workload", err);
+				bad++;
+				continue;
+			}
+			fence_slot = ~0U;
+			for (s = 0; s < lq[q].n; s++) {
+				if (long_verify(&e, &lq[q], s, &fence_slot))
+					done[lq[q].job[s].kind]++;
+				else
+					bad++;
+			}
+			if (fence_slot != ~0U &&
+			    wb_fence(lq[q].qu) != lq[q].job[fence_slot].c.value) {
+				check(v, false, "queue %u: fence %#llx, expected %#llx",
+				      q, wb_fence(lq[q].qu),
+				      lq[q].job[fence_slot].c.value);
+				bad++;
+			}
+		}
+		batches++;
+	}
+
+	section("long: results");
+	printf("  %llu rounds in %llu ms\n", batches,
+	       (now_ns() - t0) / 1000000);
+	for (s = 0; s < L_KINDS; s++)
+		check(v, true, "%s: %u results right", long_names[s], done[s]);
+	check(v, !bad, "no wrong result, no queue error (%u bad)", bad);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check(v, !wb_error(lq[q].qu) &&
+		      q_rd(lq[q].qu, VACCEL_Q_STATUS) ==
+		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
+		      "queue %u: enabled, idle, no error", q);
+	stats_read(v, &after);
+	check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
+	check_grew(v, "errors", before.errors, after.errors, 0);
+	check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+	      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
+	      after.busy_ns - before.busy_ns, e.min_busy_ns);
+out:
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		dma_free(&e, &lq[q].src);
+		dma_free(&e, &lq[q].dst);
+	}
+	qenv_fini(&e);
+	return ret;
+}
+
+/* unmap: guest memory taken away under the function's feet */
+
+/* Wait for the error of @qu and check the registers and the writeback. */
+static bool unmap_expect(struct qenv *e, struct queue *qu, __u32 code,
+			 __u32 head, bool wb_mapped, __u64 errors)
+{
+	struct vdev *v = e->v;
+	__u32 st, err, idx, h;
+
+	if (!queue_wait_error(qu, Q_TIMEOUT_MS))
+		return queue_failed(qu, "waiting for the error", -ETIMEDOUT);
+	st = q_rd(qu, VACCEL_Q_STATUS);
+	err = q_rd(qu, VACCEL_Q_ERROR);
+	idx = q_rd(qu, VACCEL_Q_ERROR_INDEX);
+	h = q_rd(qu, VACCEL_Q_HEAD);
+	check(v, err == code && (st & VACCEL_Q_STATUS_ERROR) && h == head,
+	      "STATUS %#x (ERROR), ERROR %u (%s), HEAD %u; expected ERROR %u (%s), HEAD %u",
+	      st, err, qerr_name(err), h, code, qerr_name(code), head);
+	if (code == VACCEL_QERR_DMA)
+		check_eq(v, "ERROR_INDEX (the command the memory went from under)",
+			 idx, head);
+	else
+		remark("ERROR_INDEX %u", idx);
+	if (wb_mapped) {
+		unsigned int j;
+
+		for (j = 0; j < 100 && wb_error(qu) != code; j++)
+			sleep_us(10000);
+		check(v, wb_error(qu) == code && wb_head(qu) == head,
+		      "writeback: head %u, error %u", wb_head(qu),
+		      wb_error(qu));
+	}
+	expect_fired(v, "queue error", "MSI-X", e->fds, VACCEL_MSIX_VECTORS, 0);
+	check_grew(v, "errors", errors, sysfs_need(v, "vaccel/errors"), 1);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	return err == code;
+}
+
+/*
+ * NOP, then a command over @len bytes (CRC32C of @src, or COPY to @dst);
+ * once the NOP is done, unmap the source (CRC32C) or the destination
+ * (COPY).  1: the queue reported DMA; 0: the command won the race; -1: a
+ * failure.
+ */
+static int unmap_race(struct qenv *e, struct queue *qu, bool crc, size_t len)
+{
+	struct vdev *v = e->v;
+	struct dma_buf src, dst, *victim = crc ? &src : &dst;
+	__u64 errors = sysfs_need(v, "vaccel/errors"), t0, t1;
+	struct cmd c[2];
+	int ret = -1, err;
+	__u32 got;
+
+	printf("  -- %s of %zu MiB, unmapping its %s while it runs\n",
+	       crc ? "CRC32C" : "COPY", len >> 20,
+	       crc ? "source" : "destination");
+	if (!dma_alloc(e, &src, len) || !dma_alloc(e, &dst, crc ? 4096 : len))
+		goto out;
+	rnd_fill(src.va, MIB);
+	queue_reset(qu);
+	if (!queue_enable(qu))
+		goto out;
+	c[0] = cmd_nop();
+	c[1] = crc ? cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), len, 0) :
+	       cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), len);
+	queue_push(qu, &c[0]);
+	queue_push(qu, &c[1]);
+	drain_fds(e);
+	queue_ring(qu);
+	t0 = now_ns();
+	while (wb_head(qu) < 1 && !wb_error(qu) &&
+	       now_ns() - t0 < Q_TIMEOUT_MS * 1000000ULL)
+		sleep_us(10);
+	t0 = now_ns();
+	err = dma_unmap(v, victim);
+	t1 = now_ns();
+	if (!check_errno(v, "VFIO_IOMMU_UNMAP_DMA while the command runs", err,
+			 0))
+		goto out;
+	remark("the unmap took %llu us", (t1 - t0) / 1000);
+	err = queue_wait(qu, 2, Q_TIMEOUT_MS);
+	if (err == -ETIMEDOUT) {
+		queue_failed(qu, "after the unmap", err);
+		goto out;
+	}
+	if (!err) {
+		remark("the command completed before the unmap took effect");
+		if (crc) {
+			got = get_le32(dst.va);
+			check(v, got == crc32c(0, src.va, len),
+			      "it completed, and right: CRC32C %#x", got);
+		} else {
+			check(v, !memcmp(dst.va, src.va, len),
+			      "it completed, and right: the copy");
+		}
+		ret = 0;
+		goto out;
+	}
+	unmap_expect(e, qu, VACCEL_QERR_DMA, 1, true, errors);
+
+	/* Recover: reset, map the memory again, and a good command. */
+	queue_reset(qu);
+	check_q_zero(v, qu->q, "after CONTROL.RESET");
+	err = dma_map(v, victim);
+	check_errno(v, "VFIO_IOMMU_MAP_DMA of the same memory again", err, 0);
+	if (err || !queue_enable(qu))
+		goto out;
+	c[0] = crc ? cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), MIB, 0) :
+	       cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), MIB);
+	if (queue_run(qu, "the same command on 1 MiB after the remap", c, 1)) {
+		if (crc)
+			check_eq(v, "CRC32C of the remapped source's first MiB",
+				 get_le32(dst.va), crc32c(0, src.va, MIB));
+		else
+			check(v, !memcmp(dst.va, src.va, MIB),
+			      "COPY of 1 MiB into the remapped destination right");
+	}
+	ret = 1;
+out:
+	dma_free(e, &src);
+	dma_free(e, &dst);
+	return ret;
+}
+
+static void unmap_races(struct qenv *e, bool crc)
+{
+	size_t len, max = crc ? VACCEL_DESC_MAX_LEN : 256 * MIB;
+	struct queue *qu;
+	int r = 0;
+
+	section(crc ? "unmap: the source of a running CRC32C" :
+		"unmap: the destination of a running COPY");
+	qu = queue_start(e, crc ? 0 : 1, 8);
+	if (!qu)
+		return;
+	for (len = 16 * MIB; len <= max; len *= 4) {
+		r = unmap_race(e, qu, crc, len);
+		if (r)
+			break;
+	}
+	if (r == 1)
+		remark("the DMA error was seen with %zu MiB", len >> 20);
+	else if (!r)
+		check(e->v, false, "no DMA error up to %zu MiB: every command won the race",
+		      max >> 20);
+}
+
+/* Unmap the ring or the writeback of an enabled queue: RING. */
+static void unmap_ring(struct qenv *e, unsigned int q, bool wb, bool busy)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, q, 8);
+	struct dma_buf *victim;
+	__u64 errors;
+	struct cmd c[3] = { cmd_nop(), cmd_nop(), cmd_nop() };
+	__u32 head;
+	int err;
+
+	section(wb ? "unmap: the writeback of an enabled, idle queue" :
+		busy ? "unmap: the ring of a queue running BUSY" :
+		"unmap: the ring of an enabled, idle queue");
+	if (!qu)
+		return;
+	victim = wb ? &qu->wbuf : &qu->ring;
+	if (!queue_run(qu, "three NOPs", c, 3))
+		return;
+	head = 3;
+	drain_fds(e);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	errors = sysfs_need(v, "vaccel/errors");
+	if (busy) {
+		c[0] = cmd_busy(500000000);
+		queue_push(qu, &c[0]);
+		queue_ring(qu);
+		sleep_us(50000);
+	}
+	err = dma_unmap(v, victim);
+	if (!check_errno(v, wb ? "VFIO_IOMMU_UNMAP_DMA of the writeback" :
+			 "VFIO_IOMMU_UNMAP_DMA of the ring", err, 0))
+		return;
+	if (busy) {
+		if (!queue_wait_error(qu, Q_TIMEOUT_MS)) {
+			queue_failed(qu, "after unmapping the ring", -ETIMEDOUT);
+			return;
+		}
+		head = q_rd(qu, VACCEL_Q_HEAD);
+		remark("HEAD %u: the BUSY %s", head,
+		       head == 4 ? "completed first" : "was abandoned");
+	}
+	unmap_expect(e, qu, VACCEL_QERR_RING, head, !wb, errors);
+	if (wb)
+		remark("the writeback memory after the unmap: head %u, error %u",
+		       wb_head(qu), wb_error(qu));
+
+	queue_push(qu, &c[1]);
+	queue_ring(qu);
+	sleep_us(20000);
+	check_eq(v, "a doorbell after the error is ignored: HEAD",
+		 q_rd(qu, VACCEL_Q_HEAD), head);
+
+	queue_reset(qu);
+	check_q_zero(v, q, "after CONTROL.RESET");
+	err = dma_map(v, victim);
+	check_errno(v, "VFIO_IOMMU_MAP_DMA of it again", err, 0);
+	if (!err && queue_enable(qu)) {
+		c[0] = cmd_fence(77);
+		if (queue_run(qu, "a FENCE after the remap", c, 1))
+			check_eq(v, "FENCE after the remap", wb_fence(qu), 77);
+	}
+}
+
+/* Unmapping memory no command uses changes nothing. */
+static void unmap_unused(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct dma_buf z;
+	struct cmd c;
+
+	section("unmap: memory no command uses");
+	if (!qu || !dma_alloc(e, &z, 65536))
+		return;
+	rnd_fill(z.va, 65536);
+	c = cmd_crc(at_buf(&z, 65532), at_buf(&z, 0), 65532, 0);
+	queue_run(qu, "CRC32C", &c, 1);
+	check_errno(v, "VFIO_IOMMU_UNMAP_DMA of a buffer the last command used",
+		    dma_unmap(v, &z), 0);
+	sleep_us(50000);
+	check_eq(v, "STATUS (ENABLED | IDLE, no error)",
+		 q_rd(qu, VACCEL_Q_STATUS),
+		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
+	c = cmd_fence(5);
+	if (queue_run(qu, "FENCE", &c, 1))
+		check_eq(v, "a FENCE still runs", wb_fence(qu), 5);
+	dma_free(e, &z);
+}
+
+/* Leave a long command running and exit: closing must stop it. */
+static void unmap_exit_busy(struct qenv *e)
+{
+	struct dma_buf src, dst;
+	struct queue *qu = queue_start(e, 3, 8);
+	struct cmd c;
+
+	section("unmap: exit with a command running");
+	if (!qu || !dma_alloc(e, &src, VACCEL_DESC_MAX_LEN) ||
+	    !dma_alloc(e, &dst, 4096))
+		return;
+	c = cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), VACCEL_DESC_MAX_LEN, 0);
+	queue_push(qu, &c);
+	c = cmd_busy(VACCEL_BUSY_MAX_NS);
+	queue_push(qu, &c);
+	queue_ring(qu);
+	sleep_us(100000);
+	check(e->v, !wb_error(qu), "CRC32C of 1 GiB running, exiting without a reset (head %u)",
+	      wb_head(qu));
+}
+
+static int cmd_unmap(struct vdev *v)
+{
+	struct qenv e;
+
+	section("unmap: setup");
+	if (!qenv_init(&e, v)) {
+		qenv_fini(&e);
+		return -1;
+	}
+	unmap_races(&e, true);
+	unmap_races(&e, false);
+	unmap_ring(&e, 0, false, false);
+	unmap_ring(&e, 1, true, false);
+	unmap_ring(&e, 2, false, true);
+	unmap_unused(&e);
+	unmap_exit_busy(&e);
+	/* No cleanup: closing the device and the container does it. */
+	return 0;
+}
+
 /* Commands */
 
 static int cmd_info(struct vdev *v)
@@ -2129,6 +5158,7 @@ static int cmd_req(struct vdev *v)
 
 #define OPT_MEM_SIZE	BIT(0)
 #define OPT_OTHER	BIT(1)
+#define OPT_SECONDS	BIT(2)
 
 static const struct command {
 	const char *name;
@@ -2147,18 +5177,25 @@ static const struct command {
 	  "bad input fails with the right errno, changes nothing" },
 	{ "hold", cmd_hold, 0, "keep it open until SIGINT or SIGTERM" },
 	{ "req", cmd_req, 0, "wait for the kernel's request to release it" },
+	{ "ops", cmd_ops, 0, "every queue operation, results checked" },
+	{ "bad", cmd_bad, 0, "one queue error per code, then recovery" },
+	{ "long", cmd_long, OPT_SECONDS,
+	  "a correct workload on all queues, every result checked" },
+	{ "unmap", cmd_unmap, 0, "DMA memory unmapped under running commands" },
 };
 
 static void print_usage(void)
 {
 	unsigned int i;
 
-	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID [--mem-size BYTES] [--other UUID2]\n");
+	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
+		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-9s %s%s%s\n", commands[i].name,
+		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
 			commands[i].help,
 			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
-			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "");
+			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
+			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
 }
 
 /* BYTES with an optional K, M or G (binary) suffix. */
@@ -2183,6 +5220,7 @@ static bool parse_size(const char *s, __u64 *size)
 static bool parse_options(const struct command *cmd, int argc, char **argv,
 			  struct options *o)
 {
+	char *end;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -2196,6 +5234,15 @@ static bool parse_options(const struct command *cmd, int argc, char **argv,
 		} else if (!strcmp(argv[i], "--other") && i + 1 < argc &&
 			   (cmd->opts & OPT_OTHER)) {
 			o->other = argv[++i];
+		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
+			   (cmd->opts & OPT_SECONDS)) {
+			errno = 0;
+			o->seconds = strtoul(argv[++i], &end, 0);
+			if (errno || *end || end == argv[i] || !o->seconds) {
+				fprintf(stderr, "vaccel-vfio: bad number of seconds '%s'\n",
+					argv[i]);
+				return false;
+			}
 		} else {
 			fprintf(stderr, "vaccel-vfio: %s does not take '%s'%s\n",
 				cmd->name, argv[i],
@@ -2209,7 +5256,7 @@ static bool parse_options(const struct command *cmd, int argc, char **argv,
 int main(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
-	struct options o = { 0 };
+	struct options o = { .seconds = 30 };
 	struct vdev v;
 	unsigned int i;
 	int ret;
