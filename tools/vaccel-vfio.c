@@ -5156,6 +5156,66 @@ static int cmd_req(struct vdev *v)
 	return 0;
 }
 
+/*
+ * load: keep every queue of the function full of BUSY commands for
+ * --seconds, a synthetic load for the scheduler's tests
+ * (tools/e2e/tests/26-sched-shares.sh): the function always has work for
+ * as many engines as it has queues, and what it gets is what the
+ * scheduler gives it.
+ */
+#define LOAD_RING	64
+#define LOAD_BUSY_NS	1000000ULL
+
+static bool load_top_up(struct queue *qu, const struct cmd *busy)
+{
+	if (wb_error(qu))
+		return queue_failed(qu, "BUSY load", -EIO);
+	while (qu->tail - wb_head(qu) < LOAD_RING / 2)
+		if (!queue_push(qu, busy))
+			return false;
+	queue_ring(qu);
+	return true;
+}
+
+static int cmd_load(struct vdev *v)
+{
+	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
+	struct queue *qu[VACCEL_FN_QUEUES];
+	__u64 t0, t1, deadline, done = 0;
+	struct stats before, after;
+	unsigned int q;
+	struct qenv e;
+	int ret = -1;
+
+	stats_read(v, &before);
+	if (!qenv_init(&e, v))
+		goto out;
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu[q] = queue_start(&e, q, LOAD_RING);
+		if (!qu[q] || !load_top_up(qu[q], &busy))
+			goto out;
+	}
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while ((t1 = now_ns()) < deadline) {
+		sleep_us(2000);
+		for (q = 0; q < VACCEL_FN_QUEUES; q++)
+			if (!load_top_up(qu[q], &busy))
+				goto out;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		done += wb_head(qu[q]);
+	stats_read(v, &after);
+	printf("load: %u queues for %.1f s: %llu BUSY commands of %llu us done, host busy_ns +%llu (%.2f engines)\n",
+	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9, done, LOAD_BUSY_NS / 1000,
+	       after.busy_ns - before.busy_ns,
+	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
+	ret = 0;
+out:
+	qenv_fini(&e);
+	return ret;
+}
+
 #define OPT_MEM_SIZE	BIT(0)
 #define OPT_OTHER	BIT(1)
 #define OPT_SECONDS	BIT(2)
@@ -5182,6 +5242,8 @@ static const struct command {
 	{ "long", cmd_long, OPT_SECONDS,
 	  "a correct workload on all queues, every result checked" },
 	{ "unmap", cmd_unmap, 0, "DMA memory unmapped under running commands" },
+	{ "load", cmd_load, OPT_SECONDS,
+	  "every queue kept full of 1 ms BUSY commands (for the scheduler)" },
 };
 
 static void print_usage(void)
