@@ -3,8 +3,10 @@
 #
 # The main job, run inside the VM by tools/demo.sh: load vaccel with two
 # simulated cards, create one instance of each type the ways an operator
-# does (sysfs, mdevctl, vaccelctl), open one through VFIO, and show the
-# cards, types, instances and available_instances.
+# does (sysfs, mdevctl, vaccelctl), open one through VFIO, show the cards,
+# types, instances and available_instances, then run BUSY loads on the
+# two instances sharing card 1 and show how the scheduler shares its
+# engines (2:1 for a 1of2 and a 1of4), live and in the counters.
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,3 +44,22 @@ tools/vaccelctl list
 printf '\n# a creation that does not fit is refused with ENOSPC:\n'
 sh_run "echo \$(cat /proc/sys/kernel/random/uuid) > $types0/accel-1of4/create || true"
 dmesg | grep 'cannot create' | tail -n 1 | sed 's/^\[[^]]*\] //'
+
+printf '\n# the 1of2 and the 1of4 on vaccel-sim.1 both keep all their queues busy for 6 s;\n'
+printf '# best_effort shares the engines by weight, 2:1 (tools/vaccelctl util -l 2 -c 2):\n'
+tools/vaccel-vfio load "$u2" --seconds 6 >/tmp/demo-load-1of2.txt 2>&1 &
+p2=$!
+tools/vaccel-vfio load "$u3" --seconds 6 >/tmp/demo-load-1of4.txt 2>&1 &
+p3=$!
+sleep 1
+tools/vaccelctl util -l 2 -c 2
+wait "$p2" "$p3"
+cat /tmp/demo-load-1of2.txt /tmp/demo-load-1of4.txt | grep '^load:'
+run tools/vaccelctl policy vaccel-sim.1
+for u in "$u2" "$u3"; do
+	printf '%s: jobs %s, busy_ns %s, switches %s, preemptions %s\n' "$u" \
+		"$(cat /sys/bus/mdev/devices/$u/vaccel/jobs)" \
+		"$(cat /sys/bus/mdev/devices/$u/vaccel/busy_ns)" \
+		"$(cat /sys/bus/mdev/devices/$u/vaccel/switches)" \
+		"$(cat /sys/bus/mdev/devices/$u/vaccel/preemptions)"
+done

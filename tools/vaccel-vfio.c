@@ -5206,12 +5206,98 @@ static int cmd_load(struct vdev *v)
 	for (q = 0; q < VACCEL_FN_QUEUES; q++)
 		done += wb_head(qu[q]);
 	stats_read(v, &after);
-	printf("load: %u queues for %.1f s: %llu BUSY commands of %llu us done, host busy_ns +%llu (%.2f engines)\n",
-	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9, done, LOAD_BUSY_NS / 1000,
+	printf("load: %u queues for %.1f s: %llu BUSY commands of %llu us done",
+	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9, done, LOAD_BUSY_NS / 1000);
+	printf(", host busy_ns +%llu (%.2f engines)\n",
 	       after.busy_ns - before.busy_ns,
 	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
 	ret = 0;
 out:
+	qenv_fini(&e);
+	return ret;
+}
+
+/*
+ * bench: what the engines do per second under this machine, and two
+ * ratios measured side by side in one run: NOPs with one doorbell per
+ * descriptor against one per batch (the cost of an MMIO write), and COPY
+ * between IOVAs (vfio_dma_rw) against COPY inside device memory.  Wall
+ * time of the client, one queue, nothing else running on the function.
+ */
+#define BENCH_NOPS	2000
+#define BENCH_BATCH	64
+#define BENCH_COPY	(16 * MIB)
+#define BENCH_GEMM	128
+
+/* Run @n copies of @c on @qu, @batch per doorbell; ns per command. */
+static double bench_run(struct queue *qu, const struct cmd *c, unsigned int n,
+			unsigned int batch)
+{
+	__u64 t0 = now_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!queue_push(qu, c))
+			return 0;
+		if ((i + 1) % batch == 0 || i + 1 == n)
+			queue_ring(qu);
+	}
+	if (!queue_sync(qu, "bench"))
+		return 0;
+	return (double)(now_ns() - t0) / n;
+}
+
+static int cmd_bench(struct vdev *v)
+{
+	struct dma_buf a = { }, b = { }, c = { };
+	double single, batched, iova, dev, crc, gemm;
+	const struct cmd nop = cmd_nop();
+	struct cmd x;
+	struct queue *qu;
+	struct qenv e;
+	int ret = -1;
+
+	if (!qenv_init(&e, v))
+		goto out;
+	qu = queue_start(&e, 0, 256);
+	if (!qu || !dma_alloc(&e, &a, BENCH_COPY) ||
+	    !dma_alloc(&e, &b, BENCH_COPY) || !dma_alloc(&e, &c, BENCH_COPY) ||
+	    !check(v, e.bar2_size >= 2 * BENCH_COPY, "BAR2 holds two buffers"))
+		goto out;
+	rnd_fill(a.va, a.size);
+
+	single = bench_run(qu, &nop, BENCH_NOPS, 1);
+	batched = bench_run(qu, &nop, BENCH_NOPS, BENCH_BATCH);
+	x = cmd_copy(at_buf(&b, 0), at_buf(&a, 0), BENCH_COPY);
+	iova = bench_run(qu, &x, 4, 4);
+	x = cmd_copy(at_bar2(&e, BENCH_COPY), at_bar2(&e, 0), BENCH_COPY);
+	dev = bench_run(qu, &x, 4, 4);
+	x = cmd_crc(at_buf(&c, 0), at_buf(&a, 0), BENCH_COPY, 0);
+	crc = bench_run(qu, &x, 4, 4);
+	x = cmd_gemm(at_buf(&c, 0), at_buf(&a, 0), at_buf(&b, 0), BENCH_GEMM,
+		     BENCH_GEMM, BENCH_GEMM);
+	gemm = bench_run(qu, &x, 4, 4);
+	if (!single || !batched || !iova || !dev || !crc || !gemm)
+		goto out;
+
+	printf("bench: NOP, a doorbell each: %.1f us per command\n",
+	       single / 1e3);
+	printf("bench: NOP, a doorbell per %u: %.1f us per command (%.2fx)\n",
+	       BENCH_BATCH, batched / 1e3, single / batched);
+	printf("bench: COPY IOVA to IOVA: %.1f MiB/s\n",
+	       BENCH_COPY / (iova / 1e9) / MIB);
+	printf("bench: COPY BAR2 to BAR2: %.1f MiB/s (%.2fx IOVA)\n",
+	       BENCH_COPY / (dev / 1e9) / MIB, iova / dev);
+	printf("bench: CRC32C of IOVA memory: %.1f MiB/s\n",
+	       BENCH_COPY / (crc / 1e9) / MIB);
+	printf("bench: GEMM %ux%ux%u int32: %.1f M multiply-adds/s\n",
+	       BENCH_GEMM, BENCH_GEMM, BENCH_GEMM,
+	       (double)BENCH_GEMM * BENCH_GEMM * BENCH_GEMM / (gemm / 1e3));
+	ret = 0;
+out:
+	dma_free(&e, &a);
+	dma_free(&e, &b);
+	dma_free(&e, &c);
 	qenv_fini(&e);
 	return ret;
 }
@@ -5242,6 +5328,8 @@ static const struct command {
 	{ "long", cmd_long, OPT_SECONDS,
 	  "a correct workload on all queues, every result checked" },
 	{ "unmap", cmd_unmap, 0, "DMA memory unmapped under running commands" },
+	{ "bench", cmd_bench, 0,
+	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
 	{ "load", cmd_load, OPT_SECONDS,
 	  "every queue kept full of 1 ms BUSY commands (for the scheduler)" },
 };
