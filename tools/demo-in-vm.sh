@@ -45,13 +45,18 @@ printf '\n# a creation that does not fit is refused with ENOSPC:\n'
 sh_run "echo \$(cat /proc/sys/kernel/random/uuid) > $types0/accel-1of4/create || true"
 dmesg | grep 'cannot create' | tail -n 1 | sed 's/^\[[^]]*\] //'
 
-printf '\n# the 1of2 and the 1of4 on vaccel-sim.1 both keep all their queues busy for 6 s;\n'
+printf '\n# the 1of2 and the 1of4 on vaccel-sim.1 both keep all their queues busy for 10 s;\n'
 printf '# best_effort shares the engines by weight, 2:1 (tools/vaccelctl util -l 2 -c 2):\n'
-tools/vaccel-vfio load "$u2" --seconds 6 >/tmp/demo-load-1of2.txt 2>&1 &
+tools/vaccel-vfio load "$u2" --seconds 10 >/tmp/demo-load-1of2.txt 2>&1 &
 p2=$!
-tools/vaccel-vfio load "$u3" --seconds 6 >/tmp/demo-load-1of4.txt 2>&1 &
+tools/vaccel-vfio load "$u3" --seconds 10 >/tmp/demo-load-1of4.txt 2>&1 &
 p3=$!
-sleep 1
+# Both have started once both have completed commands.
+for _ in $(seq 60); do
+	[ "$(cat /sys/bus/mdev/devices/$u2/vaccel/jobs)" -gt 0 ] &&
+		[ "$(cat /sys/bus/mdev/devices/$u3/vaccel/jobs)" -gt 0 ] && break
+	sleep 0.5
+done
 tools/vaccelctl util -l 2 -c 2
 wait "$p2" "$p3"
 cat /tmp/demo-load-1of2.txt /tmp/demo-load-1of4.txt | grep '^load:'
