@@ -178,43 +178,33 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resets);
 
-/* The engines' counters (docs/design.md, "Statistics"). */
-static struct vaccel_inst_stats *vaccel_dev_stats(struct device *dev)
+/* The engines' counters (docs/design.md, "Statistics"): an atomic64_t each. */
+struct vaccel_stat_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static ssize_t vaccel_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
 {
-	return &vaccel_dev_to_inst(dev)->stats;
+	size_t off = container_of(attr, struct vaccel_stat_attr, attr)->offset;
+	char *stats = (char *)&vaccel_dev_to_inst(dev)->stats;
+
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read((atomic64_t *)(stats + off)));
 }
 
-static ssize_t jobs_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&vaccel_dev_stats(dev)->jobs));
+#define VACCEL_STAT_ATTR(_name, _field) {				\
+	.attr = __ATTR(_name, 0444, vaccel_stat_show, NULL),		\
+	.offset = offsetof(struct vaccel_inst_stats, _field),		\
 }
-static DEVICE_ATTR_RO(jobs);
 
-static ssize_t bytes_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&vaccel_dev_stats(dev)->bytes));
-}
-static DEVICE_ATTR_RO(bytes);
-
-static ssize_t busy_ns_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&vaccel_dev_stats(dev)->busy_ns));
-}
-static DEVICE_ATTR_RO(busy_ns);
-
-static ssize_t errors_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read(&vaccel_dev_stats(dev)->errors));
-}
-static DEVICE_ATTR_RO(errors);
+static struct vaccel_stat_attr vaccel_stat_attrs[] = {
+	VACCEL_STAT_ATTR(jobs, jobs),
+	VACCEL_STAT_ATTR(bytes, bytes),
+	VACCEL_STAT_ATTR(busy_ns, busy_ns),
+	VACCEL_STAT_ATTR(errors, errors),
+};
 
 /* The scheduler's view of the instance (docs/scheduler.md). */
 static void vaccel_inst_sched_stats(struct vaccel_instance *inst,
@@ -329,10 +319,10 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_resets.attr,
 	&dev_attr_memory_offset.attr,
 	&dev_attr_memory_size.attr,
-	&dev_attr_jobs.attr,
-	&dev_attr_bytes.attr,
-	&dev_attr_busy_ns.attr,
-	&dev_attr_errors.attr,
+	&vaccel_stat_attrs[0].attr.attr,
+	&vaccel_stat_attrs[1].attr.attr,
+	&vaccel_stat_attrs[2].attr.attr,
+	&vaccel_stat_attrs[3].attr.attr,
 	&dev_attr_weight.attr,
 	&dev_attr_util_1s.attr,
 	&dev_attr_util_10s.attr,
