@@ -25,9 +25,16 @@
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/vfio.h>
+#include <kunit/visibility.h>
 
 #include "vaccel.h"
 #include "vaccel_trace.h"
+
+const struct vaccel_dma_ops vaccel_vfio_dma = {
+	.pin = vfio_pin_pages,
+	.unpin = vfio_unpin_pages,
+	.rw = vfio_dma_rw,
+};
 
 static const char * const vaccel_qerr_names[VACCEL_QERR_COUNT] = {
 	[VACCEL_QERR_NONE] = "no error",
@@ -63,6 +70,7 @@ void vaccel_queues_init(struct vaccel_instance *inst)
 		INIT_LIST_HEAD(&q->run_node);
 	}
 	INIT_LIST_HEAD(&inst->runq);
+	inst->dma = &vaccel_vfio_dma;
 }
 
 /**
@@ -98,11 +106,11 @@ static void vaccel_queue_unpin(struct vaccel_queue *q)
 
 	lockdep_assert_held(&q->lock);
 	if (q->nr_ring_pages)
-		vfio_unpin_pages(vdev, q->ring_iova & PAGE_MASK,
-				 q->nr_ring_pages);
+		q->inst->dma->unpin(vdev, q->ring_iova & PAGE_MASK,
+				    q->nr_ring_pages);
 	q->nr_ring_pages = 0;
 	if (q->wb_page)
-		vfio_unpin_pages(vdev, q->wb_iova & PAGE_MASK, 1);
+		q->inst->dma->unpin(vdev, q->wb_iova & PAGE_MASK, 1);
 	q->wb_page = NULL;
 }
 
@@ -276,14 +284,14 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 		goto refuse;
 
 	npages = DIV_ROUND_UP(offset_in_page(q->ring_iova) + bytes, PAGE_SIZE);
-	ret = vfio_pin_pages(&inst->vdev, q->ring_iova & PAGE_MASK, npages,
+	ret = inst->dma->pin(&inst->vdev, q->ring_iova & PAGE_MASK, npages,
 			     IOMMU_READ, q->ring_pages);
 	if (ret != npages) {
 		why = "ring not mapped";
 		goto refuse;
 	}
 	q->nr_ring_pages = npages;
-	ret = vfio_pin_pages(&inst->vdev, q->wb_iova & PAGE_MASK, 1,
+	ret = inst->dma->pin(&inst->vdev, q->wb_iova & PAGE_MASK, 1,
 			     IOMMU_READ | IOMMU_WRITE, &q->wb_page);
 	if (ret != 1) {
 		q->wb_page = NULL;
@@ -465,6 +473,7 @@ u32 vaccel_queue_reg_read(struct vaccel_queue *q, unsigned int reg)
 	spin_unlock(&q->state_lock);
 	return val;
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_reg_read);
 
 /**
  * vaccel_queue_reg_write() - write a queue register
@@ -517,6 +526,7 @@ void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 	mutex_unlock(&q->lock);
 	vaccel_queue_deliver(q, epoch, ev);
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_reg_write);
 
 /* Do [a, a_last] and [b, b_last] (inclusive bounds) intersect? */
 static bool vaccel_range_hit(u64 a, u64 a_last, u64 b, u64 b_last)
@@ -576,6 +586,7 @@ void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
 		vaccel_queue_deliver(q, epoch, ev);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queues_dma_unmap);
 
 /* The execution unit's view of memory and time, for this queue. */
 static int vaccel_queue_dma_rw(void *priv, u64 iova, void *buf, size_t len,
@@ -583,7 +594,7 @@ static int vaccel_queue_dma_rw(void *priv, u64 iova, void *buf, size_t len,
 {
 	struct vaccel_queue *q = priv;
 
-	return vfio_dma_rw(&q->inst->vdev, iova, buf, len, write);
+	return q->inst->dma->rw(&q->inst->vdev, iova, buf, len, write);
 }
 
 static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,

@@ -29,6 +29,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "exec.h"
@@ -114,6 +115,26 @@ struct vaccel_engine {
 	wait_queue_head_t wq;
 	bool kicked;
 };
+
+/**
+ * struct vaccel_dma_ops - how the queues reach guest memory
+ * @pin: vfio_pin_pages()
+ * @unpin: vfio_unpin_pages()
+ * @rw: vfio_dma_rw()
+ *
+ * Always the VFIO functions (vaccel_vfio_dma), except in the KUnit suite
+ * vaccel_engine, which runs the real queues and engines on a fake IOVA
+ * space.
+ */
+struct vaccel_dma_ops {
+	int (*pin)(struct vfio_device *vdev, dma_addr_t iova, int npage,
+		   int prot, struct page **pages);
+	void (*unpin)(struct vfio_device *vdev, dma_addr_t iova, int npage);
+	int (*rw)(struct vfio_device *vdev, dma_addr_t iova, void *data,
+		  size_t len, bool write);
+};
+
+extern const struct vaccel_dma_ops vaccel_vfio_dma;
 
 /* queue.c */
 void vaccel_queues_init(struct vaccel_instance *inst);

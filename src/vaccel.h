@@ -217,6 +217,7 @@ struct vaccel_inst_stats {
  * @irq: the user's interrupt eventfds
  * @bus_master: Command.Bus_Master: the queues may run
  * @stats: counters
+ * @dma: how the queues reach guest memory (&vaccel_vfio_dma)
  * @queues: the command queues
  * @sent: the instance as the card's scheduler sees it, under the card's
  *	run_lock
@@ -238,6 +239,7 @@ struct vaccel_instance {
 	bool bus_master;
 	struct vaccel_inst_stats stats;
 
+	const struct vaccel_dma_ops *dma;
 	struct vaccel_queue queues[VACCEL_FN_QUEUES];
 	struct vaccel_sched_entity sent;
 	struct list_head runq;

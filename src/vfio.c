@@ -21,6 +21,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
+#include <kunit/visibility.h>
 
 #include "vaccel.h"
 
@@ -65,6 +66,7 @@ void vaccel_vfio_reset_locked(struct vaccel_instance *inst)
 				   inst->mem_size);
 	inst->stats.resets++;
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_reset_locked);
 
 /* Register values cross the VFIO fd as little endian byte strings. */
 static int vaccel_get_le(const char __user *buf, size_t count, u32 *val)

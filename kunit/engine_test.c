@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite vaccel_engine: the real queues, engine threads and scheduler
+ * of a simulated card, driven through the queue registers as a guest
+ * driver does, with guest memory replaced by a fake IOVA space (the
+ * instance's struct vaccel_dma_ops).  It runs the locking of queue.c,
+ * engine.c and the scheduler under lockdep and KASAN (UML), which the VM
+ * tests with Debian's kernel cannot.
+ *
+ * Instances are created through sysfs as in vaccel_mdev.  What a VFIO
+ * close would do before a removal (stopping the queues) the suite does
+ * itself with vaccel_vfio_reset_locked().
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/jiffies.h>
+#include <linux/mount.h>
+#include <linux/platform_device.h>
+
+#include "vaccel_regs.h"
+#include "vaccel.h"
+
+#define ENG_CARD_ID	4343
+#define ENG_TYPES	"devices/platform/" VACCEL_SIM_DEV_NAME ".4343/mdev_supported_types/"
+#define UUID_A		"3c1d5e2a-7b4f-4e61-9a0d-2f8e6b1c4a01"
+#define UUID_B		"3c1d5e2a-7b4f-4e61-9a0d-2f8e6b1c4a02"
+
+/* A queue's register @reg reads as at power-on (docs/hardware.md). */
+static u32 q_poweron(unsigned int reg)
+{
+	return reg == VACCEL_Q_STATUS ? VACCEL_Q_STATUS_IDLE : 0;
+}
+
+/* The fake IOVA space: FAKE_PAGES pages from FAKE_BASE. */
+#define FAKE_BASE	0x100000ULL
+#define FAKE_PAGES	512
+#define FAKE_IOVA(pg)	(FAKE_BASE + (u64)(pg) * PAGE_SIZE)
+
+struct fake_iova {
+	struct mutex lock;		/* mapped, pins, against rw */
+	struct page *page[FAKE_PAGES];
+	bool mapped[FAKE_PAGES];
+	int pins[FAKE_PAGES];
+	unsigned int faults;
+};
+
+/* The suite's IOVA space; cases run one at a time. */
+static struct fake_iova *fake;
+
+static bool fake_index(u64 iova, unsigned int *pg)
+{
+	if (iova < FAKE_BASE || iova >= FAKE_IOVA(FAKE_PAGES))
+		return false;
+	*pg = (iova - FAKE_BASE) >> PAGE_SHIFT;
+	return true;
+}
+
+static int fake_pin(struct vfio_device *vdev, dma_addr_t iova, int npage,
+		    int prot, struct page **pages)
+{
+	unsigned int pg;
+	int i;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < npage; i++)
+		if (!fake_index(iova + (u64)i * PAGE_SIZE, &pg) ||
+		    !fake->mapped[pg])
+			goto out;
+	for (i = 0; i < npage; i++) {
+		fake_index(iova + (u64)i * PAGE_SIZE, &pg);
+		fake->pins[pg]++;
+		pages[i] = fake->page[pg];
+	}
+out:
+	mutex_unlock(&fake->lock);
+	return i == npage ? npage : -EINVAL;
+}
+
+static void fake_unpin(struct vfio_device *vdev, dma_addr_t iova, int npage)
+{
+	unsigned int pg;
+	int i;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < npage; i++)
+		if (fake_index(iova + (u64)i * PAGE_SIZE, &pg))
+			fake->pins[pg]--;
+	mutex_unlock(&fake->lock);
+}
+
+/* Like vfio_dma_rw(): the whole range must be mapped, under the lock. */
+static int fake_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
+		   size_t len, bool write)
+{
+	size_t done = 0, n;
+	unsigned int pg;
+	void *va;
+	int ret = 0;
+
+	mutex_lock(&fake->lock);
+	while (done < len) {
+		if (!fake_index(iova + done, &pg) || !fake->mapped[pg]) {
+			fake->faults++;
+			ret = -EINVAL;
+			break;
+		}
+		n = min_t(size_t, len - done,
+			  PAGE_SIZE - offset_in_page(iova + done));
+		va = kmap_local_page(fake->page[pg]);
+		if (write)
+			memcpy(va + offset_in_page(iova + done), data + done, n);
+		else
+			memcpy(data + done, va + offset_in_page(iova + done), n);
+		kunmap_local(va);
+		done += n;
+	}
+	mutex_unlock(&fake->lock);
+	return ret;
+}
+
+static const struct vaccel_dma_ops fake_dma = {
+	.pin = fake_pin,
+	.unpin = fake_unpin,
+	.rw = fake_rw,
+};
+
+/* Copy to and from the fake IOVA space, from the test. */
+static void fake_put(u64 iova, const void *buf, size_t len)
+{
+	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
+}
+
+static void fake_get(u64 iova, void *buf, size_t len)
+{
+	WARN_ON(fake_rw(NULL, iova, buf, len, false));
+}
+
+static void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
+{
+	mutex_lock(&fake->lock);
+	while (n--)
+		fake->mapped[pg++] = mapped;
+	mutex_unlock(&fake->lock);
+}
+
+static int fake_pins_total(void)
+{
+	int i, n = 0;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < FAKE_PAGES; i++)
+		n += fake->pins[i];
+	mutex_unlock(&fake->lock);
+	return n;
+}
+
+struct eng_test {
+	struct vfsmount *sysfs;
+	struct platform_device *pdev;
+	struct vaccel_card *card;
+	struct vaccel_instance *a;
+	struct vaccel_instance *b;
+};
+
+static int eng_sysfs_write(struct eng_test *ctx, const char *path,
+			   const char *val)
+{
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t ret;
+
+	f = file_open_root_mnt(ctx->sysfs, path, O_WRONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ret = kernel_write(f, val, strlen(val), &pos);
+	__fput_sync(f);
+	return ret < 0 ? ret : 0;
+}
+
+static struct vaccel_instance *eng_find(struct vaccel_card *card,
+					const char *uuid)
+{
+	struct vaccel_instance *inst, *found = NULL;
+
+	mutex_lock(&card->lock);
+	list_for_each_entry(inst, &card->instances, node)
+		if (!strcmp(dev_name(vaccel_inst_dev(inst)), uuid))
+			found = inst;
+	mutex_unlock(&card->lock);
+	return found;
+}
+
+/* What the VMM does before the guest runs: fake memory, bus master on. */
+static void eng_attach(struct vaccel_instance *inst)
+{
+	inst->dma = &fake_dma;
+	mutex_lock(&inst->lock);
+	WRITE_ONCE(inst->bus_master, true);
+	mutex_unlock(&inst->lock);
+}
+
+/* What a VFIO close does: the queues stop, the function resets. */
+static void eng_close(struct vaccel_instance *inst)
+{
+	mutex_lock(&inst->lock);
+	vaccel_vfio_reset_locked(inst);
+	mutex_unlock(&inst->lock);
+}
+
+static int vaccel_engine_test_init(struct kunit *test)
+{
+	static const struct vaccel_sim_config cfg = {
+		.engines = 2,
+		.mem_mb = 16,
+		.vf_vendor = VACCEL_PCI_VENDOR_ID,
+		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
+	};
+	struct file_system_type *fs;
+	struct eng_test *ctx;
+	unsigned int i;
+
+	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	mutex_init(&fake->lock);
+	for (i = 0; i < FAKE_PAGES; i++) {
+		fake->page[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, fake->page[i]);
+		fake->mapped[i] = true;
+	}
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	test->priv = ctx;
+	fs = get_fs_type("sysfs");
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	ctx->sysfs = vfs_kern_mount(fs, SB_KERNMOUNT, fs->name, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->sysfs);
+	ctx->pdev = platform_device_register_data(NULL, VACCEL_SIM_DEV_NAME,
+						  ENG_CARD_ID, &cfg,
+						  sizeof(cfg));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->pdev);
+	ctx->card = platform_get_drvdata(ctx->pdev);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->card);
+
+	KUNIT_ASSERT_EQ(test, eng_sysfs_write(ctx, ENG_TYPES "accel-1of2/create",
+					      UUID_A), 0);
+	KUNIT_ASSERT_EQ(test, eng_sysfs_write(ctx, ENG_TYPES "accel-1of4/create",
+					      UUID_B), 0);
+	ctx->a = eng_find(ctx->card, UUID_A);
+	ctx->b = eng_find(ctx->card, UUID_B);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->a);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->b);
+	eng_attach(ctx->a);
+	eng_attach(ctx->b);
+	return 0;
+}
+
+static void vaccel_engine_test_exit(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	unsigned int i;
+
+	if (ctx && ctx->a)
+		eng_close(ctx->a);
+	if (ctx && ctx->b)
+		eng_close(ctx->b);
+	if (ctx && !IS_ERR_OR_NULL(ctx->pdev))
+		platform_device_unregister(ctx->pdev);
+	if (ctx && !IS_ERR_OR_NULL(ctx->sysfs))
+		kern_unmount(ctx->sysfs);
+	if (!fake)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, fake_pins_total(), 0,
+			    "pages still pinned after the instances went");
+	for (i = 0; i < FAKE_PAGES; i++)
+		if (fake->page[i])
+			__free_page(fake->page[i]);
+	fake = NULL;
+}
+
+/*
+ * Queue q of an instance: ring of 16 at page (16 * n + 4 * q), writeback
+ * at the ring's page + 1, data from page (16 * n + 4 * q + 2).  n is 0
+ * for instance A, 1 for B; so every queue has its own pages.
+ */
+struct tq {
+	struct vaccel_queue *q;
+	u64 ring;
+	u64 wb;
+	u64 data;
+	u32 tail;
+};
+
+static void tq_start(struct kunit *test, struct tq *t,
+		     struct vaccel_instance *inst, unsigned int n,
+		     unsigned int qn)
+{
+	unsigned int pg = 16 * n + 4 * qn;
+
+	t->q = &inst->queues[qn];
+	t->ring = FAKE_IOVA(pg);
+	t->wb = FAKE_IOVA(pg + 1);
+	t->data = FAKE_IOVA(pg + 2);
+	t->tail = 0;
+	vaccel_queue_reg_write(t->q, VACCEL_Q_RING_LO, lower_32_bits(t->ring));
+	vaccel_queue_reg_write(t->q, VACCEL_Q_RING_HI, upper_32_bits(t->ring));
+	vaccel_queue_reg_write(t->q, VACCEL_Q_RING_SIZE, 16);
+	vaccel_queue_reg_write(t->q, VACCEL_Q_WB_LO, lower_32_bits(t->wb));
+	vaccel_queue_reg_write(t->q, VACCEL_Q_WB_HI, upper_32_bits(t->wb));
+	vaccel_queue_reg_write(t->q, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+	KUNIT_ASSERT_EQ(test, vaccel_queue_reg_read(t->q, VACCEL_Q_STATUS),
+			(u32)(VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE));
+}
+
+static void tq_push(struct tq *t, const struct vaccel_desc *d)
+{
+	fake_put(t->ring + (t->tail % 16) * VACCEL_DESC_SIZE, d, sizeof(*d));
+	t->tail++;
+}
+
+static void tq_ring(struct tq *t)
+{
+	vaccel_queue_reg_write(t->q, VACCEL_Q_TAIL, t->tail);
+}
+
+static struct vaccel_wb tq_wb(struct tq *t)
+{
+	struct vaccel_wb wb;
+
+	fake_get(t->wb, &wb, sizeof(wb));
+	return wb;
+}
+
+/* Wait for the writeback to reach @head or show an error; 0 if it did. */
+static int tq_wait(struct tq *t, u32 head)
+{
+	unsigned long end = jiffies + 20 * HZ;
+	struct vaccel_wb wb;
+
+	do {
+		wb = tq_wb(t);
+		if (le32_to_cpu(wb.head) == head)
+			return 0;
+		if (wb.error)
+			return -EIO;
+		usleep_range(500, 1000);
+	} while (time_before(jiffies, end));
+	return -ETIMEDOUT;
+}
+
+static struct vaccel_desc d_busy(u64 ns)
+{
+	return (struct vaccel_desc){
+		.opcode = cpu_to_le16(VACCEL_OP_BUSY), .value = cpu_to_le64(ns),
+	};
+}
+
+/* Every kind of command on two instances at once; results checked. */
+static void vaccel_engine_test_ops(struct kunit *test)
+{
+	static const s32 ga[2][3] = { { 1, -2, 3 }, { 4, 5, -6 } };
+	static const s32 gb[3][2] = { { 7, 8 }, { -9, 10 }, { 11, 12 } };
+	static const s32 gc[2][2] = { { 58, 24 }, { -83, 10 } };
+	struct eng_test *ctx = test->priv;
+	struct tq a0, a1, a2, b0;
+	struct vaccel_desc d;
+	u8 *buf, *back;
+	s32 c[2][2];
+	u32 crc, i;
+
+	buf = kunit_kmalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	back = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, back);
+	for (i = 0; i < 3 * PAGE_SIZE; i++)
+		buf[i] = i * 7 + 3;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	tq_start(test, &a2, ctx->a, 0, 2);
+	tq_start(test, &b0, ctx->b, 1, 0);
+
+	/* A0: CRC32C of "123456789", then a FENCE that interrupts. */
+	fake_put(a0.data, "123456789", 9);
+	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_CRC32C),
+		.len = cpu_to_le32(9), .src = cpu_to_le64(a0.data),
+		.dst = cpu_to_le64(a0.data + 64) };
+	tq_push(&a0, &d);
+	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_FENCE),
+		.flags = cpu_to_le16(VACCEL_DESC_F_IRQ),
+		.value = cpu_to_le64(0x1234567890ULL) };
+	tq_push(&a0, &d);
+	/* A1: a 2x3 by 3x2 GEMM. */
+	fake_put(a1.data, ga, sizeof(ga));
+	fake_put(a1.data + 64, gb, sizeof(gb));
+	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_GEMM),
+		.src = cpu_to_le64(a1.data), .src2 = cpu_to_le64(a1.data + 64),
+		.dst = cpu_to_le64(a1.data + 128), .m = cpu_to_le32(2),
+		.n = cpu_to_le32(2), .k = cpu_to_le32(3) };
+	tq_push(&a1, &d);
+	/* A2: BUSY, twice, while the others run. */
+	d = d_busy(300000);
+	tq_push(&a2, &d);
+	tq_push(&a2, &d);
+	/* B0: COPY 3 pages into device memory and back (several chunks). */
+	fake_put(FAKE_IOVA(64), buf, 3 * PAGE_SIZE);
+	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.flags = cpu_to_le16(VACCEL_DESC_F_DST_DEV),
+		.len = cpu_to_le32(3 * PAGE_SIZE - 5),
+		.src = cpu_to_le64(FAKE_IOVA(64)), .dst = cpu_to_le64(4096 + 3) };
+	tq_push(&b0, &d);
+	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.flags = cpu_to_le16(VACCEL_DESC_F_SRC_DEV),
+		.len = cpu_to_le32(3 * PAGE_SIZE - 5),
+		.src = cpu_to_le64(4096 + 3), .dst = cpu_to_le64(FAKE_IOVA(80)) };
+	tq_push(&b0, &d);
+
+	tq_ring(&a0);
+	tq_ring(&a1);
+	tq_ring(&a2);
+	tq_ring(&b0);
+	KUNIT_ASSERT_EQ(test, tq_wait(&a0, 2), 0);
+	KUNIT_ASSERT_EQ(test, tq_wait(&a1, 1), 0);
+	KUNIT_ASSERT_EQ(test, tq_wait(&a2, 2), 0);
+	KUNIT_ASSERT_EQ(test, tq_wait(&b0, 2), 0);
+
+	fake_get(a0.data + 64, &crc, sizeof(crc));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(crc), 0xe3069283U);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(tq_wb(&a0).fence), 0x1234567890ULL);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_FENCE_LO),
+			0x34567890U);
+	fake_get(a1.data + 128, c, sizeof(c));
+	KUNIT_EXPECT_EQ(test, memcmp(c, gc, sizeof(c)), 0);
+	fake_get(FAKE_IOVA(80), back, 3 * PAGE_SIZE - 5);
+	KUNIT_EXPECT_EQ(test, memcmp(back, buf, 3 * PAGE_SIZE - 5), 0);
+
+	/* The FENCE's IRQ flag raised queue 0's cause (INTx mode). */
+	mutex_lock(&ctx->a->lock);
+	KUNIT_EXPECT_TRUE(test, vaccel_vf_reg_read(&ctx->a->vf,
+						   VACCEL_REG_INT_CAUSE) &
+			  VACCEL_INT_QUEUE(0));
+	mutex_unlock(&ctx->a->lock);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->a->stats.jobs), 5);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->b->stats.jobs), 2);
+	KUNIT_EXPECT_GE(test, atomic64_read(&ctx->a->stats.busy_ns), 600000);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->a->stats.errors), 0);
+}
+
+/* A bad descriptor stops its queue only; a queue reset recovers it. */
+static void vaccel_engine_test_error(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc nop = { }, bad = { .opcode = cpu_to_le16(99) };
+	struct vaccel_desc busy = d_busy(200000);
+	struct tq a0, a1, b0;
+	unsigned int i;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	tq_start(test, &b0, ctx->b, 1, 0);
+	for (i = 0; i < 6; i++) {
+		tq_push(&a1, &busy);
+		tq_push(&b0, &busy);
+	}
+	tq_ring(&a1);
+	tq_ring(&b0);
+	tq_push(&a0, &nop);
+	tq_push(&a0, &nop);
+	tq_push(&a0, &bad);
+	tq_push(&a0, &nop);
+	tq_ring(&a0);
+
+	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 4), -EIO);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_STATUS),
+			(u32)(VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_ERROR));
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),
+			(u32)VACCEL_QERR_OPCODE);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR_INDEX),
+			2U);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_HEAD), 2U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(tq_wb(&a0).error),
+			(u32)VACCEL_QERR_OPCODE);
+	mutex_lock(&ctx->a->lock);
+	KUNIT_EXPECT_TRUE(test, vaccel_vf_reg_read(&ctx->a->vf,
+						   VACCEL_REG_INT_CAUSE) &
+			  VACCEL_INT_ERROR);
+	mutex_unlock(&ctx->a->lock);
+
+	/* The other queue of A and the queue of B finish their work. */
+	KUNIT_EXPECT_EQ(test, tq_wait(&a1, 6), 0);
+	KUNIT_EXPECT_EQ(test, tq_wait(&b0, 6), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->b->stats.errors), 0);
+
+	/* Queue reset: power-on registers; enabled again, it works. */
+	vaccel_queue_reg_write(a0.q, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
+	for (i = 0; i < VACCEL_QUEUE_STRIDE; i += 4)
+		KUNIT_EXPECT_EQ_MSG(test, vaccel_queue_reg_read(a0.q, i),
+				    q_poweron(i),
+				    "queue register %#x after reset", i);
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_push(&a0, &nop);
+	tq_ring(&a0);
+	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 1), 0);
+}
+
+/*
+ * Memory unmapped under running commands: an operand page gives DMA at
+ * the next chunk; the dma_unmap callback for a ring stops the queue
+ * (RING) and unpins before it returns.
+ */
+static void vaccel_engine_test_unmap(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc busy = d_busy(5000000), copy = {
+		.opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.len = cpu_to_le32(8 * PAGE_SIZE),
+		.src = cpu_to_le64(FAKE_IOVA(100)),
+		.dst = cpu_to_le64(FAKE_IOVA(200)),
+	};
+	struct tq a0, a1;
+	int pins;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	/* A0: BUSY first, so the page is gone before the COPY starts. */
+	tq_push(&a0, &busy);
+	tq_push(&a0, &copy);
+	tq_ring(&a0);
+	fake_set_mapped(107, 1, false);
+	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 2), -EIO);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),
+			(u32)VACCEL_QERR_DMA);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR_INDEX),
+			1U);
+	KUNIT_EXPECT_GT(test, fake->faults, 0U);
+
+	/* A1: its ring is unmapped while a BUSY runs. */
+	tq_push(&a1, &busy);
+	tq_push(&a1, &busy);
+	tq_ring(&a1);
+	pins = fake_pins_total();
+	fake_set_mapped(4, 1, false);
+	vaccel_queues_dma_unmap(ctx->a, a1.ring, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a1.q, VACCEL_Q_ERROR),
+			(u32)VACCEL_QERR_RING);
+	/* Its ring and writeback pages are unpinned. */
+	KUNIT_EXPECT_EQ(test, fake_pins_total(), pins - 2);
+	fake_set_mapped(4, 1, true);
+	fake_set_mapped(107, 1, true);
+}
+
+/* A function reset with every queue busy stops them, B runs on. */
+static void vaccel_engine_test_reset(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc busy = d_busy(1000000);
+	struct tq a[VACCEL_FN_QUEUES], b0;
+	unsigned int q, i;
+
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		tq_start(test, &a[q], ctx->a, 0, q);
+		for (i = 0; i < 12; i++)
+			tq_push(&a[q], &busy);
+		tq_ring(&a[q]);
+	}
+	tq_start(test, &b0, ctx->b, 1, 0);
+	for (i = 0; i < 12; i++)
+		tq_push(&b0, &busy);
+	tq_ring(&b0);
+	usleep_range(5000, 6000);
+
+	eng_close(ctx->a);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		for (i = 0; i < VACCEL_QUEUE_STRIDE; i += 4)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    vaccel_queue_reg_read(a[q].q, i),
+					    q_poweron(i),
+					    "queue %u register %#x after FLR",
+					    q, i);
+	KUNIT_EXPECT_EQ(test, tq_wait(&b0, 12), 0);
+	/* Only B's queue holds pins: A let go of all of its pages. */
+	KUNIT_EXPECT_EQ(test, fake_pins_total(), 2);
+	eng_attach(ctx->a);
+}
+
+static struct kunit_case vaccel_engine_cases[] = {
+	KUNIT_CASE(vaccel_engine_test_ops),
+	KUNIT_CASE(vaccel_engine_test_error),
+	KUNIT_CASE(vaccel_engine_test_unmap),
+	KUNIT_CASE(vaccel_engine_test_reset),
+	{ }
+};
+
+static struct kunit_suite vaccel_engine_suite = {
+	.name = "vaccel_engine",
+	.init = vaccel_engine_test_init,
+	.exit = vaccel_engine_test_exit,
+	.test_cases = vaccel_engine_cases,
+};
+
+kunit_test_suite(vaccel_engine_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
