@@ -223,9 +223,9 @@ static unsigned int vaccel_queue_fail(struct vaccel_queue *q, u32 err,
 	vaccel_queue_writeback(q, head, err, fence);
 	atomic64_inc(&inst->stats.errors);
 	trace_vaccel_queue_error(inst, q->idx, err, index);
-	dev_warn_ratelimited(vaccel_inst_dev(inst),
-			     "queue %u: %s (error %u) at descriptor %u, queue stopped\n",
-			     q->idx, vaccel_qerr_names[err], err, index);
+	vaccel_inst_warn(inst,
+			 "queue %u: %s (error %u) at descriptor %u, queue stopped\n",
+			 q->idx, vaccel_qerr_names[err], err, index);
 	return VACCEL_STEP_ERROR;
 }
 
@@ -276,6 +276,7 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 {
 	struct vaccel_instance *inst = q->inst;
 	u64 bytes = (u64)q->ring_size * VACCEL_DESC_SIZE;
+	unsigned int ev;
 	const char *why;
 	int npages, ret;
 
@@ -308,11 +309,13 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 	return 0;
 
 refuse:
+	vaccel_inst_warn(inst,
+			 "queue %u: enable refused: %s (ring %#llx size %u, writeback %#llx)\n",
+			 q->idx, why, q->ring_iova, q->ring_size, q->wb_iova);
+	/* The writeback shows the error if it could be pinned. */
+	ev = vaccel_queue_fail(q, VACCEL_QERR_RING, 0);
 	vaccel_queue_unpin(q);
-	dev_warn_ratelimited(vaccel_inst_dev(inst),
-			     "queue %u: enable refused: %s (ring %#llx size %u, writeback %#llx)\n",
-			     q->idx, why, q->ring_iova, q->ring_size, q->wb_iova);
-	return vaccel_queue_fail(q, VACCEL_QERR_RING, 0);
+	return ev;
 }
 
 static unsigned int vaccel_queue_control(struct vaccel_queue *q, u32 val)

@@ -33,6 +33,7 @@
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
 #include <linux/wait.h>
@@ -217,6 +218,7 @@ struct vaccel_inst_stats {
  * @irq: the user's interrupt eventfds
  * @bus_master: Command.Bus_Master: the queues may run
  * @stats: counters
+ * @ratelimit: of the instance's warnings (vaccel_inst_warn())
  * @dma: how the queues reach guest memory (&vaccel_vfio_dma)
  * @queues: the command queues
  * @sent: the instance as the card's scheduler sees it, under the card's
@@ -239,6 +241,7 @@ struct vaccel_instance {
 	bool bus_master;
 	struct vaccel_inst_stats stats;
 
+	struct ratelimit_state ratelimit;
 	const struct vaccel_dma_ops *dma;
 	struct vaccel_queue queues[VACCEL_FN_QUEUES];
 	struct vaccel_sched_entity sent;
@@ -312,6 +315,19 @@ static inline struct device *vaccel_inst_dev(struct vaccel_instance *inst)
 {
 	return inst->vdev.dev;
 }
+
+/*
+ * A warning about what the instance's user did, rate limited per instance:
+ * a user flooding the log cannot hide another instance's lines.
+ */
+#define vaccel_inst_warn(inst, fmt, ...)				\
+	do {								\
+		struct vaccel_instance *__inst = (inst);		\
+									\
+		if (__ratelimit(&__inst->ratelimit))			\
+			dev_warn(vaccel_inst_dev(__inst), fmt,		\
+				 ##__VA_ARGS__);			\
+	} while (0)
 
 static inline struct vaccel_card *
 vaccel_card_from_parent(struct mdev_parent *parent)

@@ -92,6 +92,8 @@ static int vaccel_vfio_init(struct vfio_device *vdev)
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
 	mutex_init(&inst->lock);
+	ratelimit_state_init(&inst->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	vaccel_queues_init(inst);
 	return 0;
 }
@@ -140,9 +142,9 @@ static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 	u32 val;
 
 	if (!vaccel_cfg_access_ok(pos, count)) {
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "config space: %zu-byte %s at %#llx refused\n",
-				     count, write ? "write" : "read", pos);
+		vaccel_inst_warn(inst,
+				 "config space: %zu-byte %s at %#llx refused\n",
+				 count, write ? "write" : "read", pos);
 		return -EINVAL;
 	}
 
@@ -186,9 +188,9 @@ static ssize_t vaccel_cfg_rw_split(struct vaccel_instance *inst,
 
 	if (!count || pos < 0 || count > PCI_CFG_SPACE_EXP_SIZE ||
 	    pos > PCI_CFG_SPACE_EXP_SIZE - count) {
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "config space: %zu-byte %s at %#llx refused\n",
-				     count, write ? "write" : "read", pos);
+		vaccel_inst_warn(inst,
+				 "config space: %zu-byte %s at %#llx refused\n",
+				 count, write ? "write" : "read", pos);
 		return -EINVAL;
 	}
 	while (done < count) {
@@ -209,9 +211,9 @@ static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 	u32 val;
 
 	if (!vaccel_vf_reg_access_ok(pos, count)) {
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "BAR0: %zu-byte %s at %#llx refused (registers take aligned 32-bit accesses)\n",
-				     count, write ? "write" : "read", pos);
+		vaccel_inst_warn(inst,
+				 "BAR0: %zu-byte %s at %#llx refused (registers take aligned 32-bit accesses)\n",
+				 count, write ? "write" : "read", pos);
 		return -EINVAL;
 	}
 
@@ -251,10 +253,10 @@ static ssize_t vaccel_bar2_rw(struct vaccel_instance *inst, char __user *buf,
 {
 	if (!count || pos < 0 || count > inst->mem_size ||
 	    pos > inst->mem_size - count) {
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "BAR2: %zu-byte %s at %#llx is outside the %llu-byte device memory\n",
-				     count, write ? "write" : "read", pos,
-				     inst->mem_size);
+		vaccel_inst_warn(inst,
+				 "BAR2: %zu-byte %s at %#llx is outside the %llu-byte device memory\n",
+				 count, write ? "write" : "read", pos,
+				 inst->mem_size);
 		return -EINVAL;
 	}
 	return inst->card->ops->mem_rw(inst->card, inst->mem_offset + pos,
@@ -280,9 +282,9 @@ static ssize_t vaccel_vfio_rw(struct vfio_device *vdev, char __user *buf,
 		ret = vaccel_bar2_rw(inst, buf, count, pos, write);
 		break;
 	default:
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "%s of region %u, which is empty, refused\n",
-				     write ? "write" : "read", index);
+		vaccel_inst_warn(inst,
+				 "%s of region %u, which is empty, refused\n",
+				 write ? "write" : "read", index);
 		ret = -EINVAL;
 	}
 	if (ret > 0)
@@ -316,9 +318,9 @@ static int vaccel_vfio_mmap(struct vfio_device *vdev,
 	if (index != VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM ||
 	    !(vma->vm_flags & VM_SHARED) || size > inst->mem_size ||
 	    pgoff > (inst->mem_size - size) >> PAGE_SHIFT) {
-		dev_warn_ratelimited(vaccel_inst_dev(inst),
-				     "mmap of region %u, %llu bytes at page %llu, refused (only BAR2, shared, inside its %llu bytes)\n",
-				     index, size, pgoff, inst->mem_size);
+		vaccel_inst_warn(inst,
+				 "mmap of region %u, %llu bytes at page %llu, refused (only BAR2, shared, inside its %llu bytes)\n",
+				 index, size, pgoff, inst->mem_size);
 		return -EINVAL;
 	}
 	return inst->card->ops->mem_mmap(inst->card, vma,

@@ -26,28 +26,44 @@ c=$(new_uuid)
 sysfs_write "$types/accel-1of2/create" "$a"
 sysfs_write "$types/accel-1of4/create" "$b"
 sysfs_write "$types/accel-1of4/create" "$c"
-busy() { cat "/sys/bus/mdev/devices/$1/vaccel/busy_ns"; }
+jobs_of() { cat "/sys/bus/mdev/devices/$1/vaccel/jobs"; }
 
-# measure SECS RAMP UUID...: run a BUSY load on every queue of each UUID
-# for RAMP + SECS + 2 s; sets shares[i] (per mille of the engine time the
-# instances got in the SECS window), alone (per mille of the card's engine
-# time, for a single UUID) and total (per mille of the card in use).
+# measure SECS RAMP UUID...: run a BUSY load on every queue of each UUID;
+# once all have started, wait RAMP s, then measure over SECS s.  Sets
+# shares[i] (per mille of the engine time the instances got in the
+# window) and total (per mille of the card's engine time in use).
 measure()
 {
-	local secs=$1 ramp=$2 u i pids=() t0 t1 sum=0
-	local -a b0 b1
+	local secs=$1 ramp=$2 u i pids=() t0 t1 sum=0 n started
+	local -a b0 b1 j0 uuids files
 	shift 2
 	for u in "$@"; do
-		"$vfio" load "$u" --seconds $((ramp + secs + 2)) \
+		j0+=("$(jobs_of "$u")")
+		"$vfio" load "$u" --seconds $((ramp + secs + 5)) \
 			>"$VACCEL_RESULTS/26-load-$u.txt" 2>&1 &
 		pids+=($!)
 	done
+	# A client takes seconds to set up under TCG: the ramp starts once
+	# every instance has completed commands.
+	uuids=("$@")
+	for n in $(seq 101); do
+		started=1
+		for i in "${!uuids[@]}"; do
+			[ "$(jobs_of "${uuids[$i]}")" -gt "${j0[$i]}" ] || started=0
+		done
+		[ "$started" = 0 ] || break
+		sleep 0.1
+	done
+	[ "$started" = 1 ] || fail "the loads did not start within 10 s"
 	sleep "$ramp"
+	# One process reads all counters, microseconds apart: a process per
+	# file would take a good part of a second under TCG.
+	for u in "$@"; do files+=("/sys/bus/mdev/devices/$u/vaccel/busy_ns"); done
 	t0=$(date +%s%N)
-	for u in "$@"; do b0+=("$(busy "$u")"); done
+	read -r -a b0 <<<"$(cat "${files[@]}" | xargs)"
 	sleep "$secs"
 	t1=$(date +%s%N)
-	for u in "$@"; do b1+=("$(busy "$u")"); done
+	read -r -a b1 <<<"$(cat "${files[@]}" | xargs)"
 	for i in "${!pids[@]}"; do
 		wait "${pids[$i]}" || { cat "$VACCEL_RESULTS/26-load-$1.txt"; fail "load on instance $((i + 1)) failed"; }
 	done
@@ -70,6 +86,13 @@ near()
 		fail "$1: $((got / 10)).$((got % 10))% of the card, want $3% +- $4"
 }
 
+# at_least WHAT GOT_PERMILLE MIN_PERCENT
+at_least()
+{
+	echo "  $1: $(($2 / 10)).$(($2 % 10))% (want >= $3)" | tee -a "$figures"
+	[ "$2" -ge $(($3 * 10)) ] || fail "$1: $(($2 / 10)).$(($2 % 10))%, want at least $3%"
+}
+
 log_step "best_effort, 1of2 + 1of4 + 1of4 all busy: 50/25/25"
 assert_eq "[best_effort] fixed_share equal_share" "$(cat $card/vaccel/policy)" "default policy"
 assert_eq "2 1 1" "$(cat /sys/bus/mdev/devices/{$a,$b,$c}/vaccel/weight | xargs)" "type weights"
@@ -78,12 +101,15 @@ measure 8 2 "$a" "$b" "$c"
 near "1of2" "${shares[0]}" 50 4
 near "1of4 #1" "${shares[1]}" 25 3
 near "1of4 #2" "${shares[2]}" 25 3
-near "card in use" "$total" 100 12
+# Not a share: what the engine threads' overhead under TCG leaves them,
+# all of them always busy; a floor, not a figure to hit.
+at_least "card in use" "$total" 85
 
 log_step "best_effort, one 1of4 busy, the others idle: nearly the whole card"
 echo "best_effort, 1of4 alone (5 s window):" >>"$figures"
 measure 5 2 "$b"
-near "1of4 alone: card in use" "$total" 100 12
+alone_be=$total
+at_least "1of4 alone: card in use" "$total" 85
 
 log_step "fixed_share, one 1of4 busy, the others idle: a quarter"
 sysfs_write $card/vaccel/policy fixed_share
@@ -91,6 +117,12 @@ assert_eq "best_effort [fixed_share] equal_share" "$(cat $card/vaccel/policy)" "
 echo "fixed_share, 1of4 alone (5 s window):" >>"$figures"
 measure 5 2 "$b"
 near "1of4 alone, fixed_share: card in use" "$total" 25 3
+# Side by side: alone, best_effort gives it about four times what
+# fixed_share allows (the whole card against its quarter).
+ratio=$((alone_be * 100 / total))
+echo "  1of4 alone, best_effort / fixed_share: $((ratio / 100)).$((ratio % 100 / 10))x (want >= 3x)" |
+	tee -a "$figures"
+[ "$ratio" -ge 300 ] || fail "best_effort gave the lone 1of4 only ${ratio}% of what fixed_share did"
 
 log_step "fixed_share, all busy: each its fraction"
 echo "fixed_share, all three busy (5 s window):" >>"$figures"
