@@ -370,7 +370,8 @@ static void vaccel_engine_test_ops(struct kunit *test)
 	struct vaccel_desc d;
 	u8 *buf, *back;
 	s32 c[2][2];
-	u32 crc, i;
+	__le32 crc;
+	u32 i;
 
 	buf = kunit_kmalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
 	back = kunit_kzalloc(test, 3 * PAGE_SIZE, GFP_KERNEL);
