@@ -14,15 +14,13 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
-#include <linux/file.h>
-#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/jiffies.h>
-#include <linux/mount.h>
 #include <linux/platform_device.h>
 
 #include "vaccel_regs.h"
 #include "vaccel.h"
+#include "card_fixture.h"
 
 #define ENG_CARD_ID	4343
 #define ENG_TYPES	"devices/platform/" VACCEL_SIM_DEV_NAME ".4343/mdev_supported_types/"
@@ -159,27 +157,10 @@ static int fake_pins_total(void)
 }
 
 struct eng_test {
-	struct vfsmount *sysfs;
-	struct platform_device *pdev;
-	struct vaccel_card *card;
+	struct vaccel_test_card tc;
 	struct vaccel_instance *a;
 	struct vaccel_instance *b;
 };
-
-static int eng_sysfs_write(struct eng_test *ctx, const char *path,
-			   const char *val)
-{
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	f = file_open_root_mnt(ctx->sysfs, path, O_WRONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = kernel_write(f, val, strlen(val), &pos);
-	__fput_sync(f);
-	return ret < 0 ? ret : 0;
-}
 
 static struct vaccel_instance *eng_find(struct vaccel_card *card,
 					const char *uuid)
@@ -219,7 +200,6 @@ static int vaccel_engine_test_init(struct kunit *test)
 		.vf_vendor = VACCEL_PCI_VENDOR_ID,
 		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
 	};
-	struct file_system_type *fs;
 	struct eng_test *ctx;
 	unsigned int i;
 
@@ -235,23 +215,16 @@ static int vaccel_engine_test_init(struct kunit *test)
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	test->priv = ctx;
-	fs = get_fs_type("sysfs");
-	KUNIT_ASSERT_NOT_NULL(test, fs);
-	ctx->sysfs = vfs_kern_mount(fs, SB_KERNMOUNT, fs->name, NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->sysfs);
-	ctx->pdev = platform_device_register_data(NULL, VACCEL_SIM_DEV_NAME,
-						  ENG_CARD_ID, &cfg,
-						  sizeof(cfg));
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->pdev);
-	ctx->card = platform_get_drvdata(ctx->pdev);
-	KUNIT_ASSERT_NOT_NULL(test, ctx->card);
+	vaccel_test_card_init(test, &ctx->tc, ENG_CARD_ID, &cfg);
 
-	KUNIT_ASSERT_EQ(test, eng_sysfs_write(ctx, ENG_TYPES "accel-1of2/create",
-					      UUID_A), 0);
-	KUNIT_ASSERT_EQ(test, eng_sysfs_write(ctx, ENG_TYPES "accel-1of4/create",
-					      UUID_B), 0);
-	ctx->a = eng_find(ctx->card, UUID_A);
-	ctx->b = eng_find(ctx->card, UUID_B);
+	KUNIT_ASSERT_EQ(test, vaccel_test_sysfs_write(&ctx->tc,
+						      ENG_TYPES "accel-1of2/create",
+						      UUID_A), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_test_sysfs_write(&ctx->tc,
+						      ENG_TYPES "accel-1of4/create",
+						      UUID_B), 0);
+	ctx->a = eng_find(ctx->tc.card, UUID_A);
+	ctx->b = eng_find(ctx->tc.card, UUID_B);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->a);
 	KUNIT_ASSERT_NOT_NULL(test, ctx->b);
 	eng_attach(ctx->a);
@@ -268,10 +241,8 @@ static void vaccel_engine_test_exit(struct kunit *test)
 		eng_close(ctx->a);
 	if (ctx && ctx->b)
 		eng_close(ctx->b);
-	if (ctx && !IS_ERR_OR_NULL(ctx->pdev))
-		platform_device_unregister(ctx->pdev);
-	if (ctx && !IS_ERR_OR_NULL(ctx->sysfs))
-		kern_unmount(ctx->sysfs);
+	if (ctx)
+		vaccel_test_card_exit(&ctx->tc);
 	if (!fake)
 		return;
 	KUNIT_EXPECT_EQ_MSG(test, fake_pins_total(), 0,

@@ -17,53 +17,24 @@
 
 #include "vaccel_regs.h"
 #include "vaccel.h"
+#include "card_fixture.h"
 
 /* Far from the ids the module's own cards use. */
 #define TEST_CARD_ID	4242
 #define TEST_CARD_PATH	"devices/platform/" VACCEL_SIM_DEV_NAME ".4242"
 #define TEST_TYPES	TEST_CARD_PATH "/mdev_supported_types/"
 
-struct vaccel_mdev_test {
-	struct vfsmount *sysfs;
-	struct platform_device *pdev;
-	struct vaccel_card *card;
-};
-
 /* One write(2) to a sysfs file; returns 0 or the write's negative errno. */
 static int sysfs_write(struct kunit *test, const char *path, const char *val)
 {
-	struct vaccel_mdev_test *ctx = test->priv;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	f = file_open_root_mnt(ctx->sysfs, path, O_WRONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = kernel_write(f, val, strlen(val), &pos);
-	__fput_sync(f);
-	return ret < 0 ? ret : 0;
+	return vaccel_test_sysfs_write(test->priv, path, val);
 }
 
 /* Reads a sysfs file into @buf, without the trailing newline. */
 static int sysfs_read(struct kunit *test, const char *path, char *buf,
 		      size_t size)
 {
-	struct vaccel_mdev_test *ctx = test->priv;
-	struct file *f;
-	loff_t pos = 0;
-	ssize_t ret;
-
-	f = file_open_root_mnt(ctx->sysfs, path, O_RDONLY, 0);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	ret = kernel_read(f, buf, size - 1, &pos);
-	__fput_sync(f);
-	if (ret < 0)
-		return ret;
-	buf[ret] = '\0';
-	strim(buf);
-	return 0;
+	return vaccel_test_sysfs_read(test->priv, path, buf, size);
 }
 
 static void expect_file(struct kunit *test, const char *path,
@@ -119,43 +90,24 @@ static int vaccel_mdev_test_init(struct kunit *test)
 		.vf_vendor = VACCEL_PCI_VENDOR_ID,
 		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
 	};
-	struct vaccel_mdev_test *ctx;
-	struct file_system_type *fs;
+	struct vaccel_test_card *ctx;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	test->priv = ctx;
-
-	/* sysfs is built in: get_fs_type() takes no module reference. */
-	fs = get_fs_type("sysfs");
-	KUNIT_ASSERT_NOT_NULL(test, fs);
-	ctx->sysfs = vfs_kern_mount(fs, SB_KERNMOUNT, fs->name, NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->sysfs);
-
-	ctx->pdev = platform_device_register_data(NULL, VACCEL_SIM_DEV_NAME,
-						  TEST_CARD_ID, &cfg,
-						  sizeof(cfg));
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx->pdev);
-	ctx->card = platform_get_drvdata(ctx->pdev);
-	KUNIT_ASSERT_NOT_NULL_MSG(test, ctx->card,
-				  "the accel driver did not bind the card");
+	vaccel_test_card_init(test, ctx, TEST_CARD_ID, &cfg);
 	return 0;
 }
 
 static void vaccel_mdev_test_exit(struct kunit *test)
 {
-	struct vaccel_mdev_test *ctx = test->priv;
-
-	if (!IS_ERR_OR_NULL(ctx->pdev))
-		platform_device_unregister(ctx->pdev);
-	if (!IS_ERR_OR_NULL(ctx->sysfs))
-		kern_unmount(ctx->sysfs);
+	vaccel_test_card_exit(test->priv);
 }
 
 /* The card is an mdev parent with the three types and their attributes. */
 static void vaccel_mdev_test_types(struct kunit *test)
 {
-	struct vaccel_mdev_test *ctx = test->priv;
+	struct vaccel_test_card *ctx = test->priv;
 	unsigned int i;
 
 	KUNIT_EXPECT_STREQ(test, dev_driver_string(&ctx->pdev->dev),
@@ -185,7 +137,7 @@ static void vaccel_mdev_test_types(struct kunit *test)
 static void vaccel_mdev_test_create_remove(struct kunit *test)
 {
 	static const char *uuid = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a01";
-	struct vaccel_mdev_test *ctx = test->priv;
+	struct vaccel_test_card *ctx = test->priv;
 	char path[128];
 
 	KUNIT_ASSERT_EQ(test, type_create(test, "accel-1of2", uuid), 0);
@@ -213,7 +165,7 @@ static void vaccel_mdev_test_refusals(struct kunit *test)
 {
 	static const char *u1 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a11";
 	static const char *u2 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a12";
-	struct vaccel_mdev_test *ctx = test->priv;
+	struct vaccel_test_card *ctx = test->priv;
 
 	KUNIT_ASSERT_EQ(test, type_create(test, "accel-1of4", u1), 0);
 	expect_available(test, "0", "1", "3");
@@ -241,7 +193,7 @@ static void vaccel_mdev_test_unregister_with_instances(struct kunit *test)
 {
 	static const char *u1 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a21";
 	static const char *u2 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a22";
-	struct vaccel_mdev_test *ctx = test->priv;
+	struct vaccel_test_card *ctx = test->priv;
 	struct file *f;
 
 	KUNIT_ASSERT_EQ(test, type_create(test, "accel-1of4", u1), 0);
