@@ -178,28 +178,42 @@ static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(resets);
 
-/* The engines' counters (docs/design.md, "Statistics"): an atomic64_t each. */
-struct vaccel_stat_attr {
+/*
+ * Counters, one file each: an attribute and where its value is in the
+ * struct its show method reads.
+ */
+struct vaccel_offset_attr {
 	struct device_attribute attr;
 	size_t offset;
 };
 
+#define VACCEL_OFFSET_ATTR(_name, _show, _type, _field) {		\
+	.attr = __ATTR(_name, 0444, _show, NULL),			\
+	.offset = offsetof(_type, _field),				\
+}
+
+static size_t vaccel_attr_offset(struct device_attribute *attr)
+{
+	return container_of(attr, struct vaccel_offset_attr, attr)->offset;
+}
+
+/* The engines' counters (docs/design.md, "Statistics"): an atomic64_t each. */
+
 static ssize_t vaccel_stat_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	size_t off = container_of(attr, struct vaccel_stat_attr, attr)->offset;
 	char *stats = (char *)&vaccel_dev_to_inst(dev)->stats;
 
 	return sysfs_emit(buf, "%lld\n",
-			  atomic64_read((atomic64_t *)(stats + off)));
+			  atomic64_read((atomic64_t *)(stats +
+						       vaccel_attr_offset(attr))));
 }
 
-#define VACCEL_STAT_ATTR(_name, _field) {				\
-	.attr = __ATTR(_name, 0444, vaccel_stat_show, NULL),		\
-	.offset = offsetof(struct vaccel_inst_stats, _field),		\
-}
+#define VACCEL_STAT_ATTR(_name, _field)					\
+	VACCEL_OFFSET_ATTR(_name, vaccel_stat_show, struct vaccel_inst_stats, \
+			   _field)
 
-static struct vaccel_stat_attr vaccel_stat_attrs[] = {
+static struct vaccel_offset_attr vaccel_stat_attrs[] = {
 	VACCEL_STAT_ATTR(jobs, jobs),
 	VACCEL_STAT_ATTR(bytes, bytes),
 	VACCEL_STAT_ATTR(busy_ns, busy_ns),
@@ -283,28 +297,21 @@ static ssize_t util_10s_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(util_10s);
 
 /* The scheduler's counters, one file each: a u64 of the snapshot. */
-struct vaccel_counter_attr {
-	struct device_attribute attr;
-	size_t offset;
-};
-
 static ssize_t vaccel_counter_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	size_t off = container_of(attr, struct vaccel_counter_attr,
-				  attr)->offset;
 	struct vaccel_sched_stats st;
 
 	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
-	return sysfs_emit(buf, "%llu\n", *(u64 *)((char *)&st + off));
+	return sysfs_emit(buf, "%llu\n",
+			  *(u64 *)((char *)&st + vaccel_attr_offset(attr)));
 }
 
-#define VACCEL_COUNTER_ATTR(_name, _field) {				\
-	.attr = __ATTR(_name, 0444, vaccel_counter_show, NULL),		\
-	.offset = offsetof(struct vaccel_sched_stats, _field),		\
-}
+#define VACCEL_COUNTER_ATTR(_name, _field)				\
+	VACCEL_OFFSET_ATTR(_name, vaccel_counter_show,			\
+			   struct vaccel_sched_stats, _field)
 
-static struct vaccel_counter_attr vaccel_counter_attrs[] = {
+static struct vaccel_offset_attr vaccel_counter_attrs[] = {
 	VACCEL_COUNTER_ATTR(picks, picks),
 	VACCEL_COUNTER_ATTR(switches, switches),
 	VACCEL_COUNTER_ATTR(preemptions, preemptions),
