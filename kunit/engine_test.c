@@ -323,6 +323,17 @@ static int tq_wait(struct tq *t, u32 head)
 	return -ETIMEDOUT;
 }
 
+/*
+ * Wait until the engine has let go of a queue with nothing more to do.
+ * The writeback is written first, so a test that saw it must wait for
+ * this before it looks at the interrupt causes or the busy time, which
+ * the engine updates after its last chunk.
+ */
+static void tq_settle(struct tq *t)
+{
+	vaccel_engine_queue_wait(t->q);
+}
+
 static struct vaccel_desc d_busy(u64 ns)
 {
 	return (struct vaccel_desc){
@@ -399,6 +410,10 @@ static void vaccel_engine_test_ops(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tq_wait(&a1, 1), 0);
 	KUNIT_ASSERT_EQ(test, tq_wait(&a2, 2), 0);
 	KUNIT_ASSERT_EQ(test, tq_wait(&b0, 2), 0);
+	tq_settle(&a0);
+	tq_settle(&a1);
+	tq_settle(&a2);
+	tq_settle(&b0);
 
 	fake_get(a0.data + 64, &crc, sizeof(crc));
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(crc), 0xe3069283U);
@@ -447,6 +462,7 @@ static void vaccel_engine_test_error(struct kunit *test)
 	tq_ring(&a0);
 
 	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 4), -EIO);
+	tq_settle(&a0);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_STATUS),
 			(u32)(VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_ERROR));
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),

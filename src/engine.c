@@ -32,6 +32,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
+#include <kunit/visibility.h>
 
 #include "vaccel.h"
 
@@ -140,13 +141,18 @@ static bool vaccel_queue_held(struct vaccel_queue *q)
 }
 
 /**
- * vaccel_engine_queue_wait() - wait until no engine holds a stopped queue
- * @q: the queue; stopped, so nothing puts it back on the run queue
+ * vaccel_engine_queue_wait() - wait until no engine holds a queue
+ * @q: the queue; stopped, or with no more work, so that nothing puts it
+ *	back on the run queue
+ *
+ * When it returns, the engine that last ran the queue has raised the
+ * interrupts of its last chunks and counted its busy time.
  */
 void vaccel_engine_queue_wait(struct vaccel_queue *q)
 {
 	wait_event(q->inst->card->idle_wq, !vaccel_queue_held(q));
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_engine_queue_wait);
 
 /**
  * vaccel_engine_inst_add() - let the card's scheduler know a new instance
