@@ -195,6 +195,13 @@ timings=
 for arch in "${arches[@]}"; do
 	build=$cache/kunit-$arch
 	mkdir -p "$build"
+	# make judges by timestamps: objects built from another clone can
+	# be newer than this clone's sources and would be kept.  Build the
+	# driver's objects again whenever the graft named another clone.
+	if [ "$(cat "$build/.vaccel-graft" 2>/dev/null)" != "$repo" ]; then
+		rm -rf "$build/$graft"
+		echo "$repo" >"$build/.vaccel-graft"
+	fi
 	results=$build/vaccel-results.json
 	out=$build/vaccel-kunit.log
 	rm -f "$results" "$build/test.log"
