@@ -3,70 +3,90 @@
  * debugfs: /sys/kernel/debug/vaccel/<card>/sched, everything the scheduler
  * knows about a card's instances in one table, including what sysfs does
  * not show (demand, engines running it, lag, the queueing-delay
- * histogram).  For people; the format may change.
+ * histogram), all taken at one instant (now_ns in the first line).  For
+ * people; the format may change.
  */
 
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 #include "vaccel.h"
 
 static struct dentry *vaccel_debugfs_root;
 
-static void vaccel_debugfs_inst(struct seq_file *m, struct vaccel_card *card,
-				struct vaccel_instance *inst)
+/* One instance's lines, from a snapshot taken with the others. */
+static void vaccel_debugfs_inst(struct seq_file *m,
+				struct vaccel_instance *inst,
+				const struct vaccel_sched_stats *st)
 {
-	struct vaccel_sched_stats st;
 	unsigned int i;
-	bool added;
-
-	spin_lock(&card->run_lock);
-	added = inst->sent.id;
-	if (added)
-		vaccel_sched_snapshot(&card->sched, &inst->sent, ktime_get_ns(),
-				      &st);
-	spin_unlock(&card->run_lock);
-	if (!added)
-		return;
 
 	seq_printf(m, "%s %s weight %u demand %u running %u%s\n",
 		   dev_name(vaccel_inst_dev(inst)), inst->type->pretty_name,
-		   st.weight, st.nr_queues, st.nr_running,
-		   st.throttled ? " throttled" : "");
+		   st->weight, st->nr_queues, st->nr_running,
+		   st->throttled ? " throttled" : "");
 	seq_printf(m, "  util_1s %u.%02u%% util_10s %u.%02u%% busy_ns %llu lag_ns %lld\n",
-		   st.util_short / 100, st.util_short % 100,
-		   st.util_long / 100, st.util_long % 100, st.busy_ns,
-		   st.lag_ns);
+		   st->util_short / 100, st->util_short % 100,
+		   st->util_long / 100, st->util_long % 100, st->busy_ns,
+		   st->lag_ns);
 	seq_printf(m, "  jobs %llu chunks %llu picks %llu switches %llu preemptions %llu throttles %llu\n",
-		   st.jobs, st.chunks, st.picks, st.switches, st.preemptions,
-		   st.throttles);
+		   st->jobs, st->chunks, st->picks, st->switches,
+		   st->preemptions, st->throttles);
 	seq_printf(m, "  waits %llu wait_ns %llu wait_max_ns %llu wait_now_ns %llu\n",
-		   st.waits, st.wait_ns, st.wait_max_ns, st.wait_now_ns);
+		   st->waits, st->wait_ns, st->wait_max_ns, st->wait_now_ns);
 	seq_puts(m, "  wait histogram (us, from 2^i):");
 	for (i = 0; i < VACCEL_SCHED_WAIT_BUCKETS; i++)
-		seq_printf(m, " %llu", st.wait_hist[i]);
+		seq_printf(m, " %llu", st->wait_hist[i]);
 	seq_putc(m, '\n');
 }
 
+/*
+ * Every instance's snapshot is taken at one instant, under one hold of the
+ * run lock, and printed afterwards: differences of busy_ns between two
+ * reads are then engine time over the same interval for all instances,
+ * however long printing takes (a reader can be preempted between lines).
+ */
 static int vaccel_debugfs_sched_show(struct seq_file *m, void *unused)
 {
 	struct vaccel_card *card = m->private;
+	struct vaccel_sched_stats *st;
 	struct vaccel_instance *inst;
 	enum vaccel_sched_policy policy;
-	u64 slice;
-
-	spin_lock(&card->run_lock);
-	policy = card->sched.policy;
-	slice = card->sched.slice_ns;
-	spin_unlock(&card->run_lock);
-	seq_printf(m, "policy %s slice_ns %llu engines %u\n",
-		   vaccel_sched_policy_name(policy), slice, card->engines);
+	unsigned int i = 0;
+	u64 slice, now;
 
 	mutex_lock(&card->lock);
-	list_for_each_entry(inst, &card->instances, node)
-		vaccel_debugfs_inst(m, card, inst);
+	st = kcalloc(max(card->nr_instances, 1U), sizeof(*st), GFP_KERNEL);
+	if (!st) {
+		mutex_unlock(&card->lock);
+		return -ENOMEM;
+	}
+
+	spin_lock(&card->run_lock);
+	now = ktime_get_ns();
+	policy = card->sched.policy;
+	slice = card->sched.slice_ns;
+	list_for_each_entry(inst, &card->instances, node) {
+		/* Not yet (or no longer) known to the scheduler: skipped. */
+		if (inst->sent.id)
+			vaccel_sched_snapshot(&card->sched, &inst->sent, now,
+					      &st[i]);
+		i++;
+	}
+	spin_unlock(&card->run_lock);
+
+	seq_printf(m, "policy %s slice_ns %llu engines %u now_ns %llu\n",
+		   vaccel_sched_policy_name(policy), slice, card->engines, now);
+	i = 0;
+	list_for_each_entry(inst, &card->instances, node) {
+		if (st[i].slots)
+			vaccel_debugfs_inst(m, inst, &st[i]);
+		i++;
+	}
 	mutex_unlock(&card->lock);
+	kfree(st);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vaccel_debugfs_sched);

@@ -196,7 +196,7 @@ static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
 	struct vaccel_instance *inst = q->inst;
 	enum vaccel_sched_reason why;
 	unsigned int epoch = 0, ev = 0, step;
-	u64 start = ktime_get_ns(), now;
+	u64 last = ktime_get_ns(), now;
 
 	do {
 		mutex_lock(&q->lock);
@@ -215,10 +215,15 @@ static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
 			vaccel_sched_job_done(&inst->sent);
 		why = vaccel_sched_should_preempt(&card->sched, eng->idx, now);
 		spin_unlock(&card->run_lock);
+		/*
+		 * Counted chunk by chunk: a run can last many slices, and
+		 * readers of busy_ns (vaccelctl util) want it current.
+		 */
+		atomic64_add(now - last, &inst->stats.busy_ns);
+		last = now;
 	} while ((step & VACCEL_STEP_MORE) && why == VACCEL_SCHED_CONTINUE &&
 		 !kthread_should_stop());
 
-	atomic64_add(now - start, &inst->stats.busy_ns);
 	vaccel_queue_deliver(q, epoch, ev);
 	return why;
 }

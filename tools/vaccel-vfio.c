@@ -5166,10 +5166,21 @@ static int cmd_req(struct vdev *v)
 #define LOAD_RING	64
 #define LOAD_BUSY_NS	1000000ULL
 
-static bool load_top_up(struct queue *qu, const struct cmd *busy)
+/*
+ * Refill @qu to at least half the ring; count in *@drained the times the
+ * queue had run dry since the last refill (the client was too slow, and
+ * the function was idle on that queue for a while: not the scheduler's
+ * doing).
+ */
+static bool load_top_up(struct queue *qu, const struct cmd *busy,
+			unsigned long *drained)
 {
+	__u32 head = wb_head(qu);
+
 	if (wb_error(qu))
 		return queue_failed(qu, "BUSY load", -EIO);
+	if (head == qu->tail)
+		(*drained)++;
 	while (qu->tail - wb_head(qu) < LOAD_RING / 2)
 		if (!queue_push(qu, busy))
 			return false;
@@ -5183,6 +5194,7 @@ static int cmd_load(struct vdev *v)
 	struct queue *qu[VACCEL_FN_QUEUES];
 	__u64 t0, t1, deadline, done = 0;
 	struct stats before, after;
+	unsigned long drained = 0, tops = 0;
 	unsigned int q;
 	struct qenv e;
 	int ret = -1;
@@ -5192,16 +5204,19 @@ static int cmd_load(struct vdev *v)
 		goto out;
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
 		qu[q] = queue_start(&e, q, LOAD_RING);
-		if (!qu[q] || !load_top_up(qu[q], &busy))
+		if (!qu[q] || !load_top_up(qu[q], &busy, &drained))
 			goto out;
 	}
+	/* A new queue is empty: that is not a queue running dry. */
+	drained = 0;
 	t0 = now_ns();
 	deadline = t0 + v->opts->seconds * 1000000000ULL;
 	while ((t1 = now_ns()) < deadline) {
 		sleep_us(2000);
 		for (q = 0; q < VACCEL_FN_QUEUES; q++)
-			if (!load_top_up(qu[q], &busy))
+			if (!load_top_up(qu[q], &busy, &drained))
 				goto out;
+		tops++;
 	}
 	for (q = 0; q < VACCEL_FN_QUEUES; q++)
 		done += wb_head(qu[q]);
@@ -5211,6 +5226,8 @@ static int cmd_load(struct vdev *v)
 	printf(", host busy_ns +%llu (%.2f engines)\n",
 	       after.busy_ns - before.busy_ns,
 	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
+	printf("load: %lu refills of %u queues, %lu times a queue had run dry\n",
+	       tops, VACCEL_FN_QUEUES, drained);
 	ret = 0;
 out:
 	qenv_fini(&e);
