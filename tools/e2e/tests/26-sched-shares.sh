@@ -115,13 +115,13 @@ near()
 }
 
 # near_open WHAT GOT_PERMILLE WANT_PERCENT TOLERANCE_PERCENT: as near, for
-# the work-conserving shares over a window.  Under TCG these windows have
-# been seen up to 12 points off (a 1of4 at 37.7% beside a 1of2 at 37.9%)
-# while the KUnit simulation and the fixed_share runs hold them within a
-# point; the cause is not found yet (docs/benchmarks.md, "Open"), so
-# outside the tolerance this only reports.  It still fails when an
-# instance gets less than 0.6 or more than 1.6 times its share: starving
-# or monopolising.
+# the work-conserving shares over a window.  Under TCG these windows are
+# often 3 to 5 points off (the 1of2 at 46-47%, the 1of4 whose client
+# started last at 27-30%), by the scheduler's own charge too, while the
+# KUnit simulation holds them within a point; the cause is not found yet
+# (docs/benchmarks.md, "Open"), so outside the tolerance this only
+# reports.  It still fails when an instance gets less than 0.6 or more
+# than 1.6 times its share: starving or monopolising.
 near_open()
 {
 	local got=$2 want=$(($3 * 10)) tol=$(($4 * 10))
