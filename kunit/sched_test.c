@@ -97,10 +97,6 @@ struct sim {
 	u32 rng;
 	struct sim_engine eng[SIM_ENGINES];
 	struct sim_ent *ent[SIM_ENTS];
-	/* every stall_every-th chunk lasts stall_ns: a stalled engine */
-	unsigned int stall_every;
-	u64 stall_ns;
-	unsigned int nr_chunks;
 	u64 busy;		/* total engine ns run */
 	u64 starved;		/* engine ns idle while demand waited */
 	u64 bad_kicks;
@@ -159,8 +155,6 @@ static struct sim *sim_new(struct kunit *test, unsigned int engines)
 static u64 sim_rand_chunk(struct sim *sim)
 {
 	sim->rng = sim->rng * 1103515245 + 12345;
-	if (sim->stall_every && ++sim->nr_chunks % sim->stall_every == 0)
-		return sim->stall_ns;
 	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
 }
 
@@ -1476,76 +1470,6 @@ static struct kunit_suite vaccel_sched_suite = {
 	.test_cases = vaccel_sched_cases,
 };
 
-struct stall_case {
-	const char *desc;
-	unsigned int every;
-	u64 stall;
-};
-
-static const struct stall_case stall_cases[] = {
-	{ "every 500th chunk 20 ms", 500, 20 * MS },
-	{ "every 100th chunk 5 ms", 100, 5 * MS },
-	{ "every 2000th chunk 50 ms", 2000, 50 * MS },
-};
-
-static void stall_case_desc(const struct stall_case *c, char *desc)
-{
-	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(stall, stall_cases, stall_case_desc);
-
-/*
- * Engines that stall now and then (a simulated card's engine thread that
- * the host does not run for milliseconds; under TCG that is common): a
- * chunk then lasts far longer than a slice.  1of2 + 1of4 + 1of4 with four
- * queues each on four engines, started one queue and one instance after
- * the other as clients do, keep 50/25/25 within 1 point in every 2 s
- * window.  (The instance that gets every engine after the others' stalls
- * is owed what it trails by; an earlier clamp took it away and gave the
- * 1of2 47.5 %.)
- */
-static void vaccel_sched_test_stalls(struct kunit *test)
-{
-	static const u32 expect[3] = { 500, 250, 250 };
-	const struct stall_case *c = test->param_value;
-	struct sim *sim = sim_new(test, 4);
-	u64 t0, start[3], total;
-	unsigned int i, q, w;
-
-	sim->stall_every = c->every;
-	sim->stall_ns = c->stall;
-	sim_add(sim, 2, 0);
-	sim_add(sim, 1, 0);
-	sim_add(sim, 1, 0);
-	for (i = 0; i < 3; i++) {
-		for (q = 1; q <= 4; q++) {
-			sim_wake(sim, sim->ent[i], q);
-			sim_run(sim, sim->now + 3 * MS);
-		}
-		sim_run(sim, sim->now + 300 * MS);
-	}
-	sim_run(sim, sim->now + 1000 * MS);
-	for (w = 0; w < 4; w++) {
-		t0 = sim->now;
-		total = 0;
-		for (i = 0; i < 3; i++)
-			start[i] = sim->ent[i]->service;
-		sim_run(sim, t0 + 2000 * MS);
-		for (i = 0; i < 3; i++)
-			total += sim->ent[i]->service - start[i];
-		for (i = 0; i < 3; i++) {
-			u32 got = share(sim->ent[i]->service - start[i], total);
-
-			KUNIT_EXPECT_LE_MSG(test, pm_diff(got, expect[i]), 10,
-					    "window %u: instance %u got %u permille, expected %u",
-					    w, i, got, expect[i]);
-		}
-	}
-	KUNIT_EXPECT_EQ(test, sim->starved, 0);
-	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
-}
-
 static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_sched_test_shares, share_gen_params),
 	KUNIT_CASE_PARAM(vaccel_sched_test_idle_and_bursty,
@@ -1557,7 +1481,6 @@ static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE(vaccel_sched_test_live_changes),
 	KUNIT_CASE(vaccel_sched_test_remove_mid_slice),
 	KUNIT_CASE(vaccel_sched_test_stats),
-	KUNIT_CASE_PARAM(vaccel_sched_test_stalls, stall_gen_params),
 	{ }
 };
 

@@ -723,14 +723,8 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 
 	vt_refs(s, cur, now, &r);
 	if (r.have_front) {
-		/*
-		 * All it wants runs, on fewer engines than the card has: its
-		 * queue count holds it back, keep it from banking (see
-		 * lead_clamp()).  On every engine, nothing holds it back but
-		 * the card: what it trails by is owed, not banked.
-		 */
-		if (cur->nr_queues <= cur->nr_running &&
-		    cur->nr_running < s->nr_engines)
+		/* All it wants runs: keep it from banking, see lead_clamp(). */
+		if (cur->nr_queues <= cur->nr_running)
 			cur->vruntime = vt_max(cur->vruntime, r.front - r.slack);
 		if (vt_before(r.front, cur->vruntime)) {
 			set_reason(eng, VACCEL_SCHED_SLICE);
