@@ -58,7 +58,8 @@ static int vaccel_debugfs_sched_show(struct seq_file *m, void *unused)
 	u64 slice, now;
 
 	mutex_lock(&card->lock);
-	st = kcalloc(max(card->nr_instances, 1U), sizeof(*st), GFP_KERNEL);
+	/* No instances: ZERO_SIZE_PTR, never indexed, kfree() takes it. */
+	st = kcalloc(card->nr_instances, sizeof(*st), GFP_KERNEL);
 	if (!st) {
 		mutex_unlock(&card->lock);
 		return -ENOMEM;
