@@ -45,11 +45,13 @@ printf '\n# a creation that does not fit is refused with ENOSPC:\n'
 sh_run "echo \$(cat /proc/sys/kernel/random/uuid) > $types0/accel-1of4/create || true"
 dmesg | grep 'cannot create' | tail -n 1 | sed 's/^\[[^]]*\] //'
 
-printf '\n# the 1of2 and the 1of4 on vaccel-sim.1 both keep all their queues busy for 10 s;\n'
+printf '\n# the 1of2 and the 1of4 on vaccel-sim.1 both keep all their queues busy;\n'
 printf '# best_effort shares the engines by weight, 2:1 (tools/vaccelctl util -l 2 -c 2):\n'
-tools/vaccel-vfio load "$u2" --seconds 10 >/tmp/demo-load-1of2.txt 2>&1 &
+# Both run until stopped once the figures are in: a load that ended on
+# its own could end before the other's set-up is done (seconds under TCG).
+tools/vaccel-vfio load "$u2" --seconds 120 >/tmp/demo-load-1of2.txt 2>&1 &
 p2=$!
-tools/vaccel-vfio load "$u3" --seconds 10 >/tmp/demo-load-1of4.txt 2>&1 &
+tools/vaccel-vfio load "$u3" --seconds 120 >/tmp/demo-load-1of4.txt 2>&1 &
 p3=$!
 # Both have started once both have completed commands.
 for _ in $(seq 60); do
@@ -58,6 +60,7 @@ for _ in $(seq 60); do
 	sleep 0.5
 done
 tools/vaccelctl util -l 2 -c 2
+kill -TERM "$p2" "$p3"
 wait "$p2" "$p3"
 cat /tmp/demo-load-1of2.txt /tmp/demo-load-1of4.txt | grep '^load:'
 run tools/vaccelctl policy vaccel-sim.1

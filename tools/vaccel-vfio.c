@@ -40,6 +40,9 @@
  *                                recovers it
  *   vaccel-vfio long UUID        a correct random workload on all queues
  *                                for --seconds, every result checked
+ *   vaccel-vfio load UUID        BUSY commands on every queue, always
+ *                                full, for --seconds or until SIGINT or
+ *                                SIGTERM: a load for the scheduler
  *   vaccel-vfio unmap UUID       VFIO_IOMMU_UNMAP_DMA of memory a running
  *                                command uses (DMA), of a ring or
  *                                writeback (RING); recovery; exit with a
@@ -49,7 +52,7 @@
  * size, default the instance's sysfs memory_size; K, M, G suffixes
  * allowed), --other UUID2 (refusals: a second instance, on the same card,
  * whose state must survive everything done to the first), --seconds S
- * (long: how long to run, default 30).
+ * (long, load: how long to run, default 30).
  *
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last
@@ -5158,13 +5161,22 @@ static int cmd_req(struct vdev *v)
 
 /*
  * load: keep every queue of the function full of BUSY commands for
- * --seconds, a synthetic load for the scheduler's tests
- * (tools/e2e/tests/26-sched-shares.sh): the function always has work for
- * as many engines as it has queues, and what it gets is what the
- * scheduler gives it.
+ * --seconds, or until SIGINT or SIGTERM, a synthetic load for the
+ * scheduler's tests (tools/e2e/tests/26-sched-shares.sh): the function
+ * always has work for as many engines as it has queues, and what it gets
+ * is what the scheduler gives it.  A test that measures shares stops every
+ * load with a signal once its window is over, so that no load ends inside
+ * the window, whenever each one started.
  */
 #define LOAD_RING	64
 #define LOAD_BUSY_NS	1000000ULL
+
+static volatile sig_atomic_t load_stop;
+
+static void load_on_signal(int sig __attribute__((unused)))
+{
+	load_stop = 1;
+}
 
 /*
  * Refill @qu to at least half the ring; count in *@drained the times the
@@ -5191,6 +5203,7 @@ static bool load_top_up(struct queue *qu, const struct cmd *busy,
 static int cmd_load(struct vdev *v)
 {
 	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
+	const struct sigaction sa = { .sa_handler = load_on_signal };
 	struct queue *qu[VACCEL_FN_QUEUES];
 	__u64 t0, t1, deadline, done = 0;
 	struct stats before, after;
@@ -5199,6 +5212,9 @@ static int cmd_load(struct vdev *v)
 	struct qenv e;
 	int ret = -1;
 
+	/* Before anything else: a stop that comes during set-up counts. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	stats_read(v, &before);
 	if (!qenv_init(&e, v))
 		goto out;
@@ -5211,7 +5227,7 @@ static int cmd_load(struct vdev *v)
 	drained = 0;
 	t0 = now_ns();
 	deadline = t0 + v->opts->seconds * 1000000000ULL;
-	while ((t1 = now_ns()) < deadline) {
+	while ((t1 = now_ns()) < deadline && !load_stop) {
 		sleep_us(2000);
 		for (q = 0; q < VACCEL_FN_QUEUES; q++)
 			if (!load_top_up(qu[q], &busy, &drained))
@@ -5221,8 +5237,10 @@ static int cmd_load(struct vdev *v)
 	for (q = 0; q < VACCEL_FN_QUEUES; q++)
 		done += wb_head(qu[q]);
 	stats_read(v, &after);
-	printf("load: %u queues for %.1f s: %llu BUSY commands of %llu us done",
-	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9, done, LOAD_BUSY_NS / 1000);
+	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
+	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
+	       load_stop ? " (stopped by a signal)" : "", done,
+	       LOAD_BUSY_NS / 1000);
 	printf(", host busy_ns +%llu (%.2f engines)\n",
 	       after.busy_ns - before.busy_ns,
 	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
@@ -5348,7 +5366,7 @@ static const struct command {
 	{ "bench", cmd_bench, 0,
 	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
 	{ "load", cmd_load, OPT_SECONDS,
-	  "every queue kept full of 1 ms BUSY commands (for the scheduler)" },
+	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
 };
 
 static void print_usage(void)
