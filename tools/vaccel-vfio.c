@@ -5171,13 +5171,6 @@ static int cmd_req(struct vdev *v)
 #define LOAD_RING	64
 #define LOAD_BUSY_NS	1000000ULL
 
-static volatile sig_atomic_t load_stop;
-
-static void load_on_signal(int sig __attribute__((unused)))
-{
-	load_stop = 1;
-}
-
 /*
  * Refill @qu to at least half the ring; count in *@drained the times the
  * queue had run dry since the last refill (the client was too slow, and
@@ -5203,7 +5196,9 @@ static bool load_top_up(struct queue *qu, const struct cmd *busy,
 static int cmd_load(struct vdev *v)
 {
 	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
-	const struct sigaction sa = { .sa_handler = load_on_signal };
+	const struct timespec tick = { .tv_nsec = 2000000 };
+	bool stopped = false;
+	sigset_t stop;
 	struct queue *qu[VACCEL_FN_QUEUES];
 	__u64 t0, t1, deadline, done = 0;
 	struct stats before, after;
@@ -5212,9 +5207,11 @@ static int cmd_load(struct vdev *v)
 	struct qenv e;
 	int ret = -1;
 
-	/* Before anything else: a stop that comes during set-up counts. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Blocked from the start: a stop that comes during set-up counts. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	stats_read(v, &before);
 	if (!qenv_init(&e, v))
 		goto out;
@@ -5227,8 +5224,12 @@ static int cmd_load(struct vdev *v)
 	drained = 0;
 	t0 = now_ns();
 	deadline = t0 + v->opts->seconds * 1000000000ULL;
-	while ((t1 = now_ns()) < deadline && !load_stop) {
-		sleep_us(2000);
+	while ((t1 = now_ns()) < deadline) {
+		/* Every 2 ms, unless a stop comes first. */
+		if (sigtimedwait(&stop, NULL, &tick) > 0) {
+			stopped = true;
+			break;
+		}
 		for (q = 0; q < VACCEL_FN_QUEUES; q++)
 			if (!load_top_up(qu[q], &busy, &drained))
 				goto out;
@@ -5239,7 +5240,7 @@ static int cmd_load(struct vdev *v)
 	stats_read(v, &after);
 	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
 	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
-	       load_stop ? " (stopped by a signal)" : "", done,
+	       stopped ? " (stopped by a signal)" : "", done,
 	       LOAD_BUSY_NS / 1000);
 	printf(", host busy_ns +%llu (%.2f engines)\n",
 	       after.busy_ns - before.busy_ns,
