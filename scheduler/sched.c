@@ -5,9 +5,10 @@
  * Weighted fair queueing over virtual time, in the spirit of CFS and
  * WF2Q: every instance has a virtual time (engine ns it received, scaled
  * by 1024 / weight); a free engine takes the waiting instance with the
- * smallest virtual time and keeps it for one slice; an instance that
- * becomes busy is placed at the virtual time of the instances already
- * waiting, so it cannot bank idle time.  docs/scheduler.md gives the
+ * smallest key (its virtual time once the slices it holds on other
+ * engines are over) and keeps it for one slice; an instance that becomes
+ * busy is placed at the virtual time of the instances already waiting, so
+ * it cannot bank idle time.  docs/scheduler.md gives the
  * rules, the bounds and the reasons.
  *
  * No locking: the caller holds one lock around every call (see sched.h).
@@ -182,6 +183,38 @@ static void charge_all(struct vaccel_sched *s, u64 now)
 		charge(s, &s->engine[i], now);
 }
 
+/*
+ * The virtual time @e will have once the slices it runs now are over: its
+ * virtual time plus the engine time still to come on each engine running
+ * it, up to that engine's slice end (an engine told to stop ends at its
+ * next chunk boundary: nothing more to count).  Picks and slice ends
+ * compare these keys rather than bare virtual times, so that engines
+ * whose slices end together do not all take the instance that is behind
+ * now: after the first has taken it, its key counts that engine's slice.
+ */
+static u64 vt_key(const struct vaccel_sched *s,
+		  const struct vaccel_sched_entity *e, u64 now)
+{
+	u64 ahead = 0;
+	unsigned int i;
+
+	if (!e->nr_running)
+		return e->vruntime;
+	for (i = 0; i < s->nr_engines; i++) {
+		const struct vaccel_sched_engine *eng = &s->engine[i];
+		u64 end;
+
+		if (eng->cur != e)
+			continue;
+		end = now;
+		if (!eng->reason)
+			end = max(end, eng->slice_start + s->slice_ns);
+		if (end > eng->charged)
+			ahead += end - eng->charged;
+	}
+	return e->vruntime + div_u64(ahead << VT_SHIFT, eff_weight(s, e));
+}
+
 /* Tell engine @eng to stop running its entity, for @why. */
 static void set_reason(struct vaccel_sched_engine *eng,
 		       enum vaccel_sched_reason why)
@@ -220,14 +253,16 @@ static void wait_end(struct vaccel_sched_entity *e, u64 now)
 
 /*
  * The references of virtual time, other instances than @skip considered:
- * @front, the smallest virtual time of those that want an engine now, and
- * @top, the largest of those running.  @slack is how far an instance's
- * virtual time may legitimately trail @front (see lead_clamp()).
+ * @front, the smallest virtual time of those that want an engine now,
+ * @front_key the smallest of their keys (vt_key()), and @top, the largest
+ * virtual time of those running.  @slack is how far an instance's virtual
+ * time may legitimately trail @front (see lead_clamp()).
  */
 struct vt_refs {
 	bool have_front;
 	bool have_top;
 	u64 front;
+	u64 front_key;
 	u64 top;
 	u64 slack;
 };
@@ -245,8 +280,12 @@ static void vt_refs(struct vaccel_sched *s, struct vaccel_sched_entity *skip,
 		if (e == skip)
 			continue;
 		if (wants_engine(s, e, now)) {
+			u64 key = vt_key(s, e, now);
+
 			if (!r->have_front || vt_before(e->vruntime, r->front))
 				r->front = e->vruntime;
+			if (!r->have_front || vt_before(key, r->front_key))
+				r->front_key = key;
 			r->have_front = true;
 		} else if (e->nr_running) {
 			if (!r->have_top || vt_before(r->top, e->vruntime))
@@ -603,12 +642,12 @@ void vaccel_sched_wake(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_wake);
 
-/* Pick order: smaller virtual time, then ready longer, then added first. */
-static bool pick_before(const struct vaccel_sched_entity *a,
-			const struct vaccel_sched_entity *b)
+/* Pick order: smaller key, then ready longer, then added first. */
+static bool pick_before(const struct vaccel_sched_entity *a, u64 akey,
+			const struct vaccel_sched_entity *b, u64 bkey)
 {
-	if (a->vruntime != b->vruntime)
-		return vt_before(a->vruntime, b->vruntime);
+	if (akey != bkey)
+		return vt_before(akey, bkey);
 	if (a->ready_since != b->ready_since)
 		return a->ready_since < b->ready_since;
 	return a->id < b->id;
@@ -625,7 +664,8 @@ static bool pick_before(const struct vaccel_sched_entity *a,
  *	returned.  Informative: the engine calls
  *	vaccel_sched_should_preempt() at every chunk boundary anyway.
  *
- * The instance that wants an engine with the smallest virtual time wins.
+ * The instance that wants an engine with the smallest key wins: its
+ * virtual time plus the slices it holds on other engines (vt_key()).
  * An engine still running an instance is first put as by
  * vaccel_sched_put() with the instance's queue count unchanged.
  *
@@ -638,6 +678,7 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 {
 	struct vaccel_sched_engine *eng;
 	struct vaccel_sched_entity *e, *best = NULL;
+	u64 key, best_key = 0;
 
 	if (slice_ns)
 		*slice_ns = 0;
@@ -649,9 +690,15 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 	eng->reason = VACCEL_SCHED_CONTINUE;
 	clear_bit(engine, s->idle);
 
-	list_for_each_entry(e, &s->entities, node)
-		if (wants_engine(s, e, now) && (!best || pick_before(e, best)))
+	list_for_each_entry(e, &s->entities, node) {
+		if (!wants_engine(s, e, now))
+			continue;
+		key = vt_key(s, e, now);
+		if (!best || pick_before(e, key, best, best_key)) {
 			best = e;
+			best_key = key;
+		}
+	}
 	if (!best) {
 		set_bit(engine, s->idle);
 		arm_if_throttled(s, now);
@@ -690,8 +737,9 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_pick);
  *
  * Call after every chunk.  Charges the chunk to the instance, then decides
  * whether the engine must stop running it.  When the slice is over but no
- * other instance that wants an engine has a smaller virtual time, a new
- * slice begins and the engine goes on.  O(instances).
+ * other instance that wants an engine has a smaller key (vt_key()), a new
+ * slice begins and the engine goes on.  O(instances * engines) then, O(1)
+ * otherwise.
  *
  * Return: %VACCEL_SCHED_CONTINUE (0) to go on, else why to stop: then
  * call vaccel_sched_put() and vaccel_sched_pick().  The answer stays the
@@ -726,7 +774,7 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 		/* All it wants runs: keep it from banking, see lead_clamp(). */
 		if (cur->nr_queues <= cur->nr_running)
 			cur->vruntime = vt_max(cur->vruntime, r.front - r.slack);
-		if (vt_before(r.front, cur->vruntime)) {
+		if (vt_before(r.front_key, vt_key(s, cur, now))) {
 			set_reason(eng, VACCEL_SCHED_SLICE);
 			return eng->reason;
 		}

@@ -115,6 +115,17 @@ measure()
 	done
 	echo "  scheduler's charge (debugfs busy_ns), per mille: ${cshares[*]}" | tee -a "$figures"
 	total=$(( sum * 1000 / ((t1 - t0) * 4) ))
+	# How smoothly: context switches per second and the mean queueing
+	# delay (work on no engine) of each instance in the window.
+	read -r -a c0 <<<"$(field "$d0" switches "$@") $(field "$d0" waits "$@") $(field "$d0" wait_ns "$@")"
+	read -r -a c1 <<<"$(field "$d1" switches "$@") $(field "$d1" waits "$@") $(field "$d1" wait_ns "$@")"
+	local sw=() wt=() k=${#uuids[@]} nw
+	for i in "${!uuids[@]}"; do
+		sw+=("$(( (c1[i] - c0[i]) * 1000000000 / (t1 - t0) ))")
+		nw=$((c1[k + i] - c0[k + i]))
+		wt+=("$(( nw ? (c1[2 * k + i] - c0[2 * k + i]) / nw / 1000 : 0 ))")
+	done
+	echo "  switches per second: ${sw[*]}; mean wait (us): ${wt[*]}" | tee -a "$figures"
 }
 
 # near WHAT GOT_PERMILLE WANT_PERCENT TOLERANCE_PERCENT
