@@ -253,16 +253,14 @@ static void wait_end(struct vaccel_sched_entity *e, u64 now)
 
 /*
  * The references of virtual time, other instances than @skip considered:
- * @front, the smallest virtual time of those that want an engine now,
- * @front_key the smallest of their keys (vt_key()), and @top, the largest
- * virtual time of those running.  @slack is how far an instance's virtual
- * time may legitimately trail @front (see lead_clamp()).
+ * @front, the smallest virtual time of those that want an engine now, and
+ * @top, the largest of those running.  @slack is how far an instance's
+ * virtual time may legitimately trail @front (see lead_clamp()).
  */
 struct vt_refs {
 	bool have_front;
 	bool have_top;
 	u64 front;
-	u64 front_key;
 	u64 top;
 	u64 slack;
 };
@@ -280,12 +278,8 @@ static void vt_refs(struct vaccel_sched *s, struct vaccel_sched_entity *skip,
 		if (e == skip)
 			continue;
 		if (wants_engine(s, e, now)) {
-			u64 key = vt_key(s, e, now);
-
 			if (!r->have_front || vt_before(e->vruntime, r->front))
 				r->front = e->vruntime;
-			if (!r->have_front || vt_before(key, r->front_key))
-				r->front_key = key;
 			r->have_front = true;
 		} else if (e->nr_running) {
 			if (!r->have_top || vt_before(r->top, e->vruntime))
@@ -321,6 +315,24 @@ static void lead_clamp(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	if (e->nr_running && r.have_front)
 		ref -= r.slack;
 	e->vruntime = vt_max(e->vruntime, ref);
+}
+
+/*
+ * Is there an instance other than @cur that wants an engine and whose key
+ * is smaller than @cur's?  Only slice ends need keys; placement and the
+ * clamps work on bare virtual times (vt_refs()).
+ */
+static bool smaller_key_waits(struct vaccel_sched *s,
+			      struct vaccel_sched_entity *cur, u64 now)
+{
+	struct vaccel_sched_entity *e;
+	u64 key = vt_key(s, cur, now);
+
+	list_for_each_entry(e, &s->entities, node)
+		if (e != cur && wants_engine(s, e, now) &&
+		    vt_before(vt_key(s, e, now), key))
+			return true;
+	return false;
 }
 
 static unsigned int wanted_engines(struct vaccel_sched *s, u64 now)
@@ -774,7 +786,7 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 		/* All it wants runs: keep it from banking, see lead_clamp(). */
 		if (cur->nr_queues <= cur->nr_running)
 			cur->vruntime = vt_max(cur->vruntime, r.front - r.slack);
-		if (vt_before(r.front_key, vt_key(s, cur, now))) {
+		if (smaller_key_waits(s, cur, now)) {
 			set_reason(eng, VACCEL_SCHED_SLICE);
 			return eng->reason;
 		}
