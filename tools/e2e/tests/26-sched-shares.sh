@@ -117,13 +117,18 @@ measure()
 	total=$(( sum * 1000 / ((t1 - t0) * 4) ))
 	# How smoothly: context switches per second and the mean queueing
 	# delay (work on no engine) of each instance in the window.
-	read -r -a c0 <<<"$(field "$d0" switches "$@") $(field "$d0" waits "$@") $(field "$d0" wait_ns "$@")"
-	read -r -a c1 <<<"$(field "$d1" switches "$@") $(field "$d1" waits "$@") $(field "$d1" wait_ns "$@")"
-	local sw=() wt=() k=${#uuids[@]} nw
+	local -a s0 s1 n0 n1 w0 w1 sw wt
+	local nw
+	read -r -a s0 <<<"$(field "$d0" switches "$@")"
+	read -r -a s1 <<<"$(field "$d1" switches "$@")"
+	read -r -a n0 <<<"$(field "$d0" waits "$@")"
+	read -r -a n1 <<<"$(field "$d1" waits "$@")"
+	read -r -a w0 <<<"$(field "$d0" wait_ns "$@")"
+	read -r -a w1 <<<"$(field "$d1" wait_ns "$@")"
 	for i in "${!uuids[@]}"; do
-		sw+=("$(( (c1[i] - c0[i]) * 1000000000 / (t1 - t0) ))")
-		nw=$((c1[k + i] - c0[k + i]))
-		wt+=("$(( nw ? (c1[2 * k + i] - c0[2 * k + i]) / nw / 1000 : 0 ))")
+		sw+=("$(( (s1[i] - s0[i]) * 1000000000 / (t1 - t0) ))")
+		nw=$((n1[i] - n0[i]))
+		wt+=("$(( nw ? (w1[i] - w0[i]) / nw / 1000 : 0 ))")
 	done
 	echo "  switches per second: ${sw[*]}; mean wait (us): ${wt[*]}" | tee -a "$figures"
 }
