@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysfs attributes of vaccel: a card's "vaccel" directory (identity,
+ * slots in use, scheduler tunables) and an instance's "vaccel" directory
+ * (slice, resets, engine and scheduler counters, weight).  The types'
+ * own attributes (available_instances, description...) are the mdev
+ * core's, filled in by mdev.c.
+ */
+
+/* Card attributes, in the "vaccel" directory of the parent device. */
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", card->ops->name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t engines_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", card->engines);
+}
+static DEVICE_ATTR_RO(engines);
+
+static ssize_t memory_size_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", card->mem_size);
+}
+static DEVICE_ATTR_RO(memory_size);
+
+static ssize_t slots_used_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	unsigned long map = vaccel_card_slots_used(card);
+
+	return sysfs_emit(buf, "%*pbl\n", VACCEL_CARD_SLOTS, &map);
+}
+static DEVICE_ATTR_RO(slots_used);
+
+/*
+ * Scheduler tunables (docs/scheduler.md).  They take effect at once, on
+ * engines that are running too.
+ */
+static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	enum vaccel_sched_policy cur, p;
+	int n = 0;
+
+	spin_lock(&card->run_lock);
+	cur = card->sched.policy;
+	spin_unlock(&card->run_lock);
+	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
+		n += sysfs_emit_at(buf, n, p == cur ? "%s[%s]" : "%s%s",
+				   p ? " " : "", vaccel_sched_policy_name(p));
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+
+static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	int p = vaccel_sched_policy_parse(buf);
+
+	if (p < 0) {
+		dev_warn_ratelimited(dev,
+				     "policy: '%.*s' is not one of best_effort, fixed_share, equal_share\n",
+				     vaccel_input_len(buf, count), buf);
+		return p;
+	}
+	spin_lock(&card->run_lock);
+	p = vaccel_sched_set_policy(&card->sched, p, ktime_get_ns());
+	spin_unlock(&card->run_lock);
+	return p ?: count;
+}
+static DEVICE_ATTR_RW(policy);
+
+static ssize_t slice_us_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	u64 ns;
+
+	spin_lock(&card->run_lock);
+	ns = card->sched.slice_ns;
+	spin_unlock(&card->run_lock);
+	return sysfs_emit(buf, "%llu\n", div_u64(ns, NSEC_PER_USEC));
+}
+
+static ssize_t slice_us_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	unsigned int us;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &us);
+	if (!ret) {
+		spin_lock(&card->run_lock);
+		ret = vaccel_sched_set_slice(&card->sched,
+					     (u64)us * NSEC_PER_USEC);
+		spin_unlock(&card->run_lock);
+	}
+	if (ret) {
+		dev_warn_ratelimited(dev,
+				     "slice_us: '%.*s' refused: microseconds from %llu to %llu\n",
+				     vaccel_input_len(buf, count), buf,
+				     VACCEL_SCHED_SLICE_MIN / NSEC_PER_USEC,
+				     VACCEL_SCHED_SLICE_MAX / NSEC_PER_USEC);
+		return ret == -ERANGE ? -EINVAL : ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(slice_us);
+
+static struct attribute *vaccel_card_attrs[] = {
+	&dev_attr_backend.attr,
+	&dev_attr_engines.attr,
+	&dev_attr_memory_size.attr,
+	&dev_attr_slots_used.attr,
+	&dev_attr_policy.attr,
+	&dev_attr_slice_us.attr,
+	NULL
+};
+
+static const struct attribute_group vaccel_card_group = {
+	.name	= "vaccel",
+	.attrs	= vaccel_card_attrs,
+};
+
+static const struct attribute_group *vaccel_card_groups[] = {
+	&vaccel_card_group,
+	NULL
+};
+
+/* Per-instance attributes, in the "vaccel" directory of the mdev device. */
+
+static struct vaccel_instance *vaccel_dev_to_inst(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t slots_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	unsigned long mask = vaccel_inst_slot_mask(vaccel_dev_to_inst(dev));
+
+	return sysfs_emit(buf, "%*pbl\n", VACCEL_CARD_SLOTS, &mask);
+}
+static DEVICE_ATTR_RO(slots);
+
+static ssize_t memory_offset_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", vaccel_dev_to_inst(dev)->mem_offset);
+}
+static DEVICE_ATTR_RO(memory_offset);
+
+static ssize_t memory_size_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vaccel_dev_to_inst(dev)->mem_size);
+}
+static DEVICE_ATTR_RO(memory_size);
+
+static ssize_t resets_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	u64 n;
+
+	mutex_lock(&inst->lock);
+	n = inst->stats.resets;
+	mutex_unlock(&inst->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(resets);
+
+/*
+ * Counters, one file each: an attribute and where its value is in the
+ * struct its show method reads.
+ */
+struct vaccel_offset_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+#define VACCEL_OFFSET_ATTR(_name, _show, _type, _field) {		\
+	.attr = __ATTR(_name, 0444, _show, NULL),			\
+	.offset = offsetof(_type, _field),				\
+}
+
+static size_t vaccel_attr_offset(struct device_attribute *attr)
+{
+	return container_of(attr, struct vaccel_offset_attr, attr)->offset;
+}
+
+/* The engines' counters (docs/design.md, "Statistics"): an atomic64_t each. */
+
+static ssize_t vaccel_stat_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	char *stats = (char *)&vaccel_dev_to_inst(dev)->stats;
+
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read((atomic64_t *)(stats +
+						       vaccel_attr_offset(attr))));
+}
+
+#define VACCEL_STAT_ATTR(_name, _field)					\
+	VACCEL_OFFSET_ATTR(_name, vaccel_stat_show, struct vaccel_inst_stats, \
+			   _field)
+
+static struct vaccel_offset_attr vaccel_stat_attrs[] = {
+	VACCEL_STAT_ATTR(jobs, jobs),
+	VACCEL_STAT_ATTR(bytes, bytes),
+	VACCEL_STAT_ATTR(busy_ns, busy_ns),
+	VACCEL_STAT_ATTR(errors, errors),
+};
+
+/* The scheduler's view of the instance (docs/scheduler.md). */
+static void vaccel_inst_sched_stats(struct vaccel_instance *inst,
+				    struct vaccel_sched_stats *st)
+{
+	struct vaccel_card *card = inst->card;
+
+	spin_lock(&card->run_lock);
+	vaccel_sched_snapshot(&card->sched, &inst->sent, ktime_get_ns(), st);
+	spin_unlock(&card->run_lock);
+}
+
+static ssize_t weight_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	unsigned int w;
+
+	spin_lock(&inst->card->run_lock);
+	w = vaccel_sched_weight(&inst->sent);
+	spin_unlock(&inst->card->run_lock);
+	return sysfs_emit(buf, "%u\n", w);
+}
+
+static ssize_t weight_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	struct vaccel_card *card = inst->card;
+	unsigned int w;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &w);
+	if (!ret) {
+		spin_lock(&card->run_lock);
+		ret = vaccel_sched_set_weight(&card->sched, &inst->sent, w,
+					      ktime_get_ns());
+		spin_unlock(&card->run_lock);
+	}
+	if (ret) {
+		dev_warn_ratelimited(dev,
+				     "weight: '%.*s' refused: %u to %u, or 0 for the type's default\n",
+				     vaccel_input_len(buf, count), buf,
+				     VACCEL_SCHED_WEIGHT_MIN,
+				     VACCEL_SCHED_WEIGHT_MAX);
+		return ret == -ERANGE ? -EINVAL : ret;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(weight);
+
+/* Parts per 10000 as a percentage with two decimals. */
+static ssize_t vaccel_emit_pct(char *buf, u32 ppm)
+{
+	return sysfs_emit(buf, "%u.%02u\n", ppm / 100, ppm % 100);
+}
+
+static ssize_t util_1s_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return vaccel_emit_pct(buf, st.util_short);
+}
+static DEVICE_ATTR_RO(util_1s);
+
+static ssize_t util_10s_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return vaccel_emit_pct(buf, st.util_long);
+}
+static DEVICE_ATTR_RO(util_10s);
+
+/* The scheduler's counters, one file each: a u64 of the snapshot. */
+static ssize_t vaccel_counter_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vaccel_sched_stats st;
+
+	vaccel_inst_sched_stats(vaccel_dev_to_inst(dev), &st);
+	return sysfs_emit(buf, "%llu\n",
+			  *(u64 *)((char *)&st + vaccel_attr_offset(attr)));
+}
+
+#define VACCEL_COUNTER_ATTR(_name, _field)				\
+	VACCEL_OFFSET_ATTR(_name, vaccel_counter_show,			\
+			   struct vaccel_sched_stats, _field)
+
+static struct vaccel_offset_attr vaccel_counter_attrs[] = {
+	VACCEL_COUNTER_ATTR(picks, picks),
+	VACCEL_COUNTER_ATTR(switches, switches),
+	VACCEL_COUNTER_ATTR(preemptions, preemptions),
+	VACCEL_COUNTER_ATTR(throttles, throttles),
+	VACCEL_COUNTER_ATTR(waits, waits),
+	VACCEL_COUNTER_ATTR(wait_ns, wait_ns),
+	VACCEL_COUNTER_ATTR(wait_max_ns, wait_max_ns),
+};
+
+static struct attribute *vaccel_inst_attrs[] = {
+	&dev_attr_slots.attr,
+	&dev_attr_resets.attr,
+	&dev_attr_memory_offset.attr,
+	&dev_attr_memory_size.attr,
+	&vaccel_stat_attrs[0].attr.attr,
+	&vaccel_stat_attrs[1].attr.attr,
+	&vaccel_stat_attrs[2].attr.attr,
+	&vaccel_stat_attrs[3].attr.attr,
+	&dev_attr_weight.attr,
+	&dev_attr_util_1s.attr,
+	&dev_attr_util_10s.attr,
+	&vaccel_counter_attrs[0].attr.attr,
+	&vaccel_counter_attrs[1].attr.attr,
+	&vaccel_counter_attrs[2].attr.attr,
+	&vaccel_counter_attrs[3].attr.attr,
+	&vaccel_counter_attrs[4].attr.attr,
+	&vaccel_counter_attrs[5].attr.attr,
+	&vaccel_counter_attrs[6].attr.attr,
+	NULL
+};
+
+static const struct attribute_group vaccel_inst_group = {
+	.name	= "vaccel",
+	.attrs	= vaccel_inst_attrs,
+};
+
+static const struct attribute_group *vaccel_inst_groups[] = {
+	&vaccel_inst_group,
+	NULL
+};
