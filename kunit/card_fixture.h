@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 
 #include "vaccel.h"
+#include "sim.h"
 
 /**
  * struct vaccel_test_card - a card a test registered

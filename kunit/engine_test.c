@@ -21,6 +21,8 @@
 #include "vaccel_regs.h"
 #include "vaccel.h"
 #include "card_fixture.h"
+#include "engine.h"
+#include "vfio.h"
 
 #define ENG_CARD_ID	4343
 #define ENG_TYPES	"devices/platform/" VACCEL_SIM_DEV_NAME ".4343/mdev_supported_types/"

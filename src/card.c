@@ -9,6 +9,10 @@
 #include <linux/mutex.h>
 
 #include "vaccel.h"
+#include "card.h"
+#include "debugfs.h"
+#include "engine.h"
+#include "mdev.h"
 
 /*
  * The three types of every card, largest first.  The mdev core names a
@@ -60,13 +64,12 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 		card->type_ptrs[i] = &card->types[i].mtype;
 	}
 
-	ret = ops->init ? ops->init(card) : 0;
+	ret = vaccel_hw_init(card);
 	if (ret)
 		return ret;
 	ret = vaccel_engines_start(card);
 	if (ret) {
-		if (ops->fini)
-			ops->fini(card);
+		vaccel_hw_fini(card);
 		return ret;
 	}
 	vaccel_debugfs_card_add(card);
@@ -82,8 +85,7 @@ void vaccel_card_fini(struct vaccel_card *card)
 	WARN_ON(!list_empty(&card->instances));
 	vaccel_debugfs_card_remove(card);
 	vaccel_engines_stop(card);
-	if (card->ops->fini)
-		card->ops->fini(card);
+	vaccel_hw_fini(card);
 	mutex_destroy(&card->lock);
 }
 
@@ -160,7 +162,7 @@ int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
 	card->nr_instances++;
 	mutex_unlock(&card->lock);
 
-	ret = card->ops->mem_attach(card, inst->mem_offset, inst->mem_size);
+	ret = vaccel_hw_mem_attach(card, inst->mem_offset, inst->mem_size);
 	if (ret)
 		vaccel_card_put_slots(card, inst);
 	return ret;
@@ -174,7 +176,7 @@ int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
 void vaccel_card_release(struct vaccel_card *card,
 			 struct vaccel_instance *inst)
 {
-	card->ops->mem_detach(card, inst->mem_offset, inst->mem_size);
+	vaccel_hw_mem_detach(card, inst->mem_offset, inst->mem_size);
 	vaccel_card_put_slots(card, inst);
 }
 

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 
 #include "vaccel.h"
+#include "debugfs.h"
 
 static struct dentry *vaccel_debugfs_root;
 
@@ -42,11 +43,19 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
-/*
+/**
+ * vaccel_debugfs_sched_show() - the card's scheduler table
+ * @m: the seq_file; its private data is the card
+ * @unused: no iterator
+ *
  * Every instance's snapshot is taken at one instant, under one hold of the
  * run lock, and printed afterwards: differences of busy_ns between two
  * reads are then engine time over the same interval for all instances,
  * however long printing takes (a reader can be preempted between lines).
+ *
+ * Context: takes the card's lock (the instance list stays as it is), and
+ * the card's run_lock under it for the snapshot.
+ * Return: 0, or -ENOMEM.
  */
 static int vaccel_debugfs_sched_show(struct seq_file *m, void *unused)
 {

@@ -3,9 +3,8 @@
  * The compute engines of a card: one kernel thread per engine, placed by
  * the card's time-slice scheduler (scheduler/sched.c).
  *
- * A queue is runnable while it is enabled, not in error, its function may
- * master the bus, and it has a command in progress or descriptors between
- * HEAD and TAIL.  An instance's runnable queues that no engine holds wait
+ * A queue is runnable when vaccel_queue_has_work() says so (queue.c owns
+ * that rule).  An instance's runnable queues that no engine holds wait
  * on the instance's run queue; how many runnable queues an instance has
  * (held or not) is its demand, which the scheduler gets with every change
  * (vaccel_sched_wake()) and never exceeds with the engines it gives the
@@ -35,35 +34,12 @@
 #include <kunit/visibility.h>
 
 #include "vaccel.h"
-
-#define CREATE_TRACE_POINTS
+#include "engine.h"
 #include "vaccel_trace.h"
 
 static struct vaccel_instance *vaccel_ent_inst(struct vaccel_sched_entity *e)
 {
 	return container_of(e, struct vaccel_instance, sent);
-}
-
-/**
- * vaccel_queue_runnable() - does the queue have work an engine can do?
- * @q: the queue
- *
- * Context: the card's run lock held, so that a doorbell either sees the
- * queue held by an engine or is seen by that engine when it lets go.
- * Return: true when an engine should take the queue.
- */
-bool vaccel_queue_runnable(struct vaccel_queue *q)
-{
-	bool run;
-
-	lockdep_assert_held(&q->inst->card->run_lock);
-	if (!READ_ONCE(q->inst->bus_master))
-		return false;
-	spin_lock(&q->state_lock);
-	run = q->enabled && !q->error &&
-	      (q->job_active || q->head != q->tail);
-	spin_unlock(&q->state_lock);
-	return run;
 }
 
 /* Queues of @inst with work: waiting on its run queue or on an engine. */
@@ -73,7 +49,7 @@ static unsigned int vaccel_inst_demand(struct vaccel_instance *inst)
 
 	lockdep_assert_held(&inst->card->run_lock);
 	for (i = 0; i < VACCEL_FN_QUEUES; i++)
-		n += inst->queues[i].queued || inst->queues[i].on_engine;
+		n += inst->queues[i].run.queued || inst->queues[i].run.on_engine;
 	return n;
 }
 
@@ -94,6 +70,9 @@ static void vaccel_engine_timer_locked(struct vaccel_card *card, u64 now)
  * Puts it on its instance's run queue and tells the scheduler, unless it
  * is there already or an engine holds it (which looks again when it lets
  * go).
+ *
+ * Context: no queue lock held; the instance lock may be.  Takes the card's
+ * run_lock, and the queue's state_lock under it.
  */
 void vaccel_engine_queue_kick(struct vaccel_queue *q)
 {
@@ -101,9 +80,9 @@ void vaccel_engine_queue_kick(struct vaccel_queue *q)
 	struct vaccel_card *card = inst->card;
 
 	spin_lock(&card->run_lock);
-	if (!q->queued && !q->on_engine && vaccel_queue_runnable(q)) {
-		list_add_tail(&q->run_node, &inst->runq);
-		q->queued = true;
+	if (!q->run.queued && !q->run.on_engine && vaccel_queue_has_work(q)) {
+		list_add_tail(&q->run.node, &inst->runq);
+		q->run.queued = true;
 		vaccel_sched_wake(&card->sched, &inst->sent,
 				  vaccel_inst_demand(inst), ktime_get_ns());
 	}
@@ -113,6 +92,9 @@ void vaccel_engine_queue_kick(struct vaccel_queue *q)
 /**
  * vaccel_engine_queue_unlist() - take a stopped queue off its run queue
  * @q: the queue
+ *
+ * Context: the queue's lock held (it was just stopped under it); takes the
+ * card's run_lock under it.
  */
 void vaccel_engine_queue_unlist(struct vaccel_queue *q)
 {
@@ -120,9 +102,9 @@ void vaccel_engine_queue_unlist(struct vaccel_queue *q)
 	struct vaccel_card *card = inst->card;
 
 	spin_lock(&card->run_lock);
-	if (q->queued) {
-		list_del_init(&q->run_node);
-		q->queued = false;
+	if (q->run.queued) {
+		list_del_init(&q->run.node);
+		q->run.queued = false;
 		vaccel_sched_wake(&card->sched, &inst->sent,
 				  vaccel_inst_demand(inst), ktime_get_ns());
 	}
@@ -135,7 +117,7 @@ static bool vaccel_queue_held(struct vaccel_queue *q)
 	bool held;
 
 	spin_lock(&card->run_lock);
-	held = q->queued || q->on_engine;
+	held = q->run.queued || q->run.on_engine;
 	spin_unlock(&card->run_lock);
 	return held;
 }
@@ -153,6 +135,21 @@ void vaccel_engine_queue_wait(struct vaccel_queue *q)
 	wait_event(q->inst->card->idle_wq, !vaccel_queue_held(q));
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_engine_queue_wait);
+
+/**
+ * vaccel_engine_inst_quiesce() - wait until no engine holds an instance's queues
+ * @inst: an instance whose VFIO device is closed for good
+ *
+ * Closing the device stopped the queues; an engine may still be on its way
+ * out of one (raising a last interrupt, which the stop made a no-op).
+ */
+void vaccel_engine_inst_quiesce(struct vaccel_instance *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		vaccel_engine_queue_wait(&inst->queues[i]);
+}
 
 /**
  * vaccel_engine_inst_add() - let the card's scheduler know a new instance
@@ -247,11 +244,11 @@ static struct vaccel_queue *vaccel_engine_take(struct vaccel_engine *eng,
 	if (ent) {
 		inst = vaccel_ent_inst(ent);
 		q = list_first_entry_or_null(&inst->runq, struct vaccel_queue,
-					     run_node);
+					     run.node);
 		if (q) {
-			list_del_init(&q->run_node);
-			q->queued = false;
-			q->on_engine = true;
+			list_del_init(&q->run.node);
+			q->run.queued = false;
+			q->run.on_engine = true;
 			trace_vaccel_switch_in(card, eng->idx, inst, q->idx,
 					       slice);
 		} else {
@@ -273,10 +270,10 @@ static void vaccel_engine_put(struct vaccel_engine *eng,
 	enum vaccel_sched_reason why;
 
 	spin_lock(&card->run_lock);
-	q->on_engine = false;
-	if (vaccel_queue_runnable(q)) {
-		list_add_tail(&q->run_node, &inst->runq);
-		q->queued = true;
+	q->run.on_engine = false;
+	if (vaccel_queue_has_work(q)) {
+		list_add_tail(&q->run.node, &inst->runq);
+		q->run.queued = true;
 	}
 	why = vaccel_sched_put(&card->sched, eng->idx, ktime_get_ns(),
 			       vaccel_inst_demand(inst));

@@ -22,6 +22,7 @@
 #include <linux/vfio.h>
 
 #include "vaccel.h"
+#include "irq.h"
 
 static unsigned int vaccel_irq_count(unsigned int index)
 {

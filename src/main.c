@@ -5,24 +5,25 @@
  *
  * Module setup.  Each card is a device bound to the platform driver
  * "accel", so that the mdev core names its types accel-1of1, accel-1of2
- * and accel-1of4.  Today every card is simulated: the module creates
+ * and accel-1of4.  Every card is simulated (sim.c): the module creates
  * "cards" platform devices named vaccel-sim.N, each carrying its engine
  * count and memory size as platform data.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ktime.h>
-#include <linux/log2.h>
-#include <linux/math64.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
-#include <kunit/visibility.h>
 
 #include "vaccel_regs.h"
 #include "vaccel.h"
+#include "card.h"
+#include "debugfs.h"
+#include "mdev.h"
+#include "sim.h"
+#include "sysfs.h"
 
 static unsigned int cards = 1;
 module_param(cards, uint, 0444);
@@ -43,37 +44,6 @@ MODULE_PARM_DESC(device_id, "PCI device ID the functions show (default 0x0a01)")
 static unsigned int mem_mb = 256;
 module_param(mem_mb, uint, 0444);
 MODULE_PARM_DESC(mem_mb, "Device memory per simulated card in MiB (a power of two, 4-4096, default 256)");
-
-/**
- * vaccel_sim_config_check() - validate a simulated card's configuration
- * @cfg: engines and memory size
- *
- * The one place where these values are checked, for the module parameters
- * and for every platform device's data.
- *
- * Return: 0, or -EINVAL after logging which value is wrong and why.
- */
-VISIBLE_IF_KUNIT int vaccel_sim_config_check(const struct vaccel_sim_config *cfg)
-{
-	if (cfg->engines < 1 || cfg->engines > VACCEL_MAX_ENGINES) {
-		pr_err("engines=%u is invalid: must be from 1 to %u\n",
-		       cfg->engines, VACCEL_MAX_ENGINES);
-		return -EINVAL;
-	}
-	if (cfg->vf_vendor == 0 || cfg->vf_vendor == 0xffff) {
-		pr_err("vendor_id=%#x is invalid: 0x0000 and 0xffff mean no device\n",
-		       cfg->vf_vendor);
-		return -EINVAL;
-	}
-	if (cfg->mem_mb < VACCEL_MIN_MEM_MB || cfg->mem_mb > VACCEL_MAX_MEM_MB ||
-	    !is_power_of_2(cfg->mem_mb)) {
-		pr_err("mem_mb=%u is invalid: must be a power of two from %u to %u\n",
-		       cfg->mem_mb, VACCEL_MIN_MEM_MB, VACCEL_MAX_MEM_MB);
-		return -EINVAL;
-	}
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(vaccel_sim_config_check);
 
 static int vaccel_platform_probe(struct platform_device *pdev)
 {

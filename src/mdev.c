@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaccel mdev driver: creation and removal of instances, the types' sysfs
- * attributes, and each instance's VFIO device.
+ * vaccel mdev driver: creation and removal of instances (each a VFIO
+ * device whose ops are in vfio.c), and what the types' sysfs attributes
+ * available_instances and description say.  The instances' own attributes
+ * are in sysfs.c.
  */
 
 #include <linux/device.h>
-#include <linux/ktime.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
 #include <linux/vfio.h>
 
 #include "vaccel.h"
+#include "card.h"
+#include "engine.h"
+#include "mdev.h"
+#include "sysfs.h"
+#include "vfio.h"
 
 /* The function the instance shows: identity from its card and slice. */
 static void vaccel_inst_init_vf(struct vaccel_instance *inst)
@@ -33,13 +39,6 @@ static void vaccel_inst_init_vf(struct vaccel_instance *inst)
 	};
 
 	vaccel_vf_init(&inst->vf, &id);
-}
-
-/* The instance's slots as a bitmap, for printing with %*pbl. */
-static unsigned long vaccel_inst_slot_mask(const struct vaccel_instance *inst)
-{
-	return GENMASK(inst->first_slot + inst->type->slots - 1,
-		       inst->first_slot);
 }
 
 static int vaccel_mdev_probe(struct mdev_device *mdev)
@@ -107,7 +106,7 @@ static void vaccel_mdev_remove(struct mdev_device *mdev)
 	/* Waits until no VFIO user has the device open. */
 	vfio_unregister_group_dev(&inst->vdev);
 	/* Closed, so the queues are stopped: wait for the engines to leave. */
-	vaccel_queues_quiesce(inst);
+	vaccel_engine_inst_quiesce(inst);
 	vaccel_engine_inst_remove(inst);
 	vaccel_card_release(card, inst);
 	dev_info(card->dev, "removed %s instance %pUl\n", inst->type->pretty_name,

@@ -28,6 +28,8 @@
 #include <kunit/visibility.h>
 
 #include "vaccel.h"
+#include "engine.h"
+#include "irq.h"
 #include "vaccel_trace.h"
 
 const struct vaccel_dma_ops vaccel_vfio_dma = {
@@ -67,25 +69,10 @@ void vaccel_queues_init(struct vaccel_instance *inst)
 		q->idx = i;
 		mutex_init(&q->lock);
 		spin_lock_init(&q->state_lock);
-		INIT_LIST_HEAD(&q->run_node);
+		INIT_LIST_HEAD(&q->run.node);
 	}
 	INIT_LIST_HEAD(&inst->runq);
 	inst->dma = &vaccel_vfio_dma;
-}
-
-/**
- * vaccel_queues_quiesce() - wait until no engine holds the instance's queues
- * @inst: an instance whose VFIO device is closed for good
- *
- * Closing the device stopped the queues; an engine may still be on its way
- * out of one (raising a last interrupt, which the stop made a no-op).
- */
-void vaccel_queues_quiesce(struct vaccel_instance *inst)
-{
-	unsigned int i;
-
-	for (i = 0; i < VACCEL_FN_QUEUES; i++)
-		vaccel_engine_queue_wait(&inst->queues[i]);
 }
 
 /**
@@ -152,7 +139,8 @@ static void vaccel_queue_stop_locked(struct vaccel_queue *q, bool clear)
  * Returns once no engine works on the instance's queues any more; part of
  * a function reset, so it runs before the device memory is cleared.
  *
- * Context: instance lock held.
+ * Context: instance lock held; takes each queue's lock under it, and the
+ * card's run_lock under that (vaccel_engine_queue_unlist()).
  */
 void vaccel_queues_reset(struct vaccel_instance *inst)
 {
@@ -171,6 +159,9 @@ void vaccel_queues_reset(struct vaccel_instance *inst)
 /**
  * vaccel_queues_kick() - let the engines look at all queues of an instance
  * @inst: the instance, whose bus mastering was just enabled
+ *
+ * Context: instance lock held; takes the card's run_lock, and each queue's
+ * state_lock under it (vaccel_engine_queue_kick()).
  */
 void vaccel_queues_kick(struct vaccel_instance *inst)
 {
@@ -546,6 +537,9 @@ static bool vaccel_range_hit(u64 a, u64 a_last, u64 b, u64 b_last)
  * A queue whose ring or writeback lies in the range stops with
  * VACCEL_QERR_RING and unpins them before this returns, as the VFIO core
  * requires.  Operands need nothing here: see the comment at the top.
+ *
+ * Context: called by the VFIO type1 backend with its device_list_lock
+ * held; takes each queue's lock, and its state_lock under it.
  */
 void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
 			     u64 length)
@@ -606,8 +600,8 @@ static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,
 	struct vaccel_instance *inst = ((struct vaccel_queue *)priv)->inst;
 	struct vaccel_card *card = inst->card;
 
-	return card->ops->mem_access(card, inst->mem_offset + off, buf, len,
-				     write);
+	return vaccel_hw_mem_access(card, inst->mem_offset + off, buf, len,
+				    write);
 }
 
 /*
@@ -631,6 +625,39 @@ static const struct vaccel_exec_ops vaccel_queue_exec_ops = {
 	.dev_rw = vaccel_queue_dev_rw,
 	.busy = vaccel_queue_busy,
 };
+
+/* Enabled, not in error, and a command in progress or descriptors queued. */
+static bool vaccel_queue_work_locked(struct vaccel_queue *q)
+{
+	lockdep_assert_held(&q->state_lock);
+	return q->enabled && !q->error && (q->job_active || q->head != q->tail);
+}
+
+/**
+ * vaccel_queue_has_work() - does the queue have work an engine can do?
+ * @q: the queue
+ *
+ * The one definition of a runnable queue: its function may master the
+ * bus, and the queue is enabled, not in error, and has a command in
+ * progress or descriptors between HEAD and TAIL.
+ *
+ * Context: the card's run_lock held, so that a doorbell either sees the
+ * queue held by an engine or is seen by that engine when it lets go;
+ * takes the queue's state_lock under it.
+ * Return: true when an engine should take the queue.
+ */
+bool vaccel_queue_has_work(struct vaccel_queue *q)
+{
+	bool work;
+
+	lockdep_assert_held(&q->inst->card->run_lock);
+	if (!READ_ONCE(q->inst->bus_master))
+		return false;
+	spin_lock(&q->state_lock);
+	work = vaccel_queue_work_locked(q);
+	spin_unlock(&q->state_lock);
+	return work;
+}
 
 /* Copy descriptor number @index out of the pinned ring. */
 static void vaccel_queue_fetch(struct vaccel_queue *q, u32 index,
@@ -695,11 +722,9 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 	if (!READ_ONCE(inst->bus_master))
 		return 0;
 	spin_lock(&q->state_lock);
-	go = q->enabled && !q->error;
+	go = vaccel_queue_work_locked(q);
 	head = q->head;
 	active = q->job_active;
-	if (go && !active)
-		go = head != q->tail;
 	spin_unlock(&q->state_lock);
 	if (!go)
 		return 0;

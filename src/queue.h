@@ -1,25 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Command queues of a vaccel instance and the card's compute engines.
- *
- * Locking of a queue (outermost first; see also vaccel.h):
- *
- *   vaccel_instance.lock  >  vaccel_queue.lock  >  vaccel_card.run_lock
- *	>  vaccel_queue.state_lock
- *
- * - vaccel_queue.lock (mutex) is the execution lock: an engine holds it
- *   across one chunk of work, and whatever changes what the engine works
- *   on (enable, disable, reset, the ring being unmapped) takes it, so it
- *   waits for at most one chunk and then finds the engine out of the way.
- * - vaccel_queue.state_lock (spinlock) guards the registers an engine
- *   updates as it goes (HEAD, STATUS, ERROR...) and TAIL, so that
- *   doorbells and status reads never wait for a chunk.
- * - vaccel_card.run_lock (spinlock) guards the card's run list and which
- *   engine holds which queue.
- *
- * An engine never takes the instance lock while it holds a queue's lock:
- * it raises interrupts after dropping it, which is why a function reset,
- * holding the instance lock, can wait for the queue's lock.
+ * Command queues of a vaccel instance (queue.c): their registers, their
+ * rings in guest memory, and the step an engine takes on one of them.
+ * Their locks are in the DOC block "Locking" of vaccel.h.
  */
 #ifndef _VACCEL_QUEUE_INTERNAL_H
 #define _VACCEL_QUEUE_INTERNAL_H
@@ -34,12 +17,27 @@
 #include "vaccel_queue.h"
 #include "exec.h"
 
-struct vaccel_card;
+struct vaccel_engine;
 struct vaccel_instance;
 
 /* Pages a ring can span: one more when it does not start a page. */
 #define VACCEL_RING_PAGES	\
 	(DIV_ROUND_UP(VACCEL_RING_MAX * VACCEL_DESC_SIZE, PAGE_SIZE) + 1)
+
+/**
+ * struct vaccel_queue_run - the fields of a queue that the engines own
+ * @node: entry in the instance's run queue (vaccel_instance.runq)
+ * @queued: on that run queue, waiting for an engine
+ * @on_engine: an engine holds the queue
+ *
+ * All under the card's run_lock; engine.c alone writes them.  @queued and
+ * @on_engine are never both set.
+ */
+struct vaccel_queue_run {
+	struct list_head node;
+	bool queued;
+	bool on_engine;
+};
 
 /**
  * struct vaccel_queue - one command queue of an instance
@@ -65,9 +63,8 @@ struct vaccel_instance;
  * @tail: TAIL
  * @job_active: a command has been fetched and not finished
  * @fence: FENCE_LO/HI
- * @run_node: entry in the instance's run queue, under vaccel_card.run_lock
- * @queued: on the run queue, under vaccel_card.run_lock
- * @on_engine: an engine holds the queue, under vaccel_card.run_lock
+ * @run: the queue as the engines see it (engine.c), under the card's
+ *	run_lock
  */
 struct vaccel_queue {
 	struct vaccel_instance *inst;
@@ -92,28 +89,7 @@ struct vaccel_queue {
 	bool job_active;
 	u64 fence;
 
-	struct list_head run_node;
-	bool queued;
-	bool on_engine;
-};
-
-/**
- * struct vaccel_engine - one compute engine of a card: a kernel thread
- * @card: the card
- * @idx: engine number
- * @task: the thread
- * @scratch: VACCEL_EXEC_SCRATCH bytes lent to the execution unit
- * @wq: the engine sleeps here while the scheduler has nothing for it
- * @kicked: the scheduler (or its timer) woke the engine; under the card's
- *	run_lock, or set alone from the timer
- */
-struct vaccel_engine {
-	struct vaccel_card *card;
-	unsigned int idx;
-	struct task_struct *task;
-	void *scratch;
-	wait_queue_head_t wq;
-	bool kicked;
+	struct vaccel_queue_run run;
 };
 
 /**
@@ -136,10 +112,8 @@ struct vaccel_dma_ops {
 
 extern const struct vaccel_dma_ops vaccel_vfio_dma;
 
-/* queue.c */
 void vaccel_queues_init(struct vaccel_instance *inst);
 void vaccel_queues_reset(struct vaccel_instance *inst);
-void vaccel_queues_quiesce(struct vaccel_instance *inst);
 void vaccel_queues_fini(struct vaccel_instance *inst);
 void vaccel_queues_kick(struct vaccel_instance *inst);
 bool vaccel_queue_reg(unsigned int off, unsigned int *q, unsigned int *reg);
@@ -149,15 +123,8 @@ void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
 			     u64 length);
 
-/* engine.c */
-int vaccel_engines_start(struct vaccel_card *card);
-void vaccel_engines_stop(struct vaccel_card *card);
-int vaccel_engine_inst_add(struct vaccel_instance *inst);
-void vaccel_engine_inst_remove(struct vaccel_instance *inst);
-void vaccel_engine_queue_kick(struct vaccel_queue *q);
-void vaccel_engine_queue_unlist(struct vaccel_queue *q);
-void vaccel_engine_queue_wait(struct vaccel_queue *q);
-bool vaccel_queue_runnable(struct vaccel_queue *q);
+/* The queue's side of its edge with the engines (engine.h). */
+bool vaccel_queue_has_work(struct vaccel_queue *q);
 
 /* Results of vaccel_queue_step(), for the engine. */
 #define VACCEL_STEP_MORE	BIT(0)	/* call again */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The simulated card: a vaccel_hw_ops backend whose device memory is host
- * pages.
+ * The simulated card: the check of its configuration, and a vaccel_hw_ops
+ * backend whose device memory is host pages.
  *
  * Memory is backed per instance, when the instance is created, so that a
  * card's nominal size costs nothing until it is used and a creation that
@@ -10,15 +10,51 @@
  * seen by the next.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "vaccel.h"
+#include "sim.h"
+
+/**
+ * vaccel_sim_config_check() - validate a simulated card's configuration
+ * @cfg: engines and memory size
+ *
+ * The one place where these values are checked, for the module parameters
+ * and for every platform device's data.
+ *
+ * Return: 0, or -EINVAL after logging which value is wrong and why.
+ */
+int vaccel_sim_config_check(const struct vaccel_sim_config *cfg)
+{
+	if (cfg->engines < 1 || cfg->engines > VACCEL_MAX_ENGINES) {
+		pr_err("engines=%u is invalid: must be from 1 to %u\n",
+		       cfg->engines, VACCEL_MAX_ENGINES);
+		return -EINVAL;
+	}
+	if (cfg->vf_vendor == 0 || cfg->vf_vendor == 0xffff) {
+		pr_err("vendor_id=%#x is invalid: 0x0000 and 0xffff mean no device\n",
+		       cfg->vf_vendor);
+		return -EINVAL;
+	}
+	if (cfg->mem_mb < VACCEL_MIN_MEM_MB || cfg->mem_mb > VACCEL_MAX_MEM_MB ||
+	    !is_power_of_2(cfg->mem_mb)) {
+		pr_err("mem_mb=%u is invalid: must be a power of two from %u to %u\n",
+		       cfg->mem_mb, VACCEL_MIN_MEM_MB, VACCEL_MAX_MEM_MB);
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sim_config_check);
 
 /**
  * struct vaccel_sim - state of one simulated card

@@ -7,6 +7,24 @@
  * core's, filled in by mdev.c.
  */
 
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "vaccel.h"
+#include "card.h"
+#include "sysfs.h"
+
+/* How much of an operator's sysfs write to quote in a log line. */
+static int vaccel_input_len(const char *buf, size_t count)
+{
+	return min_t(size_t, strcspn(buf, "\n"), min_t(size_t, count, 32));
+}
+
 /* Card attributes, in the "vaccel" directory of the parent device. */
 
 static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
@@ -27,14 +45,17 @@ static ssize_t engines_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(engines);
 
-static ssize_t memory_size_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
+/* A card and an instance both have memory_size: this is the card's. */
+static ssize_t card_memory_size_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
 {
 	struct vaccel_card *card = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%llu\n", card->mem_size);
 }
-static DEVICE_ATTR_RO(memory_size);
+
+static struct device_attribute dev_attr_card_memory_size =
+	__ATTR(memory_size, 0444, card_memory_size_show, NULL);
 
 static ssize_t slots_used_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
@@ -126,7 +147,7 @@ static DEVICE_ATTR_RW(slice_us);
 static struct attribute *vaccel_card_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_engines.attr,
-	&dev_attr_memory_size.attr,
+	&dev_attr_card_memory_size.attr,
 	&dev_attr_slots_used.attr,
 	&dev_attr_policy.attr,
 	&dev_attr_slice_us.attr,
@@ -138,7 +159,7 @@ static const struct attribute_group vaccel_card_group = {
 	.attrs	= vaccel_card_attrs,
 };
 
-static const struct attribute_group *vaccel_card_groups[] = {
+const struct attribute_group *vaccel_card_groups[] = {
 	&vaccel_card_group,
 	NULL
 };
@@ -356,7 +377,7 @@ static const struct attribute_group vaccel_inst_group = {
 	.attrs	= vaccel_inst_attrs,
 };
 
-static const struct attribute_group *vaccel_inst_groups[] = {
+const struct attribute_group *vaccel_inst_groups[] = {
 	&vaccel_inst_group,
 	NULL
 };

@@ -1,35 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vaccel: internal interfaces of the host driver.
+ * vaccel: the object model of the host driver.
  *
- * Objects and their lifetimes:
- *
- *  - struct vaccel_card: one accelerator card (today a simulated one).  It
- *    is the mdev parent and lives from the parent device's probe to its
- *    remove.
- *  - struct vaccel_type: one of the three mdev types of a card, embedded
- *    in the card.
+ *  - struct vaccel_card: one accelerator card and mdev parent, from the
+ *    parent device's probe to its remove (card.h: its functions).
+ *  - struct vaccel_type: one of the card's three mdev types, embedded in
+ *    the card.
  *  - struct vaccel_instance: one mdev, a vfio_device whose reference count
- *    the VFIO core manages.  It holds slots of its card from mdev probe to
- *    mdev remove.
+ *    the VFIO core manages; it holds slots of its card from mdev probe to
+ *    mdev remove.  Its command queues are struct vaccel_queue (queue.h),
+ *    the card's engines struct vaccel_engine (engine.h).
+ *  - struct vaccel_hw_ops: what a card backend provides (sim.h: the
+ *    simulated card); always called through the vaccel_hw_*() helpers
+ *    below.
  *
- * Lock order (outermost first):
- *
- *   mdev core parent->unreg_sem  >  vfio core locks  >  vaccel_card.lock
- *
- *   vfio core (device open, iommu device list)  >  vaccel_instance.lock
- *	>  vaccel_queue.lock  >  vfio type1 iommu->lock
- *   vaccel_queue.lock  >  vaccel_card.run_lock  >  vaccel_queue.state_lock
- *
- * vaccel_card.lock is a leaf: nothing else is taken under it, and it is
- * never held across a call into the VFIO or mdev core.  queue.h details
- * the queue locks; an engine thread never holds a queue lock while it
- * takes an instance lock.
+ * Each .c file declares its functions in the header of the same name.
  */
 #ifndef _VACCEL_H
 #define _VACCEL_H
 
 #include <linux/device.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
@@ -38,19 +29,75 @@
 #include <linux/vfio.h>
 #include <linux/wait.h>
 
-#include <linux/hrtimer.h>
-
 #include "vaccel_hw.h"
 #include "queue.h"
 #include "sched.h"
 #include "slots.h"
 #include "vf.h"
 
+/**
+ * DOC: Locking
+ *
+ * This comment is the one description of vaccel's locks and their order;
+ * docs/design.md and the other headers point here.  What each lock
+ * protects is in the kernel-doc of its structure.
+ *
+ * Locks, outermost first.  A lock is only ever taken while holding locks
+ * above it in this list:
+ *
+ *  1. Locks of the kernel's VFIO and mdev cores held when they call into
+ *     vaccel: the mdev core's parent->unreg_sem (across mdev probe and
+ *     remove), the VFIO core's device-set lock (across close_device), the
+ *     VFIO type1 backend's device_list_lock (across the dma_unmap
+ *     callback, vaccel_queues_dma_unmap()).
+ *  2. vaccel_card.lock (mutex): slot accounting and the instance list.
+ *  3. vaccel_instance.lock (mutex): the emulated function.
+ *  4. vaccel_queue.lock (mutex): the execution lock of one queue; an engine
+ *     holds it across one chunk of work.
+ *  5. The VFIO type1 backend's iommu->lock, taken inside vfio_pin_pages(),
+ *     vfio_unpin_pages() and vfio_dma_rw(), which vaccel calls with a
+ *     queue lock held.
+ *  6. vaccel_card.run_lock (spinlock): the card's scheduler and run state.
+ *  7. vaccel_queue.state_lock (spinlock): the registers an engine updates.
+ *
+ * The paths that hold two vaccel locks at once, each in one function whose
+ * kernel-doc repeats the order it uses:
+ *
+ *  - card.lock > run_lock: the debugfs snapshot of a card
+ *    (vaccel_debugfs_sched_show()).
+ *  - instance.lock > queue.lock: a function reset stopping the queues
+ *    (vaccel_queues_reset()).
+ *  - instance.lock > run_lock > state_lock: Bus_Master set, the queues
+ *    offered to the engines (vaccel_queues_kick()).
+ *  - queue.lock > run_lock: a stopped queue taken off its run queue
+ *    (vaccel_engine_queue_unlist()).
+ *  - queue.lock > state_lock, and run_lock > state_lock: reading or
+ *    updating a queue's registers (vaccel_queue_has_work() and the queue's
+ *    register helpers).
+ *
+ * card.lock and instance.lock are never held together: the card lock is
+ * taken by mdev probe and remove, sysfs and debugfs only, none of which
+ * holds an instance lock.  An engine never holds a queue lock while it
+ * takes an instance lock: it raises interrupts after letting go of the
+ * queue (vaccel_queue_deliver()), which is what lets a function reset,
+ * holding the instance lock, wait for the queue lock.  BAR2 accesses
+ * through the device fd take no lock: the slice's memory cannot go away
+ * while the device is open.
+ *
+ * One cycle remains, through the type1 backend, and is open: type1 takes
+ * iommu->lock, then device_list_lock, when a device joins or leaves a
+ * container, and holds device_list_lock across dma_unmap, which takes a
+ * queue lock (1 > 4), under which pinning and vfio_dma_rw() take
+ * iommu->lock (4 > 5).  An unmap racing with an engine's chunk and with a
+ * second device joining the same container can therefore deadlock.
+ */
+
 #define VACCEL_DRV_NAME		"accel"
 #define VACCEL_SIM_DEV_NAME	"vaccel-sim"
 #define VACCEL_NR_TYPES		3
 
 struct vaccel_card;
+struct vaccel_engine;
 
 /**
  * struct vaccel_hw_ops - what a card backend provides to the mdev layer
@@ -248,66 +295,56 @@ struct vaccel_instance {
 	struct list_head runq;
 };
 
-/**
- * struct vaccel_sim_config - a simulated card, as platform data
- * @engines: compute engines
- * @mem_mb: device memory in MiB
- * @vf_vendor: PCI vendor ID of the card's functions
- * @vf_device: PCI device ID of the card's functions
+/*
+ * Calls into the card's backend.  init and fini are optional; the memory
+ * operations are required of every backend.
  */
-struct vaccel_sim_config {
-	unsigned int engines;
-	unsigned int mem_mb;
-	u16 vf_vendor;
-	u16 vf_device;
-};
-
-#if IS_ENABLED(CONFIG_KUNIT)
-int vaccel_sim_config_check(const struct vaccel_sim_config *cfg);
-#endif
-
-extern const struct vaccel_type_info vaccel_type_infos[VACCEL_NR_TYPES];
-extern const struct vaccel_hw_ops vaccel_sim_ops;
-extern const struct vfio_device_ops vaccel_vfio_ops;
-extern struct mdev_driver vaccel_mdev_driver;
-
-/* card.c */
-int vaccel_card_init(struct vaccel_card *card, struct device *dev,
-		     const struct vaccel_hw_ops *ops, unsigned int engines,
-		     u64 mem_size, u16 vf_vendor, u16 vf_device);
-void vaccel_card_fini(struct vaccel_card *card);
-int vaccel_card_register(struct vaccel_card *card);
-void vaccel_card_unregister(struct vaccel_card *card);
-int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
-		      const struct vaccel_type_info *type);
-void vaccel_card_release(struct vaccel_card *card,
-			 struct vaccel_instance *inst);
-unsigned int vaccel_card_available(struct vaccel_card *card,
-				   const struct vaccel_type_info *type);
-unsigned long vaccel_card_slots_used(struct vaccel_card *card);
-
-/* debugfs.c */
-void vaccel_debugfs_init(void);
-void vaccel_debugfs_exit(void);
-void vaccel_debugfs_card_add(struct vaccel_card *card);
-void vaccel_debugfs_card_remove(struct vaccel_card *card);
-
-/* vfio.c */
-void vaccel_vfio_reset_locked(struct vaccel_instance *inst);
-
-/* irq.c */
-int vaccel_irq_get_info(struct vfio_irq_info *info);
-int vaccel_irq_set(struct vaccel_instance *inst, void __user *arg);
-void vaccel_irq_update(struct vaccel_instance *inst, unsigned int ev);
-void vaccel_irq_queue(struct vaccel_instance *inst, unsigned int q,
-		      bool done, bool error);
-void vaccel_irq_release_all(struct vaccel_instance *inst);
-bool vaccel_irq_request(struct vaccel_instance *inst);
-
-/* How much of an operator's sysfs write to quote in a log line. */
-static inline int vaccel_input_len(const char *buf, size_t count)
+static inline int vaccel_hw_init(struct vaccel_card *card)
 {
-	return min_t(size_t, strcspn(buf, "\n"), min_t(size_t, count, 32));
+	return card->ops->init ? card->ops->init(card) : 0;
+}
+
+static inline void vaccel_hw_fini(struct vaccel_card *card)
+{
+	if (card->ops->fini)
+		card->ops->fini(card);
+}
+
+static inline int vaccel_hw_mem_attach(struct vaccel_card *card, u64 offset,
+				       u64 size)
+{
+	return card->ops->mem_attach(card, offset, size);
+}
+
+static inline void vaccel_hw_mem_detach(struct vaccel_card *card, u64 offset,
+					u64 size)
+{
+	card->ops->mem_detach(card, offset, size);
+}
+
+static inline void vaccel_hw_mem_clear(struct vaccel_card *card, u64 offset,
+				       u64 size)
+{
+	card->ops->mem_clear(card, offset, size);
+}
+
+static inline ssize_t vaccel_hw_mem_rw(struct vaccel_card *card, u64 offset,
+				       char __user *buf, size_t count,
+				       bool write)
+{
+	return card->ops->mem_rw(card, offset, buf, count, write);
+}
+
+static inline int vaccel_hw_mem_access(struct vaccel_card *card, u64 offset,
+				       void *buf, size_t len, bool write)
+{
+	return card->ops->mem_access(card, offset, buf, len, write);
+}
+
+static inline int vaccel_hw_mem_mmap(struct vaccel_card *card,
+				     struct vm_area_struct *vma, u64 offset)
+{
+	return card->ops->mem_mmap(card, vma, offset);
 }
 
 /* The instance's mdev device: log lines through it name the instance. */

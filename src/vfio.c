@@ -24,6 +24,8 @@
 #include <kunit/visibility.h>
 
 #include "vaccel.h"
+#include "irq.h"
+#include "vfio.h"
 
 static struct vaccel_instance *vdev_to_inst(struct vfio_device *vdev)
 {
@@ -62,8 +64,7 @@ void vaccel_vfio_reset_locked(struct vaccel_instance *inst)
 	vaccel_queues_reset(inst);
 	vaccel_vf_reset(&inst->vf);
 	inst->irq.intx_masked = false;
-	inst->card->ops->mem_clear(inst->card, inst->mem_offset,
-				   inst->mem_size);
+	vaccel_hw_mem_clear(inst->card, inst->mem_offset, inst->mem_size);
 	inst->stats.resets++;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_reset_locked);
@@ -259,8 +260,8 @@ static ssize_t vaccel_bar2_rw(struct vaccel_instance *inst, char __user *buf,
 				 inst->mem_size);
 		return -EINVAL;
 	}
-	return inst->card->ops->mem_rw(inst->card, inst->mem_offset + pos,
-				       buf, count, write);
+	return vaccel_hw_mem_rw(inst->card, inst->mem_offset + pos, buf, count,
+				write);
 }
 
 static ssize_t vaccel_vfio_rw(struct vfio_device *vdev, char __user *buf,
@@ -323,9 +324,8 @@ static int vaccel_vfio_mmap(struct vfio_device *vdev,
 				 index, size, pgoff, inst->mem_size);
 		return -EINVAL;
 	}
-	return inst->card->ops->mem_mmap(inst->card, vma,
-					 inst->mem_offset +
-					 (pgoff << PAGE_SHIFT));
+	return vaccel_hw_mem_mmap(inst->card, vma,
+				  inst->mem_offset + (pgoff << PAGE_SHIFT));
 }
 
 static int vaccel_get_region_info(struct vaccel_instance *inst,
