@@ -17,7 +17,7 @@ export KDIR KVER VACCEL_CACHE
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
 
 .PHONY: all modules clean install deps tools kunit e2e demo \
-	check checkpatch sparse w1 style help print-kernel
+	check checkpatch sparse w1 docrefs style help print-kernel
 
 all: modules tools
 
@@ -60,7 +60,10 @@ sparse:
 w1:
 	tools/style.sh w1
 
-style: checkpatch sparse w1
+docrefs:
+	tools/style.sh docrefs
+
+style: checkpatch sparse w1 docrefs
 
 # Everything, with one closing "N passed, N failed" line.
 check:
@@ -78,4 +81,5 @@ help:
 	@echo "make e2e        end-to-end tests in a QEMU VM"
 	@echo "make demo       simulated card in a VM, one instance of each type"
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
+	@echo "make docrefs    every function and struct docs/*.md name exists"
 	@echo "make check      all of the above, ending in 'N passed, N failed'"

@@ -4,8 +4,8 @@
  *
  * A card's compute engines and device memory are divided among mdev
  * instances in quarter slots: accel-1of1 takes the whole card, accel-1of2
- * an aligned half, accel-1of4 one quarter.  The register file of the
- * VF-like function grows here in later revisions.
+ * an aligned half, accel-1of4 one quarter.  The function's registers are
+ * in vaccel_regs.h, its queues and descriptors in vaccel_queue.h.
  */
 #ifndef _VACCEL_HW_H
 #define _VACCEL_HW_H

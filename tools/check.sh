@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The project's test command: installs what is missing, then runs the style
-# checks (checkpatch, sparse, W=1), the KUnit suites and the end-to-end
-# tests, and ends with one line "N passed, N failed".  Exits non-zero when
+# checks (checkpatch, sparse, W=1, the names the docs quote), the KUnit
+# suites and the end-to-end tests, and ends with one line "N passed,
+# N failed".  Exits non-zero when
 # anything failed or nothing ran.  Each stage runs even if an earlier one
 # failed, so one run shows everything.
 #
@@ -24,7 +25,7 @@ start=$SECONDS
 
 for stage in "${stages[@]}"; do
 	case $stage in
-	style) target=(-k style) names='checkpatch|sparse|w1' ;;
+	style) target=(-k style) names='checkpatch|sparse|w1|docrefs' ;;
 	kunit) target=(kunit) names=kunit ;;
 	e2e) target=(e2e) names=e2e ;;
 	*) echo "check: unknown stage $stage"; failed=$((failed + 1)); continue ;;

@@ -8,7 +8,10 @@
 #   sparse      the module built out of tree with C=2 (sparse on every file)
 #   w1          the module built out of tree with W=1 (extra warnings and
 #               kernel-doc checks)
-#   all         the three, in that order
+#   docrefs     every function `name()` and `struct name` that docs/*.md
+#               quote in backticks exists: in the project's C sources, or
+#               (the VFIO core, eventfds...) in the kernel source
+#   all         the four, in that order
 #
 # Any finding fails the check.  The builds run on a copy of the sources in
 # $VACCEL_CACHE/style-build/<check>, made afresh each time, so the repository
@@ -16,7 +19,7 @@
 # comes from the kernel source that tools/kunit.sh extracts into
 # $VACCEL_CACHE/linux-source-6.1; the builds use the Debian headers in KDIR.
 #
-# Usage: tools/style.sh checkpatch|sparse|w1|all
+# Usage: tools/style.sh checkpatch|sparse|w1|docrefs|all
 # Each check ends with "<check>: 1 passed, 0 failed" or "... 0 passed,
 # 1 failed"; "all" then prints "style: N passed, N failed".  The exit
 # status is non-zero when a check failed.
@@ -171,17 +174,70 @@ run_build() {
 	result "$name" 0
 }
 
+# The kernel directories where a function or structure that the docs name
+# and the project does not define may live.
+kernel_dirs=(include drivers/vfio fs/eventfd.c kernel virt/kvm/eventfd.c)
+
+# Does the identifier $1 (a function when $2 is "(", else a structure)
+# appear in the project's C sources, or else in the kernel's?
+name_exists() {
+	local re
+	if [ "$2" = "(" ]; then
+		re="(^|[^A-Za-z0-9_])$1\("
+	else
+		re="struct $1( \{|;|\))"
+	fi
+	if git -C "$repo" grep -qE "$re" -- "${dirs[@]/%//*.[ch]}"; then
+		return 0
+	fi
+	(cd "$src" && grep -rqsE "$re" -- "${kernel_dirs[@]}")
+}
+
+run_docrefs() {
+	local doc names n=0 bad=0 name
+
+	if ! "$repo/tools/kunit.sh" --prepare >/dev/null; then
+		echo "docrefs: could not get the kernel source into $src"
+		result docrefs 1
+		return
+	fi
+	for doc in "$repo"/docs/*.md; do
+		# Code spans only: prose may say "the scheduler's pick()".
+		names=$(grep -oE '`[^`]+`' "$doc" |
+			grep -oE '(struct [a-z_][a-z0-9_]*|[a-z_][a-z0-9_]*\(\))' |
+			sort -u || true)
+		while read -r name; do
+			[ -n "$name" ] || continue
+			n=$((n + 1))
+			case $name in
+			struct\ *) name_exists "${name#struct }" struct ;;
+			*) name_exists "${name%()}" "(" ;;
+			esac || {
+				echo "docrefs: ${doc#"$repo"/} names $name, which exists nowhere"
+				bad=$((bad + 1))
+			}
+		done <<<"$names"
+	done
+	echo "docrefs: $n names in docs/*.md, $bad missing"
+	if [ "$n" -eq 0 ] || [ "$bad" -gt 0 ]; then
+		result docrefs 1
+		return
+	fi
+	result docrefs 0
+}
+
 run_check() {
 	case $1 in
 	checkpatch) run_checkpatch ;;
 	sparse) run_build sparse C=2 CHECK=sparse ;;
 	w1) run_build w1 W=1 ;;
-	*) echo "usage: $0 checkpatch|sparse|w1|all" >&2; return 2 ;;
+	docrefs) run_docrefs ;;
+	*) echo "usage: $0 checkpatch|sparse|w1|docrefs|all" >&2; return 2 ;;
 	esac
 }
 
 if [ $# -ne 1 ]; then
-	echo "usage: $0 checkpatch|sparse|w1|all" >&2
+	echo "usage: $0 checkpatch|sparse|w1|docrefs|all" >&2
 	exit 2
 fi
 
@@ -192,7 +248,7 @@ fi
 
 passed=0
 failed=0
-for check in checkpatch sparse w1; do
+for check in checkpatch sparse w1 docrefs; do
 	echo "==== $check"
 	if run_check "$check"; then
 		passed=$((passed + 1))
