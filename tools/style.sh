@@ -10,7 +10,8 @@
 #               kernel-doc checks)
 #   docrefs     every function `name()` and `struct name` that docs/*.md
 #               quote in backticks exists: in the project's C sources, or
-#               (the VFIO core, eventfds...) in the kernel source
+#               (the VFIO core, eventfds...) in the kernel source; and
+#               every project path the docs and READMEs name exists
 #   all         the four, in that order
 #
 # Any finding fails the check.  The builds run on a copy of the sources in
@@ -218,7 +219,21 @@ run_docrefs() {
 			}
 		done <<<"$names"
 	done
-	echo "docrefs: $n names in docs/*.md, $bad missing"
+	# Paths of the project that the docs and READMEs name: in the tree,
+	# or a build product that .gitignore lists (tools/vaccel-vfio).
+	local path
+	for doc in "$repo"/docs/*.md "$repo"/README.md "$repo"/scheduler/README.md; do
+		while read -r path; do
+			[ -n "$path" ] || continue
+			n=$((n + 1))
+			if [ ! -e "$repo/$path" ] && ! git -C "$repo" check-ignore -q "$path"; then
+				echo "docrefs: ${doc#"$repo"/} names $path, which does not exist"
+				bad=$((bad + 1))
+			fi
+		done < <(grep -oE '(^|[^A-Za-z0-9_/.-])(src|kunit|tools|include|scheduler|docs|libvirt)/[A-Za-z0-9_./-]*[A-Za-z0-9_]' "$doc" |
+			 sed -E 's/^[^a-z]//' | sort -u)
+	done
+	echo "docrefs: $n names and paths in the docs, $bad missing"
 	if [ "$n" -eq 0 ] || [ "$bad" -gt 0 ]; then
 		result docrefs 1
 		return
