@@ -1,3 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite vaccel_config: validation of the simulated card's
+ * configuration.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/string.h>
+
+#include "vaccel_regs.h"
+#include "vaccel.h"
+
+/* Far from the ids the module's own cards use (vaccel_mdev's is 4242). */
+#define BAD_CARD_ID	4243
+
 struct config_case {
 	const char *desc;
 	struct vaccel_sim_config cfg;
@@ -48,7 +65,7 @@ static void vaccel_config_test_bad_card_not_bound(struct kunit *test)
 	struct platform_device *pdev;
 
 	pdev = platform_device_register_data(NULL, VACCEL_SIM_DEV_NAME,
-					     TEST_CARD_ID + 1, &bad,
+					     BAD_CARD_ID, &bad,
 					     sizeof(bad));
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
 	KUNIT_EXPECT_NULL(test, pdev->dev.driver);
@@ -66,3 +83,7 @@ static struct kunit_suite vaccel_config_suite = {
 	.name = "vaccel_config",
 	.test_cases = vaccel_config_cases,
 };
+
+kunit_test_suite(vaccel_config_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

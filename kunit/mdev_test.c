@@ -3,8 +3,6 @@
  * KUnit suite vaccel_mdev: a simulated card registered as mdev parent, and
  * instances created and removed through the types' sysfs files, exactly as
  * an operator does it (the test mounts its own sysfs and writes to it).
- *
- * Suite vaccel_config: validation of the simulated card's configuration.
  */
 
 #include <kunit/test.h>
@@ -225,7 +223,7 @@ static struct kunit_suite vaccel_mdev_suite = {
 	.test_cases = vaccel_mdev_cases,
 };
 
-kunit_test_suites(&vaccel_mdev_suite, &vaccel_config_suite);
+kunit_test_suite(vaccel_mdev_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");
