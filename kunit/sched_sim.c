@@ -1,3 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler fixture of the vaccel KUnit suites (sched_sim.h).
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+
+#include "sched_sim.h"
+
 static void sim_kick(void *priv, unsigned int engine)
 {
 	struct sim *sim = priv;
@@ -23,7 +35,7 @@ static const struct vaccel_sched_ops sim_ops = {
 	.arm = sim_arm,
 };
 
-static struct sim *sim_new(struct kunit *test, unsigned int engines)
+struct sim *sim_new(struct kunit *test, unsigned int engines)
 {
 	struct sim *sim = kunit_kzalloc(test, sizeof(*sim), GFP_KERNEL);
 	unsigned int i;
@@ -48,8 +60,8 @@ static u64 sim_rand_chunk(struct sim *sim)
 	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
 }
 
-static struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
-			       unsigned int weight)
+struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
+			unsigned int weight)
 {
 	struct kunit *test = sim->test;
 	struct sim_ent *se = kunit_kzalloc(test, sizeof(*se), GFP_KERNEL);
@@ -100,7 +112,7 @@ static void sim_note_waits(struct sim *sim)
 	}
 }
 
-static void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
+void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 {
 	if (!se->queues && queues) {
 		se->timing = true;
@@ -112,7 +124,7 @@ static void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 }
 
 /* Engine time [from, to) ran on @se. */
-static void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
+void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
 {
 	u64 t = from;
 
@@ -149,7 +161,7 @@ static void sim_track_lag(struct sim *sim)
 	}
 }
 
-static void sim_lag_start(struct sim *sim, const u32 *permille)
+void sim_lag_start(struct sim *sim, const u32 *permille)
 {
 	unsigned int i;
 
@@ -166,7 +178,7 @@ static void sim_lag_start(struct sim *sim, const u32 *permille)
 	}
 }
 
-static void sim_pick(struct sim *sim, unsigned int i)
+void sim_pick(struct sim *sim, unsigned int i)
 {
 	struct kunit *test = sim->test;
 	struct sim_engine *eng = &sim->eng[i];
@@ -253,7 +265,7 @@ static bool sim_want(struct sim *sim)
 }
 
 /* Run the simulation until @until, events at @until included. */
-static void sim_run(struct sim *sim, u64 until)
+void sim_run(struct sim *sim, u64 until)
 {
 	for (;;) {
 		u64 t = NEVER;
@@ -293,7 +305,7 @@ static void sim_run(struct sim *sim, u64 until)
 }
 
 /* Charge running chunks up to now, as a snapshot does. */
-static void sim_flush(struct sim *sim)
+void sim_flush(struct sim *sim)
 {
 	unsigned int i;
 
@@ -307,7 +319,7 @@ static void sim_flush(struct sim *sim)
 	}
 }
 
-static void rec_kick(void *priv, unsigned int engine)
+void rec_kick(void *priv, unsigned int engine)
 {
 	struct rec *r = priv;
 
@@ -315,7 +327,7 @@ static void rec_kick(void *priv, unsigned int engine)
 	r->nr_kicks++;
 }
 
-static void rec_arm(void *priv, u64 expires)
+void rec_arm(void *priv, u64 expires)
 {
 	struct rec *r = priv;
 
@@ -323,7 +335,7 @@ static void rec_arm(void *priv, u64 expires)
 	r->nr_arms++;
 }
 
-static const struct vaccel_sched_ops rec_ops = {
+const struct vaccel_sched_ops rec_ops = {
 	.kick = rec_kick,
 	.arm = rec_arm,
 };

@@ -1,3 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler fixture of the vaccel KUnit suites (sched_sim.c).
+ */
+#ifndef _VACCEL_SCHED_SIM_H
+#define _VACCEL_SCHED_SIM_H
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/types.h>
+
+#include "sched.h"
+
 #define MS		1000000ULL
 #define US		1000ULL
 #define SIM_ENGINES	4
@@ -16,8 +30,8 @@
  * instances of total weight W, slice s and chunk c; @wmax is the largest
  * w_i.
  */
-static u64 lag_bound(unsigned int e, unsigned int n, unsigned int wmax,
-		     unsigned int wsum, u64 slice)
+static inline u64 lag_bound(unsigned int e, unsigned int n,
+			    unsigned int wmax, unsigned int wsum, u64 slice)
 {
 	u64 key = slice + (u64)e * CHUNK_MAX;	/* spread of the keys */
 	u64 ahead = (u64)e * slice;		/* slices committed */
@@ -31,8 +45,8 @@ static u64 lag_bound(unsigned int e, unsigned int n, unsigned int wmax,
  * wakes after idling waits for an engine, among n instances,
  * (ceil((n - 1) / E) + w_max/w_min) * (slice + chunk).
  */
-static u64 latency_bound(unsigned int e, unsigned int n, unsigned int wratio,
-			 u64 slice)
+static inline u64 latency_bound(unsigned int e, unsigned int n,
+				unsigned int wratio, u64 slice)
 {
 	return (DIV_ROUND_UP(n - 1, e) + wratio) * (slice + CHUNK_MAX);
 }
@@ -93,12 +107,12 @@ struct sim {
 };
 
 /* A share of engine time in permille, rounded. */
-static u32 share(u64 got, u64 total)
+static inline u32 share(u64 got, u64 total)
 {
 	return total ? div64_u64(got * 1000 + total / 2, total) : 0;
 }
 
-static u32 pm_diff(u32 a, u32 b)
+static inline u32 pm_diff(u32 a, u32 b)
 {
 	return a > b ? a - b : b - a;
 }
@@ -109,3 +123,19 @@ struct rec {
 	u64 armed;
 	unsigned int nr_arms;
 };
+
+extern const struct vaccel_sched_ops rec_ops;
+void rec_kick(void *priv, unsigned int engine);
+void rec_arm(void *priv, u64 expires);
+
+struct sim *sim_new(struct kunit *test, unsigned int engines);
+struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
+			unsigned int weight);
+void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues);
+void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to);
+void sim_lag_start(struct sim *sim, const u32 *permille);
+void sim_pick(struct sim *sim, unsigned int i);
+void sim_run(struct sim *sim, u64 until);
+void sim_flush(struct sim *sim);
+
+#endif /* _VACCEL_SCHED_SIM_H */

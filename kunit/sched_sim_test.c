@@ -1,4 +1,23 @@
-/* ---- vaccel_sched_sim: the mock engines ---- */
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite vaccel_sched_sim: the card scheduler driven by the mock
+ * engine backend of sched_sim.h on a manually advanced clock, a
+ * deterministic discrete-event simulation: E engines, each running what
+ * vaccel_sched_pick() gives in chunks of 10 to 50 us (a fixed pseudo-random
+ * sequence), calling vaccel_sched_should_preempt() after every chunk, as
+ * src/ engines do.  The mock measures what ran where by itself; the shares,
+ * caps, latencies and statistics it checks are computed from that record,
+ * never taken from the scheduler.
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "sched.h"
+#include "sched_sim.h"
 
 struct share_case {
 	const char *desc;
@@ -736,3 +755,7 @@ static struct kunit_suite vaccel_sched_sim_suite = {
 	.name = "vaccel_sched_sim",
 	.test_cases = vaccel_sched_sim_cases,
 };
+
+kunit_test_suite(vaccel_sched_sim_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,27 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites vaccel_sched and vaccel_sched_sim: the card scheduler.
- *
- * vaccel_sched checks the API one call at a time: validation of the
- * tunables, kicks and timers, removal while running.  vaccel_sched_sim
- * drives it with a mock engine backend on a manually advanced clock, a
- * deterministic discrete-event simulation: E engines, each running what
- * vaccel_sched_pick() gives in chunks of 10 to 50 us (a fixed pseudo-random
- * sequence), calling vaccel_sched_should_preempt() after every chunk, as
- * src/ engines do.  The mock measures what ran where by itself; the shares,
- * caps, latencies and statistics it checks are computed from that record,
- * never taken from the scheduler.
+ * KUnit suite vaccel_sched: the card scheduler's API, one call at a time,
+ * with the recording callbacks of sched_sim.h: validation of the
+ * tunables, kicks and timers, removal while running.  The suite
+ * vaccel_sched_sim (sched_sim_test.c) drives the scheduler with the mock
+ * engines of the same fixture.
  */
 
 #include <kunit/test.h>
 #include <linux/kernel.h>
-#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "sched.h"
-
-/* ---- vaccel_sched: the API, call by call ---- */
+#include "sched_sim.h"
 
 static void vaccel_sched_test_validation(struct kunit *test)
 {
@@ -356,6 +348,6 @@ static struct kunit_suite vaccel_sched_suite = {
 	.test_cases = vaccel_sched_cases,
 };
 
-kunit_test_suites(&vaccel_sched_suite, &vaccel_sched_sim_suite);
+kunit_test_suite(vaccel_sched_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
