@@ -35,6 +35,16 @@ static const struct vaccel_sched_ops sim_ops = {
 	.arm = sim_arm,
 };
 
+/**
+ * sim_new() - a simulated card with its scheduler, at time 0
+ * @test: the test; the simulation is its resource, a failure aborts it
+ * @engines: the card's engines, 1 to SIM_ENGINES
+ *
+ * The scheduler starts with its defaults (best_effort, the default
+ * slice), no instance, every engine idle.
+ *
+ * Return: the simulation.
+ */
 struct sim *sim_new(struct kunit *test, unsigned int engines)
 {
 	struct sim *sim = kunit_kzalloc(test, sizeof(*sim), GFP_KERNEL);
@@ -60,6 +70,14 @@ static u64 sim_rand_chunk(struct sim *sim)
 	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
 }
 
+/**
+ * sim_add() - a new instance, without work, at the first free place
+ * @sim: the simulation; it has fewer than SIM_ENTS instances
+ * @slots: the instance's quarters of the card: 1, 2 or 4
+ * @weight: its weight, 0 for its type's default
+ *
+ * Return: the instance, also in @sim->ent.
+ */
 struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
 			unsigned int weight)
 {
@@ -112,6 +130,16 @@ static void sim_note_waits(struct sim *sim)
 	}
 }
 
+/**
+ * sim_wake() - set an instance's work now, as a doorbell or its end does
+ * @sim: the simulation
+ * @se: the instance
+ * @queues: how many of its queues have work; 0 when it has none
+ *
+ * Tells the scheduler with vaccel_sched_wake(), which kicks idle engines
+ * as it sees fit.  Work given to an instance that had none starts the
+ * measure of its wake-up latency (@se->max_latency).
+ */
 void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 {
 	if (!se->queues && queues) {
@@ -123,7 +151,16 @@ void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 	sim_note_waits(sim);
 }
 
-/* Engine time [from, to) ran on @se. */
+/**
+ * sim_record() - record engine time as run by an instance
+ * @sim: the simulation
+ * @se: the instance
+ * @from: the start of the engine time, in ns
+ * @to: its end, excluded
+ *
+ * The mock engines record every chunk they end; a test calls this for a
+ * chunk it cuts short itself.
+ */
 void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
 {
 	u64 t = from;
@@ -161,6 +198,15 @@ static void sim_track_lag(struct sim *sim)
 	}
 }
 
+/**
+ * sim_lag_start() - start tracking lag against ideal shares
+ * @sim: the simulation
+ * @permille: each instance's ideal share of the engine time run from now
+ *	on, in permille, for all SIM_ENTS places of @sim->ent
+ *
+ * From now on, after every event, sim_run() updates @sim->max_lag, and
+ * each instance's run_min and run_max.  Clear @sim->track_lag to stop.
+ */
 void sim_lag_start(struct sim *sim, const u32 *permille)
 {
 	unsigned int i;
@@ -178,6 +224,15 @@ void sim_lag_start(struct sim *sim, const u32 *permille)
 	}
 }
 
+/**
+ * sim_pick() - an engine with nothing to run asks the scheduler for work
+ * @sim: the simulation
+ * @i: the engine; its @sim->eng[@i].cur is NULL
+ *
+ * The engine starts a chunk of what vaccel_sched_pick() gives, which must
+ * be one of the instances with work for one more engine, with a slice of
+ * at most the scheduler's; given nothing, the engine idles until a kick.
+ */
 void sim_pick(struct sim *sim, unsigned int i)
 {
 	struct kunit *test = sim->test;
@@ -264,7 +319,16 @@ static bool sim_want(struct sim *sim)
 	return false;
 }
 
-/* Run the simulation until @until, events at @until included. */
+/**
+ * sim_run() - run the simulation
+ * @sim: the simulation
+ * @until: the time to stop at, in ns; events at @until are run
+ *
+ * Runs the events in time order: an engine's chunk ends (then it asks
+ * vaccel_sched_should_preempt(), and on a stop puts the instance back and
+ * picks again), an engine was kicked, the scheduler's timer expires.
+ * Then @sim->now is @until.
+ */
 void sim_run(struct sim *sim, u64 until)
 {
 	for (;;) {
@@ -304,7 +368,13 @@ void sim_run(struct sim *sim, u64 until)
 	}
 }
 
-/* Charge running chunks up to now, as a snapshot does. */
+/**
+ * sim_flush() - record the running chunks up to now, as a snapshot does
+ * @sim: the simulation
+ *
+ * For a test that compares the mock's record with the scheduler's
+ * statistics between chunk ends.
+ */
 void sim_flush(struct sim *sim)
 {
 	unsigned int i;
@@ -319,6 +389,11 @@ void sim_flush(struct sim *sim)
 	}
 }
 
+/**
+ * rec_kick() - the recorder's kick callback
+ * @priv: its struct rec
+ * @engine: the engine kicked
+ */
 void rec_kick(void *priv, unsigned int engine)
 {
 	struct rec *r = priv;
@@ -327,6 +402,11 @@ void rec_kick(void *priv, unsigned int engine)
 	r->nr_kicks++;
 }
 
+/**
+ * rec_arm() - the recorder's arm callback
+ * @priv: its struct rec
+ * @expires: when the timer expires, in ns
+ */
 void rec_arm(void *priv, u64 expires)
 {
 	struct rec *r = priv;
