@@ -1,3 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The descriptor validation cases of the KUnit suite vaccel_exec, which
+ * exec_test.c defines.
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "exec_fixture.h"
+#include "exec_test.h"
+
 /* ---- 1. descriptor validation ---- */
 
 struct check_case {
@@ -286,6 +299,17 @@ static void check_case_desc(const struct check_case *c, char *desc)
 KUNIT_ARRAY_PARAM(check, check_cases, check_case_desc);
 KUNIT_ARRAY_PARAM(precedence, precedence_cases, check_case_desc);
 
+/* For the case list of vaccel_exec: KUNIT_ARRAY_PARAM() makes them static. */
+const void *vaccel_exec_check_gen_params(const void *prev, char *desc)
+{
+	return check_gen_params(prev, desc);
+}
+
+const void *vaccel_exec_precedence_gen_params(const void *prev, char *desc)
+{
+	return precedence_gen_params(prev, desc);
+}
+
 static void run_check_case(struct kunit *test, const struct check_case *c)
 {
 	struct vaccel_desc d;
@@ -317,18 +341,18 @@ static void run_check_case(struct kunit *test, const struct check_case *c)
 		KUNIT_EXPECT_EQ(test, job.crc, ~(u32)c->d.value);
 }
 
-static void vaccel_exec_test_check(struct kunit *test)
+void vaccel_exec_test_check(struct kunit *test)
 {
 	run_check_case(test, test->param_value);
 }
 
-static void vaccel_exec_test_check_precedence(struct kunit *test)
+void vaccel_exec_test_check_precedence(struct kunit *test)
 {
 	run_check_case(test, test->param_value);
 }
 
 /* Fields are little endian in the descriptor whatever the CPU. */
-static void vaccel_exec_test_check_byte_order(struct kunit *test)
+void vaccel_exec_test_check_byte_order(struct kunit *test)
 {
 	struct vaccel_desc d = {};
 	struct vaccel_job job;

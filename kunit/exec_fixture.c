@@ -1,3 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake memory of the vaccel_exec suite (exec_fixture.h).
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "exec_fixture.h"
+
 static const struct {
 	u64 base;
 	u64 size;
@@ -145,7 +159,7 @@ static void fill_noise(u8 *buf, size_t len, u32 seed)
 	}
 }
 
-static void fake_reset_memory(struct exec_fixture *fx)
+void fake_reset_memory(struct exec_fixture *fx)
 {
 	int i;
 
@@ -155,7 +169,7 @@ static void fake_reset_memory(struct exec_fixture *fx)
 	}
 }
 
-static int exec_test_init(struct kunit *test)
+int exec_test_init(struct kunit *test)
 {
 	struct exec_fixture *fx;
 	int i;
@@ -187,8 +201,8 @@ static int exec_test_init(struct kunit *test)
 	return 0;
 }
 
-static void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
-			  struct fake_snap *s)
+void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
+		   struct fake_snap *s)
 {
 	int i;
 
@@ -200,8 +214,8 @@ static void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
 }
 
 /* Every byte of every memory is what @want says. */
-static void expect_memory(struct kunit *test, struct exec_fixture *fx,
-			  const struct fake_snap *want)
+void expect_memory(struct kunit *test, struct exec_fixture *fx,
+		   const struct fake_snap *want)
 {
 	int i;
 	u64 b;
@@ -218,7 +232,7 @@ static void expect_memory(struct kunit *test, struct exec_fixture *fx,
 	}
 }
 
-static u64 loc_addr(struct loc l)
+u64 loc_addr(struct loc l)
 {
 	return fake_layout[l.mem].base + l.off;
 }
@@ -228,17 +242,17 @@ static u16 loc_flag(struct loc l, u16 flag)
 	return l.mem == MEM_DEV ? flag : 0;
 }
 
-static u8 *snap_ptr(const struct fake_snap *s, struct loc l)
+u8 *snap_ptr(const struct fake_snap *s, struct loc l)
 {
 	return s->buf[l.mem] + l.off;
 }
 
-static u8 *mem_ptr(struct exec_fixture *fx, struct loc l)
+u8 *mem_ptr(struct exec_fixture *fx, struct loc l)
 {
 	return fx->f.mem[l.mem].buf + l.off;
 }
 
-static void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
+void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 {
 	d->opcode = cpu_to_le16(t->opcode);
 	d->flags = cpu_to_le16(t->flags);
@@ -255,8 +269,8 @@ static void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 	d->tag = cpu_to_le64(0xfeedfacecafef00dULL);
 }
 
-static void make_job(struct kunit *test, const struct tdesc *t,
-		     struct vaccel_job *job)
+void make_job(struct kunit *test, const struct tdesc *t,
+	      struct vaccel_job *job)
 {
 	struct vaccel_desc d;
 
@@ -264,7 +278,7 @@ static void make_job(struct kunit *test, const struct tdesc *t,
 	KUNIT_ASSERT_EQ(test, vaccel_desc_check(&d, DEV_SIZE, job), 0);
 }
 
-static struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
+struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_COPY,
@@ -274,7 +288,7 @@ static struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
 	};
 }
 
-static struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
+struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_FILL,
@@ -283,8 +297,8 @@ static struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
 	};
 }
 
-static struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
-			     u32 seed)
+struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
+		      u32 seed)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_CRC32C,
@@ -295,8 +309,8 @@ static struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
 	};
 }
 
-static struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
-			      struct loc b, struct loc c)
+struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
+		       struct loc b, struct loc c)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_GEMM,
@@ -309,7 +323,7 @@ static struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
 }
 
 /* Field by field: struct vaccel_job has padding. */
-static bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b)
+bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b)
 {
 	return a->opcode == b->opcode && a->flags == b->flags &&
 	       a->len == b->len && a->src == b->src && a->src2 == b->src2 &&
@@ -366,7 +380,7 @@ static void fake_chunk_start(struct fake_mem *f, const struct vaccel_job *job)
 }
 
 /* What pos reaches when the job is done. */
-static u64 job_total(const struct vaccel_job *job)
+u64 job_total(const struct vaccel_job *job)
 {
 	switch (job->opcode) {
 	case VACCEL_OP_COPY:
@@ -491,8 +505,8 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
  * is what the fake moved, a failed chunk leaves the job as it was, the
  * scratch buffer was not overrun, and check_chunk().
  */
-static int exec_one(struct kunit *test, struct exec_fixture *fx,
-		    struct vaccel_job *job)
+int exec_one(struct kunit *test, struct exec_fixture *fx,
+	     struct vaccel_job *job)
 {
 	struct vaccel_job before = *job;
 	u8 *scratch = fx->env.scratch;
@@ -523,9 +537,9 @@ static int exec_one(struct kunit *test, struct exec_fixture *fx,
  * Run a job to completion; return its chunks, the pos after each in @pos
  * (up to @max_pos of them) if not NULL, the bytes moved in @bytes.
  */
-static unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
-			     struct vaccel_job *job, u64 *pos,
-			     unsigned int max_pos)
+unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
+		      struct vaccel_job *job, u64 *pos,
+		      unsigned int max_pos)
 {
 	unsigned int chunks = 0;
 	int ret;

@@ -1,3 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fake memory of the vaccel_exec suite (exec_fixture.c).
+ */
+#ifndef _VACCEL_EXEC_FIXTURE_H
+#define _VACCEL_EXEC_FIXTURE_H
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+#include "vaccel_queue.h"
+#include "exec.h"
+
 /* Memories of the fake: four IOVA regions and the device memory. */
 enum fake_mem_id {
 	MEM_LO,		/* IOVA 0x10000, 512 KiB */
@@ -93,3 +107,34 @@ struct tdesc {
 	u32 k;
 	u32 rsvd;
 };
+
+int exec_test_init(struct kunit *test);
+void fake_reset_memory(struct exec_fixture *fx);
+void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
+		   struct fake_snap *s);
+void expect_memory(struct kunit *test, struct exec_fixture *fx,
+		   const struct fake_snap *want);
+
+u64 loc_addr(struct loc l);
+u8 *snap_ptr(const struct fake_snap *s, struct loc l);
+u8 *mem_ptr(struct exec_fixture *fx, struct loc l);
+
+void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d);
+void make_job(struct kunit *test, const struct tdesc *t,
+	      struct vaccel_job *job);
+struct tdesc copy_desc(struct loc src, struct loc dst, u32 len);
+struct tdesc fill_desc(struct loc dst, u32 len, u64 value);
+struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
+		      u32 seed);
+struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
+		       struct loc b, struct loc c);
+bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b);
+u64 job_total(const struct vaccel_job *job);
+
+int exec_one(struct kunit *test, struct exec_fixture *fx,
+	     struct vaccel_job *job);
+unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
+		      struct vaccel_job *job, u64 *pos,
+		      unsigned int max_pos);
+
+#endif /* _VACCEL_EXEC_FIXTURE_H */

@@ -2,7 +2,8 @@
 /*
  * KUnit suite vaccel_exec: descriptor validation and chunked execution of
  * the commands (src/exec.c), as the "Command queues" section of
- * docs/hardware.md specifies them.
+ * docs/hardware.md specifies them.  The validation cases are in
+ * exec_check_test.c, the fake memory in exec_fixture.c.
  *
  * The unit runs against a fake memory backend: an IOVA space made of a
  * few mapped regions (anything else faults, and faults are counted), a
@@ -17,7 +18,6 @@
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/overflow.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -25,13 +25,16 @@
 
 #include "vaccel_queue.h"
 #include "exec.h"
+#include "exec_fixture.h"
+#include "exec_test.h"
 
 /* ---- 2. each operation against an independent reference ---- */
 
 static void vaccel_exec_test_nop_fence(struct kunit *test)
 {
 	struct exec_fixture *fx = test->priv;
-	struct tdesc nop = { .opcode = VACCEL_OP_NOP, .flags = F_IRQ };
+	struct tdesc nop = { .opcode = VACCEL_OP_NOP,
+			     .flags = VACCEL_DESC_F_IRQ };
 	struct tdesc fence = { .opcode = VACCEL_OP_FENCE,
 			       .value = 0x0123456789abcdefULL };
 	struct vaccel_job job, before;
@@ -874,9 +877,9 @@ static void vaccel_exec_test_dma_fault(struct kunit *test)
 }
 
 static struct kunit_case vaccel_exec_cases[] = {
-	KUNIT_CASE_PARAM(vaccel_exec_test_check, check_gen_params),
+	KUNIT_CASE_PARAM(vaccel_exec_test_check, vaccel_exec_check_gen_params),
 	KUNIT_CASE_PARAM(vaccel_exec_test_check_precedence,
-			 precedence_gen_params),
+			 vaccel_exec_precedence_gen_params),
 	KUNIT_CASE(vaccel_exec_test_check_byte_order),
 	KUNIT_CASE(vaccel_exec_test_nop_fence),
 	KUNIT_CASE_PARAM(vaccel_exec_test_copy, copy_gen_params),
