@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fake memory of the vaccel_exec suite (exec_fixture.h).
+ * The fake memory of the vaccel_exec suite (exec_fixture.h), and the
+ * checks every chunk run through it must pass.
  */
 
 #include <kunit/test.h>
@@ -159,6 +160,12 @@ static void fill_noise(u8 *buf, size_t len, u32 seed)
 	}
 }
 
+/**
+ * fake_reset_memory() - map every memory of the fake, and fill it anew
+ * @fx: the fixture
+ *
+ * Every memory gets the same deterministic noise as at exec_test_init().
+ */
 void fake_reset_memory(struct exec_fixture *fx)
 {
 	int i;
@@ -169,6 +176,12 @@ void fake_reset_memory(struct exec_fixture *fx)
 	}
 }
 
+/**
+ * exec_test_init() - a suite's init: a fresh fake memory for each case
+ * @test: the case; its resources hold the fixture, failures abort it
+ *
+ * Return: 0; test->priv is then a struct exec_fixture.
+ */
 int exec_test_init(struct kunit *test)
 {
 	struct exec_fixture *fx;
@@ -201,6 +214,12 @@ int exec_test_init(struct kunit *test)
 	return 0;
 }
 
+/**
+ * fake_snapshot() - copy every memory of the fake
+ * @test: the case; its resources hold the copy
+ * @fx: the fixture
+ * @s: the copy
+ */
 void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
 		   struct fake_snap *s)
 {
@@ -213,7 +232,12 @@ void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
 	}
 }
 
-/* Every byte of every memory is what @want says. */
+/**
+ * expect_memory() - expect every byte of every memory to be what @want says
+ * @test: the case, failed at the first byte that differs in each memory
+ * @fx: the fixture
+ * @want: the memories expected
+ */
 void expect_memory(struct kunit *test, struct exec_fixture *fx,
 		   const struct fake_snap *want)
 {
@@ -232,6 +256,12 @@ void expect_memory(struct kunit *test, struct exec_fixture *fx,
 	}
 }
 
+/**
+ * loc_addr() - the address of a place
+ * @l: the place
+ *
+ * Return: its IOVA, or its device memory offset.
+ */
 u64 loc_addr(struct loc l)
 {
 	return fake_layout[l.mem].base + l.off;
@@ -242,16 +272,35 @@ static u16 loc_flag(struct loc l, u16 flag)
 	return l.mem == MEM_DEV ? flag : 0;
 }
 
+/**
+ * snap_ptr() - a place in a snapshot
+ * @s: the snapshot
+ * @l: the place
+ *
+ * Return: the copy of its first byte.
+ */
 u8 *snap_ptr(const struct fake_snap *s, struct loc l)
 {
 	return s->buf[l.mem] + l.off;
 }
 
+/**
+ * mem_ptr() - a place in the fake's memories
+ * @fx: the fixture
+ * @l: the place
+ *
+ * Return: its first byte, for the test to read or set directly.
+ */
 u8 *mem_ptr(struct exec_fixture *fx, struct loc l)
 {
 	return fx->f.mem[l.mem].buf + l.off;
 }
 
+/**
+ * tdesc_encode() - a descriptor as a guest writes it
+ * @t: the descriptor in CPU byte order
+ * @d: the descriptor in little endian, with some tag
+ */
 void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 {
 	d->opcode = cpu_to_le16(t->opcode);
@@ -269,6 +318,13 @@ void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 	d->tag = cpu_to_le64(0xfeedfacecafef00dULL);
 }
 
+/**
+ * make_job() - a job from a valid descriptor
+ * @test: the case, aborted if vaccel_desc_check() refuses the descriptor
+ * @t: the descriptor
+ * @job: the job, as vaccel_desc_check() makes it with DEV_SIZE bytes of
+ *	device memory
+ */
 void make_job(struct kunit *test, const struct tdesc *t,
 	      struct vaccel_job *job)
 {
@@ -278,6 +334,14 @@ void make_job(struct kunit *test, const struct tdesc *t,
 	KUNIT_ASSERT_EQ(test, vaccel_desc_check(&d, DEV_SIZE, job), 0);
 }
 
+/**
+ * copy_desc() - a COPY descriptor
+ * @src: the source
+ * @dst: the destination
+ * @len: bytes
+ *
+ * Return: the descriptor, with the flags of operands in device memory.
+ */
 struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
 {
 	return (struct tdesc){
@@ -288,6 +352,14 @@ struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
 	};
 }
 
+/**
+ * fill_desc() - a FILL descriptor
+ * @dst: the destination
+ * @len: bytes
+ * @value: the 8-byte pattern
+ *
+ * Return: the descriptor, with the flag of a destination in device memory.
+ */
 struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
 {
 	return (struct tdesc){
@@ -297,6 +369,15 @@ struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
 	};
 }
 
+/**
+ * crc_desc() - a CRC32C descriptor
+ * @src: the data
+ * @len: its bytes
+ * @dst: where the 4-byte result goes
+ * @seed: the seed
+ *
+ * Return: the descriptor, with the flags of operands in device memory.
+ */
 struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
 		      u32 seed)
 {
@@ -309,6 +390,17 @@ struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
 	};
 }
 
+/**
+ * gemm_desc() - a GEMM descriptor, C = A * B
+ * @m: rows of A and C
+ * @k: columns of A, rows of B
+ * @n: columns of B and C
+ * @a: A
+ * @b: B
+ * @c: C
+ *
+ * Return: the descriptor, with the flags of operands in device memory.
+ */
 struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
 		       struct loc b, struct loc c)
 {
@@ -322,7 +414,13 @@ struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
 	};
 }
 
-/* Field by field: struct vaccel_job has padding. */
+/**
+ * job_eq() - compare two jobs field by field (struct vaccel_job has padding)
+ * @a: one job
+ * @b: the other
+ *
+ * Return: true when they are the same.
+ */
 bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b)
 {
 	return a->opcode == b->opcode && a->flags == b->flags &&
@@ -379,7 +477,13 @@ static void fake_chunk_start(struct fake_mem *f, const struct vaccel_job *job)
 	fake_watch_job(f, job);
 }
 
-/* What pos reaches when the job is done. */
+/**
+ * job_total() - what a job's pos reaches when it is done
+ * @job: the job
+ *
+ * Return: bytes for COPY, FILL and CRC32C, elements of C for GEMM, ns for
+ * BUSY, 0 for NOP and FENCE.
+ */
 u64 job_total(const struct vaccel_job *job)
 {
 	switch (job->opcode) {
@@ -499,11 +603,18 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
 	}
 }
 
-/*
- * One chunk through the fake, with the scratch buffer clobbered first
- * (no state may live there), and the checks every chunk must pass: *bytes
- * is what the fake moved, a failed chunk leaves the job as it was, the
- * scratch buffer was not overrun, and check_chunk().
+/**
+ * exec_one() - run one chunk of a job through the fake, and check it
+ * @test: the case, failed by any check
+ * @fx: the fixture
+ * @job: the job, advanced by the chunk
+ *
+ * The scratch buffer is clobbered first (no state may live there).  The
+ * checks every chunk must pass: the bytes vaccel_exec_chunk() reports are
+ * what the fake moved, a failed chunk fails with DMA and leaves the job as
+ * it was, the scratch buffer was not overrun, and check_chunk().
+ *
+ * Return: what vaccel_exec_chunk() returned.
  */
 int exec_one(struct kunit *test, struct exec_fixture *fx,
 	     struct vaccel_job *job)
@@ -533,9 +644,15 @@ int exec_one(struct kunit *test, struct exec_fixture *fx,
 
 #define MAX_CHUNKS	30000
 
-/*
- * Run a job to completion; return its chunks, the pos after each in @pos
- * (up to @max_pos of them) if not NULL, the bytes moved in @bytes.
+/**
+ * exec_run() - run a job to completion, with exec_one()
+ * @test: the case, aborted when a chunk fails or there are too many
+ * @fx: the fixture
+ * @job: the job
+ * @pos: the pos after each chunk, up to @max_pos of them; may be NULL
+ * @max_pos: the size of @pos
+ *
+ * Return: the chunks run.
  */
 unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
 		      struct vaccel_job *job, u64 *pos,
