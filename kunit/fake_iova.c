@@ -1,0 +1,127 @@
+/* The suite's IOVA space; cases run one at a time. */
+static struct fake_iova *fake;
+
+static bool fake_index(u64 iova, unsigned int *pg)
+{
+	if (iova < FAKE_BASE || iova >= FAKE_IOVA(FAKE_PAGES))
+		return false;
+	*pg = (iova - FAKE_BASE) >> PAGE_SHIFT;
+	return true;
+}
+
+static int fake_pin(struct vfio_device *vdev, dma_addr_t iova, int npage,
+		    int prot, struct page **pages)
+{
+	unsigned int pg;
+	int i;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < npage; i++)
+		if (!fake_index(iova + (u64)i * PAGE_SIZE, &pg) ||
+		    !fake->mapped[pg])
+			goto out;
+	for (i = 0; i < npage; i++) {
+		fake_index(iova + (u64)i * PAGE_SIZE, &pg);
+		fake->pins[pg]++;
+		pages[i] = fake->page[pg];
+	}
+out:
+	mutex_unlock(&fake->lock);
+	return i == npage ? npage : -EINVAL;
+}
+
+static void fake_unpin(struct vfio_device *vdev, dma_addr_t iova, int npage)
+{
+	unsigned int pg;
+	int i;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < npage; i++)
+		if (fake_index(iova + (u64)i * PAGE_SIZE, &pg))
+			fake->pins[pg]--;
+	mutex_unlock(&fake->lock);
+}
+
+/* Like vfio_dma_rw(): the whole range must be mapped, under the lock. */
+static int fake_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
+		   size_t len, bool write)
+{
+	size_t done = 0, n;
+	unsigned int pg;
+	void *va;
+	int ret = 0;
+
+	mutex_lock(&fake->lock);
+	while (done < len) {
+		if (!fake_index(iova + done, &pg) || !fake->mapped[pg]) {
+			fake->faults++;
+			ret = -EINVAL;
+			break;
+		}
+		n = min_t(size_t, len - done,
+			  PAGE_SIZE - offset_in_page(iova + done));
+		va = kmap_local_page(fake->page[pg]);
+		if (write)
+			memcpy(va + offset_in_page(iova + done), data + done, n);
+		else
+			memcpy(data + done, va + offset_in_page(iova + done), n);
+		kunmap_local(va);
+		done += n;
+	}
+	mutex_unlock(&fake->lock);
+	return ret;
+}
+
+static const struct vaccel_dma_ops fake_dma = {
+	.pin = fake_pin,
+	.unpin = fake_unpin,
+	.rw = fake_rw,
+};
+
+/* Copy to and from the fake IOVA space, from the test. */
+static void fake_put(u64 iova, const void *buf, size_t len)
+{
+	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
+}
+
+static void fake_get(u64 iova, void *buf, size_t len)
+{
+	WARN_ON(fake_rw(NULL, iova, buf, len, false));
+}
+
+static void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
+{
+	mutex_lock(&fake->lock);
+	while (n--)
+		fake->mapped[pg++] = mapped;
+	mutex_unlock(&fake->lock);
+}
+
+static int fake_pins_total(void)
+{
+	int i, n = 0;
+
+	mutex_lock(&fake->lock);
+	for (i = 0; i < FAKE_PAGES; i++)
+		n += fake->pins[i];
+	mutex_unlock(&fake->lock);
+	return n;
+}
+
+	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fake);
+	mutex_init(&fake->lock);
+	for (i = 0; i < FAKE_PAGES; i++) {
+		fake->page[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		KUNIT_ASSERT_NOT_NULL(test, fake->page[i]);
+		fake->mapped[i] = true;
+	}
+
+	if (!fake)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, fake_pins_total(), 0,
+			    "pages still pinned after the instances went");
+	for (i = 0; i < FAKE_PAGES; i++)
+		if (fake->page[i])
+			__free_page(fake->page[i]);
+	fake = NULL;
