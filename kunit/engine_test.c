@@ -3,9 +3,9 @@
  * KUnit suite vaccel_engine: the real queues, engine threads and scheduler
  * of a simulated card, driven through the queue registers as a guest
  * driver does, with guest memory replaced by a fake IOVA space (the
- * instance's struct vaccel_dma_ops).  It runs the locking of queue.c,
- * engine.c and the scheduler under lockdep and KASAN (UML), which the VM
- * tests with Debian's kernel cannot.
+ * instance's struct vaccel_dma_ops, fake_iova.h).  It runs the locking of
+ * queue.c, engine.c and the scheduler under lockdep and KASAN (UML), which
+ * the VM tests with Debian's kernel cannot.
  *
  * Instances are created through sysfs as in vaccel_mdev.  What a VFIO
  * close would do before a removal (stopping the queues) the suite does
@@ -14,13 +14,13 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
-#include <linux/highmem.h>
 #include <linux/jiffies.h>
 #include <linux/platform_device.h>
 
 #include "vaccel_regs.h"
 #include "vaccel.h"
 #include "card_fixture.h"
+#include "fake_iova.h"
 
 #define ENG_CARD_ID	4343
 #define ENG_TYPES	"devices/platform/" VACCEL_SIM_DEV_NAME ".4343/mdev_supported_types/"
@@ -78,7 +78,8 @@ static int vaccel_engine_test_init(struct kunit *test)
 		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
 	};
 	struct eng_test *ctx;
-	unsigned int i;
+
+	fake_iova_init(test);
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -103,7 +104,6 @@ static int vaccel_engine_test_init(struct kunit *test)
 static void vaccel_engine_test_exit(struct kunit *test)
 {
 	struct eng_test *ctx = test->priv;
-	unsigned int i;
 
 	if (ctx && ctx->a)
 		eng_close(ctx->a);
@@ -111,6 +111,7 @@ static void vaccel_engine_test_exit(struct kunit *test)
 		eng_close(ctx->b);
 	if (ctx)
 		vaccel_test_card_exit(&ctx->tc);
+	fake_iova_exit(test);
 }
 
 /*
@@ -384,7 +385,7 @@ static void vaccel_engine_test_unmap(struct kunit *test)
 			(u32)VACCEL_QERR_DMA);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR_INDEX),
 			1U);
-	KUNIT_EXPECT_GT(test, fake->faults, 0U);
+	KUNIT_EXPECT_GT(test, fake_iova_faults(), 0U);
 
 	/* A1: its ring is unmapped while a BUSY runs. */
 	tq_push(&a1, &busy);

@@ -1,3 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake IOVA space of the vaccel KUnit suites (fake_iova.h).
+ */
+
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+
+#include "vaccel.h"
+#include "fake_iova.h"
+
 /* The suite's IOVA space; cases run one at a time. */
 static struct fake_iova *fake;
 
@@ -72,24 +86,24 @@ static int fake_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
 	return ret;
 }
 
-static const struct vaccel_dma_ops fake_dma = {
+const struct vaccel_dma_ops fake_dma = {
 	.pin = fake_pin,
 	.unpin = fake_unpin,
 	.rw = fake_rw,
 };
 
 /* Copy to and from the fake IOVA space, from the test. */
-static void fake_put(u64 iova, const void *buf, size_t len)
+void fake_put(u64 iova, const void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
 }
 
-static void fake_get(u64 iova, void *buf, size_t len)
+void fake_get(u64 iova, void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, buf, len, false));
 }
 
-static void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
+void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 {
 	mutex_lock(&fake->lock);
 	while (n--)
@@ -97,7 +111,7 @@ static void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 	mutex_unlock(&fake->lock);
 }
 
-static int fake_pins_total(void)
+int fake_pins_total(void)
 {
 	int i, n = 0;
 
@@ -108,6 +122,10 @@ static int fake_pins_total(void)
 	return n;
 }
 
+void fake_iova_init(struct kunit *test)
+{
+	unsigned int i;
+
 	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fake);
 	mutex_init(&fake->lock);
@@ -116,6 +134,11 @@ static int fake_pins_total(void)
 		KUNIT_ASSERT_NOT_NULL(test, fake->page[i]);
 		fake->mapped[i] = true;
 	}
+}
+
+void fake_iova_exit(struct kunit *test)
+{
+	unsigned int i;
 
 	if (!fake)
 		return;
@@ -125,3 +148,14 @@ static int fake_pins_total(void)
 		if (fake->page[i])
 			__free_page(fake->page[i]);
 	fake = NULL;
+}
+
+unsigned int fake_iova_faults(void)
+{
+	unsigned int n;
+
+	mutex_lock(&fake->lock);
+	n = fake->faults;
+	mutex_unlock(&fake->lock);
+	return n;
+}
