@@ -92,17 +92,36 @@ const struct vaccel_dma_ops fake_dma = {
 	.rw = fake_rw,
 };
 
-/* Copy to and from the fake IOVA space, from the test. */
+/**
+ * fake_put() - copy data into the fake IOVA space, as the guest does
+ * @iova: where to; the range must be mapped, or the kernel log WARNs
+ * @buf: the data
+ * @len: its bytes
+ */
 void fake_put(u64 iova, const void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
 }
 
+/**
+ * fake_get() - copy data out of the fake IOVA space, as the guest does
+ * @iova: where from; the range must be mapped, or the kernel log WARNs
+ * @buf: where to
+ * @len: bytes
+ */
 void fake_get(u64 iova, void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, buf, len, false));
 }
 
+/**
+ * fake_set_mapped() - unmap or map again pages of the fake IOVA space
+ * @pg: the first page
+ * @n: pages
+ * @mapped: map them, else unmap them
+ *
+ * Pins already taken stay; new pins and accesses of an unmapped page fail.
+ */
 void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 {
 	mutex_lock(&fake->lock);
@@ -111,6 +130,11 @@ void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 	mutex_unlock(&fake->lock);
 }
 
+/**
+ * fake_pins_total() - pins of all pages not yet unpinned
+ *
+ * Return: their number.
+ */
 int fake_pins_total(void)
 {
 	int i, n = 0;
@@ -122,6 +146,10 @@ int fake_pins_total(void)
 	return n;
 }
 
+/**
+ * fake_iova_init() - a fresh fake IOVA space, every page mapped and zeroed
+ * @test: the case; a failure aborts it
+ */
 void fake_iova_init(struct kunit *test)
 {
 	unsigned int i;
@@ -136,6 +164,13 @@ void fake_iova_init(struct kunit *test)
 	}
 }
 
+/**
+ * fake_iova_exit() - free the fake IOVA space
+ * @test: the case, failed if some page is still pinned
+ *
+ * Call it when nothing uses the fake any more, even if fake_iova_init()
+ * failed.
+ */
 void fake_iova_exit(struct kunit *test)
 {
 	unsigned int i;
@@ -150,6 +185,11 @@ void fake_iova_exit(struct kunit *test)
 	fake = NULL;
 }
 
+/**
+ * fake_iova_faults() - reads and writes that failed since fake_iova_init()
+ *
+ * Return: their number.
+ */
 unsigned int fake_iova_faults(void)
 {
 	unsigned int n;
