@@ -3,9 +3,9 @@
  * KUnit suite vaccel_engine: the real queues, engine threads and scheduler
  * of a simulated card, driven through the queue registers as a guest
  * driver does, with guest memory replaced by a fake IOVA space (the
- * instance's struct vaccel_dma_ops).  It runs the locking of queue.c,
- * engine.c and the scheduler under lockdep and KASAN (UML), which the VM
- * tests with Debian's kernel cannot.
+ * instance's struct vaccel_dma_ops, fake_iova.h).  It runs the locking of
+ * queue.c, engine.c and the scheduler under lockdep and KASAN (UML), which
+ * the VM tests with Debian's kernel cannot.
  *
  * Instances are created through sysfs as in vaccel_mdev.  What a VFIO
  * close would do before a removal (stopping the queues) the suite does
@@ -14,7 +14,6 @@
 
 #include <kunit/test.h>
 #include <linux/delay.h>
-#include <linux/highmem.h>
 #include <linux/jiffies.h>
 #include <linux/platform_device.h>
 
@@ -22,6 +21,7 @@
 #include "vaccel.h"
 #include "card_fixture.h"
 #include "engine.h"
+#include "fake_iova.h"
 #include "vfio.h"
 
 #define ENG_CARD_ID	4343
@@ -33,129 +33,6 @@
 static u32 q_poweron(unsigned int reg)
 {
 	return reg == VACCEL_Q_STATUS ? VACCEL_Q_STATUS_IDLE : 0;
-}
-
-/* The fake IOVA space: FAKE_PAGES pages from FAKE_BASE. */
-#define FAKE_BASE	0x100000ULL
-#define FAKE_PAGES	512
-#define FAKE_IOVA(pg)	(FAKE_BASE + (u64)(pg) * PAGE_SIZE)
-
-struct fake_iova {
-	struct mutex lock;		/* mapped, pins, against rw */
-	struct page *page[FAKE_PAGES];
-	bool mapped[FAKE_PAGES];
-	int pins[FAKE_PAGES];
-	unsigned int faults;
-};
-
-/* The suite's IOVA space; cases run one at a time. */
-static struct fake_iova *fake;
-
-static bool fake_index(u64 iova, unsigned int *pg)
-{
-	if (iova < FAKE_BASE || iova >= FAKE_IOVA(FAKE_PAGES))
-		return false;
-	*pg = (iova - FAKE_BASE) >> PAGE_SHIFT;
-	return true;
-}
-
-static int fake_pin(struct vfio_device *vdev, dma_addr_t iova, int npage,
-		    int prot, struct page **pages)
-{
-	unsigned int pg;
-	int i;
-
-	mutex_lock(&fake->lock);
-	for (i = 0; i < npage; i++)
-		if (!fake_index(iova + (u64)i * PAGE_SIZE, &pg) ||
-		    !fake->mapped[pg])
-			goto out;
-	for (i = 0; i < npage; i++) {
-		fake_index(iova + (u64)i * PAGE_SIZE, &pg);
-		fake->pins[pg]++;
-		pages[i] = fake->page[pg];
-	}
-out:
-	mutex_unlock(&fake->lock);
-	return i == npage ? npage : -EINVAL;
-}
-
-static void fake_unpin(struct vfio_device *vdev, dma_addr_t iova, int npage)
-{
-	unsigned int pg;
-	int i;
-
-	mutex_lock(&fake->lock);
-	for (i = 0; i < npage; i++)
-		if (fake_index(iova + (u64)i * PAGE_SIZE, &pg))
-			fake->pins[pg]--;
-	mutex_unlock(&fake->lock);
-}
-
-/* Like vfio_dma_rw(): the whole range must be mapped, under the lock. */
-static int fake_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
-		   size_t len, bool write)
-{
-	size_t done = 0, n;
-	unsigned int pg;
-	void *va;
-	int ret = 0;
-
-	mutex_lock(&fake->lock);
-	while (done < len) {
-		if (!fake_index(iova + done, &pg) || !fake->mapped[pg]) {
-			fake->faults++;
-			ret = -EINVAL;
-			break;
-		}
-		n = min_t(size_t, len - done,
-			  PAGE_SIZE - offset_in_page(iova + done));
-		va = kmap_local_page(fake->page[pg]);
-		if (write)
-			memcpy(va + offset_in_page(iova + done), data + done, n);
-		else
-			memcpy(data + done, va + offset_in_page(iova + done), n);
-		kunmap_local(va);
-		done += n;
-	}
-	mutex_unlock(&fake->lock);
-	return ret;
-}
-
-static const struct vaccel_dma_ops fake_dma = {
-	.pin = fake_pin,
-	.unpin = fake_unpin,
-	.rw = fake_rw,
-};
-
-/* Copy to and from the fake IOVA space, from the test. */
-static void fake_put(u64 iova, const void *buf, size_t len)
-{
-	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
-}
-
-static void fake_get(u64 iova, void *buf, size_t len)
-{
-	WARN_ON(fake_rw(NULL, iova, buf, len, false));
-}
-
-static void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
-{
-	mutex_lock(&fake->lock);
-	while (n--)
-		fake->mapped[pg++] = mapped;
-	mutex_unlock(&fake->lock);
-}
-
-static int fake_pins_total(void)
-{
-	int i, n = 0;
-
-	mutex_lock(&fake->lock);
-	for (i = 0; i < FAKE_PAGES; i++)
-		n += fake->pins[i];
-	mutex_unlock(&fake->lock);
-	return n;
 }
 
 struct eng_test {
@@ -203,16 +80,8 @@ static int vaccel_engine_test_init(struct kunit *test)
 		.vf_device = VACCEL_PCI_DEVICE_ID_VF,
 	};
 	struct eng_test *ctx;
-	unsigned int i;
 
-	fake = kunit_kzalloc(test, sizeof(*fake), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fake);
-	mutex_init(&fake->lock);
-	for (i = 0; i < FAKE_PAGES; i++) {
-		fake->page[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		KUNIT_ASSERT_NOT_NULL(test, fake->page[i]);
-		fake->mapped[i] = true;
-	}
+	fake_iova_init(test);
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -237,7 +106,6 @@ static int vaccel_engine_test_init(struct kunit *test)
 static void vaccel_engine_test_exit(struct kunit *test)
 {
 	struct eng_test *ctx = test->priv;
-	unsigned int i;
 
 	if (ctx && ctx->a)
 		eng_close(ctx->a);
@@ -245,14 +113,7 @@ static void vaccel_engine_test_exit(struct kunit *test)
 		eng_close(ctx->b);
 	if (ctx)
 		vaccel_test_card_exit(&ctx->tc);
-	if (!fake)
-		return;
-	KUNIT_EXPECT_EQ_MSG(test, fake_pins_total(), 0,
-			    "pages still pinned after the instances went");
-	for (i = 0; i < FAKE_PAGES; i++)
-		if (fake->page[i])
-			__free_page(fake->page[i]);
-	fake = NULL;
+	fake_iova_exit(test);
 }
 
 /*
@@ -526,7 +387,7 @@ static void vaccel_engine_test_unmap(struct kunit *test)
 			(u32)VACCEL_QERR_DMA);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR_INDEX),
 			1U);
-	KUNIT_EXPECT_GT(test, fake->faults, 0U);
+	KUNIT_EXPECT_GT(test, fake_iova_faults(), 0U);
 
 	/* A1: its ring is unmapped while a BUSY runs. */
 	tq_push(&a1, &busy);

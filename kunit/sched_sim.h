@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler fixture of the vaccel KUnit suites (sched_sim.c): two mock
+ * backends for the card scheduler of scheduler/sched.c, which a suite
+ * drives without the kernel wiring of src/ (engine threads, hrtimer).
+ *
+ * - The recorder: rec_ops with a struct rec as private data counts the
+ *   kicks of each engine and keeps the last timer armed, for tests that
+ *   call the API one call at a time (vaccel_sched).
+ *
+ * - The simulation: struct sim, a deterministic discrete-event simulation
+ *   of a card on a manually advanced clock (vaccel_sched_sim).  Up to
+ *   SIM_ENGINES mock engines each run what vaccel_sched_pick() gives, in
+ *   chunks of CHUNK_MIN to CHUNK_MAX ns (a fixed pseudo-random sequence),
+ *   and call vaccel_sched_should_preempt() after every chunk, as src/
+ *   engines do; up to SIM_ENTS instances get work with sim_wake().  The
+ *   mock keeps its own record of what ran where and when, of waits,
+ *   wake-up latencies, lag against ideal shares and idle engine time, so
+ *   that a test compares the scheduler with that record, never with the
+ *   scheduler's own statistics.  A test calls sim_new(), sim_add() for
+ *   each instance, sim_wake() and sim_run() in turns, and reads struct
+ *   sim and struct sim_ent.
+ *
+ * - The bounds of docs/scheduler.md, lag_bound() and latency_bound(), and
+ *   shares in permille, share() and pm_diff(), to check the results.
+ */
+#ifndef _VACCEL_SCHED_SIM_H
+#define _VACCEL_SCHED_SIM_H
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/types.h>
+
+#include "sched.h"
+
+/* Times are in ns. */
+#define MS		1000000ULL
+#define US		1000ULL
+/* Most engines and instances a simulation has. */
+#define SIM_ENGINES	4
+#define SIM_ENTS	4
+/* The time of no event: an idle engine's next one. */
+#define NEVER		U64_MAX
+/* Chunk lengths of the mock engines, and chunks per job. */
+#define CHUNK_MIN	(10 * US)
+#define CHUNK_MAX	(50 * US)
+#define CHUNKS_PER_JOB	7
+/* fixed_share periods whose service struct sim_ent records. */
+#define SIM_PERIODS	512
+
+/**
+ * lag_bound() - the lag bound of docs/scheduler.md
+ * @e: engines of the card, E
+ * @n: busy instances
+ * @wmax: the largest weight among them, the largest w_i
+ * @wsum: their total weight, W
+ * @slice: the slice, s, in ns
+ *
+ * How far an instance's engine time may trail or lead its ideal share
+ * while the set of busy instances and the tunables stay the same:
+ * (s + E * c) * (1 + n * w_i / W) + E * s * (1 + w_i / W), with chunks c
+ * of at most CHUNK_MAX.
+ *
+ * Return: the bound, in ns.
+ */
+static inline u64 lag_bound(unsigned int e, unsigned int n,
+			    unsigned int wmax, unsigned int wsum, u64 slice)
+{
+	u64 key = slice + (u64)e * CHUNK_MAX;	/* spread of the keys */
+	u64 ahead = (u64)e * slice;		/* slices committed */
+
+	return key + div_u64(key * n * wmax, wsum) + ahead +
+	       div_u64(ahead * wmax, wsum);
+}
+
+/**
+ * latency_bound() - the latency bound of docs/scheduler.md
+ * @e: engines of the card, E
+ * @n: instances
+ * @wratio: w_max/w_min, their largest weight over their smallest
+ * @slice: the slice, in ns
+ *
+ * The longest an instance that wakes after idling waits for an engine:
+ * (ceil((n - 1) / E) + w_max/w_min) * (slice + chunk), with chunks of at
+ * most CHUNK_MAX.
+ *
+ * Return: the bound, in ns.
+ */
+static inline u64 latency_bound(unsigned int e, unsigned int n,
+				unsigned int wratio, u64 slice)
+{
+	return (DIV_ROUND_UP(n - 1, e) + wratio) * (slice + CHUNK_MAX);
+}
+
+struct sim;
+
+/**
+ * struct sim_ent - an instance of the simulation
+ * @se: its scheduler entity
+ * @sim: the simulation
+ * @idx: its index in @sim->ent
+ * @queues: demand: queues with work, as last given to sim_wake()
+ * @running: engines running it, by the mock's count
+ * @service: engine ns it ran, by the mock's record (sim_record())
+ * @chunks: chunks it ran
+ * @job_chunks: chunks of its current job; a job is CHUNKS_PER_JOB chunks
+ * @jobs: jobs it completed, each reported with vaccel_sched_job_done()
+ * @period: @service in each VACCEL_SCHED_PERIOD_NS period, the first
+ *	SIM_PERIODS of them
+ * @waiting: it has work and no engine
+ * @wait_start: when the current wait began
+ * @waits: waits that ended on an engine (work that went unserved is no
+ *	wait)
+ * @wait_ns: their total length
+ * @wait_max: the longest of them
+ * @run_min: fewest engines running it while lag is tracked
+ *	(sim_lag_start())
+ * @run_max: most engines running it while lag is tracked
+ * @timing: a sim_wake() from idle waits for its first pick
+ * @woke: when that sim_wake() was
+ * @max_latency: the longest from such a sim_wake() to the first pick
+ */
+struct sim_ent {
+	struct vaccel_sched_entity se;
+	struct sim *sim;
+	unsigned int idx;
+	unsigned int queues;
+	unsigned int running;
+	u64 service;
+	u64 chunks;
+	u32 job_chunks;
+	u64 jobs;
+	u64 period[SIM_PERIODS];
+	/* the mock's own record of waits (work, no engine) */
+	bool waiting;
+	u64 wait_start;
+	u64 waits;
+	u64 wait_ns;
+	u64 wait_max;
+	/* fewest and most engines running it while lag is tracked */
+	unsigned int run_min;
+	unsigned int run_max;
+	/* first pick after sim_wake() from idle */
+	bool timing;
+	u64 woke;
+	u64 max_latency;
+};
+
+/**
+ * struct sim_engine - a mock engine
+ * @cur: the instance it runs, or NULL
+ * @idle: it waits for a kick: the scheduler gave it nothing to run
+ * @next: its next event: the end of the current chunk, the pick after a
+ *	kick, or NEVER when idle
+ * @chunk_start: the start of the current chunk, or of its part not yet
+ *	recorded (sim_flush())
+ */
+struct sim_engine {
+	struct sim_ent *cur;
+	bool idle;
+	u64 next;
+	u64 chunk_start;
+};
+
+/**
+ * struct sim - a simulated card: the scheduler, its engines, its instances
+ * @test: the test that owns it
+ * @s: the scheduler under test
+ * @nr_engines: the card's engines, at most SIM_ENGINES
+ * @now: the clock, in ns; only sim_run() advances it
+ * @timer: when the scheduler's timer expires, 0 when not armed
+ * @rng: the state of the pseudo-random chunk lengths
+ * @eng: the engines
+ * @ent: the instances, in sim_add() order; NULL where there is none
+ * @busy: total engine ns run
+ * @starved: engine ns left idle while an instance wanted more engines
+ *	(work conservation), not counted under fixed_share
+ * @bad_kicks: kicks of an engine that was not idle
+ * @track_lag: lag is tracked (sim_lag_start())
+ * @ideal: each instance's ideal share of @busy, in permille
+ * @lag_from_busy: @busy when the tracking started
+ * @lag_from_service: each instance's @service when the tracking started
+ * @max_lag: the largest lag, ideal minus actual engine time in either
+ *	direction, since the tracking started, in ns
+ */
+struct sim {
+	struct kunit *test;
+	struct vaccel_sched s;
+	unsigned int nr_engines;
+	u64 now;
+	u64 timer;
+	u32 rng;
+	struct sim_engine eng[SIM_ENGINES];
+	struct sim_ent *ent[SIM_ENTS];
+	u64 busy;
+	u64 starved;
+	u64 bad_kicks;
+	/* lag tracking against ideal shares (permille), when set */
+	bool track_lag;
+	u32 ideal[SIM_ENTS];
+	u64 lag_from_busy;
+	u64 lag_from_service[SIM_ENTS];
+	s64 max_lag;
+};
+
+/**
+ * share() - a share of engine time in permille
+ * @got: engine time of one
+ * @total: engine time of all
+ *
+ * Return: @got in permille of @total, rounded; 0 when @total is 0.
+ */
+static inline u32 share(u64 got, u64 total)
+{
+	return total ? div64_u64(got * 1000 + total / 2, total) : 0;
+}
+
+/**
+ * pm_diff() - the distance between two shares
+ * @a: one share, in permille
+ * @b: the other
+ *
+ * Return: |@a - @b|.
+ */
+static inline u32 pm_diff(u32 a, u32 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/**
+ * struct rec - what the recorder saw, the private data of rec_ops
+ * @kicks: kicks of each engine
+ * @nr_kicks: kicks of all engines
+ * @armed: the expiry of the last timer armed
+ * @nr_arms: timers armed
+ */
+struct rec {
+	unsigned int kicks[SIM_ENGINES];
+	unsigned int nr_kicks;
+	u64 armed;
+	unsigned int nr_arms;
+};
+
+/* The recorder's callbacks, rec_kick() and rec_arm(). */
+extern const struct vaccel_sched_ops rec_ops;
+void rec_kick(void *priv, unsigned int engine);
+void rec_arm(void *priv, u64 expires);
+
+struct sim *sim_new(struct kunit *test, unsigned int engines);
+struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
+			unsigned int weight);
+void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues);
+void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to);
+void sim_lag_start(struct sim *sim, const u32 *permille);
+void sim_pick(struct sim *sim, unsigned int i);
+void sim_run(struct sim *sim, u64 until);
+void sim_flush(struct sim *sim);
+
+#endif /* _VACCEL_SCHED_SIM_H */

@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite vaccel_sched_sim: the card scheduler driven by the mock
+ * engine backend of sched_sim.h on a manually advanced clock, a
+ * deterministic discrete-event simulation: E engines, each running what
+ * vaccel_sched_pick() gives in chunks of 10 to 50 us (a fixed pseudo-random
+ * sequence), calling vaccel_sched_should_preempt() after every chunk, as
+ * src/ engines do.  The mock measures what ran where by itself; the shares,
+ * caps, latencies and statistics it checks are computed from that record,
+ * never taken from the scheduler.
+ */
+
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "sched.h"
+#include "sched_sim.h"
+
+struct share_case {
+	const char *desc;
+	unsigned int engines;
+	enum vaccel_sched_policy policy;
+	u64 slice;
+	unsigned int n;
+	unsigned int slots[SIM_ENTS];
+	unsigned int weight[SIM_ENTS];
+	unsigned int queues[SIM_ENTS];	/* 0: as many as engines */
+	u32 expect[SIM_ENTS];		/* permille of the card */
+};
+
+#define P_BE	VACCEL_SCHED_BEST_EFFORT
+#define P_FS	VACCEL_SCHED_FIXED_SHARE
+#define P_ES	VACCEL_SCHED_EQUAL_SHARE
+
+static const struct share_case share_cases[] = {
+	{ "1of2+1of4+1of4 E=1", 1, P_BE, 0, 3, { 2, 1, 1 }, { }, { },
+	  { 500, 250, 250 } },
+	{ "1of2+1of4+1of4 E=2", 2, P_BE, 0, 3, { 2, 1, 1 }, { }, { },
+	  { 500, 250, 250 } },
+	{ "1of2+1of4+1of4 E=3", 3, P_BE, 0, 3, { 2, 1, 1 }, { }, { },
+	  { 500, 250, 250 } },
+	{ "1of2+1of4+1of4 E=4", 4, P_BE, 0, 3, { 2, 1, 1 }, { }, { },
+	  { 500, 250, 250 } },
+	{ "4 x 1of4 E=4", 4, P_BE, 0, 4, { 1, 1, 1, 1 }, { }, { },
+	  { 250, 250, 250, 250 } },
+	{ "4 x 1of4 E=1", 1, P_BE, 0, 4, { 1, 1, 1, 1 }, { }, { },
+	  { 250, 250, 250, 250 } },
+	{ "1of1+1of4 E=1", 1, P_BE, 0, 2, { 4, 1 }, { }, { }, { 800, 200 } },
+	{ "1of1+1of4 E=2", 2, P_BE, 0, 2, { 4, 1 }, { }, { }, { 800, 200 } },
+	{ "1of1+1of4 E=4", 4, P_BE, 0, 2, { 4, 1 }, { }, { }, { 800, 200 } },
+	{ "1of1+1of4 weights 1:1 E=2", 2, P_BE, 0, 2, { 4, 1 }, { 1, 1 }, { },
+	  { 500, 500 } },
+	{ "1of2+1of4 weights 1:3 E=4", 4, P_BE, 0, 2, { 2, 1 }, { 10, 30 }, { },
+	  { 250, 750 } },
+	{ "1of4 w1000 + 1of4 w10 E=2", 2, P_BE, 0, 2, { 1, 1 }, { 1000, 10 },
+	  { }, { 990, 10 } },
+	{ "1of2+1of4+1of4 slice 100us E=2", 2, P_BE, 100 * US, 3, { 2, 1, 1 },
+	  { }, { }, { 500, 250, 250 } },
+	{ "1of2+1of4+1of4 slice 10ms E=4", 4, P_BE, 10 * MS, 3, { 2, 1, 1 },
+	  { }, { }, { 500, 250, 250 } },
+	/* One queue: the 1of1 can use one engine of four, whatever its weight. */
+	{ "1of1 one queue + 1of4 E=4", 4, P_BE, 0, 2, { 4, 1 }, { }, { 1, 4 },
+	  { 250, 750 } },
+	{ "1of2 one queue + 2 x 1of4 E=4", 4, P_BE, 0, 3, { 2, 1, 1 }, { },
+	  { 1, 4, 4 }, { 250, 375, 375 } },
+	{ "equal_share 1of1+1of4 E=2", 2, P_ES, 0, 2, { 4, 1 }, { }, { },
+	  { 500, 500 } },
+	{ "equal_share ignores weights E=4", 4, P_ES, 0, 3, { 2, 1, 1 },
+	  { 100, 1, 7 }, { }, { 333, 333, 333 } },
+	{ "fixed_share full card E=2", 2, P_FS, 0, 3, { 2, 1, 1 }, { }, { },
+	  { 500, 250, 250 } },
+	{ "fixed_share 4 x 1of4 E=4", 4, P_FS, 0, 4, { 1, 1, 1, 1 }, { }, { },
+	  { 250, 250, 250, 250 } },
+};
+
+static void share_case_desc(const struct share_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(share, share_cases, share_case_desc);
+
+static unsigned int case_weight(const struct share_case *c, unsigned int i)
+{
+	return c->policy == P_ES ? 1 : c->weight[i] ?: c->slots[i];
+}
+
+static u64 case_lag_bound(const struct share_case *c, u64 slice)
+{
+	unsigned int i, wmax = 0, wsum = 0;
+
+	for (i = 0; i < c->n; i++) {
+		wmax = max(wmax, case_weight(c, i));
+		wsum += case_weight(c, i);
+	}
+	return lag_bound(c->engines, c->n, wmax, wsum, slice);
+}
+
+/*
+ * Saturated mixes converge to their shares within 1 percentage point, and
+ * no instance's engine time strays from its ideal by more than the lag
+ * bound at any time.
+ */
+static void vaccel_sched_test_shares(struct kunit *test)
+{
+	const struct share_case *c = test->param_value;
+	struct sim *sim = sim_new(test, c->engines);
+	u64 slice = c->slice ?: VACCEL_SCHED_SLICE_DEFAULT;
+	/* At least 100 slices: the lag bound is then within 1 point. */
+	u64 start[SIM_ENTS], total, warm = 20 * MS, run = max(500 * MS, 100 * slice);
+	u64 switches = 0;
+	bool equal_whole = c->engines % c->n == 0;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++)
+		equal_whole &= case_weight(c, i) == case_weight(c, 0) &&
+			       (!c->queues[i] || c->queues[i] >= c->engines);
+	if (c->slice)
+		KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice),
+				0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s, c->policy, 0), 0);
+	for (i = 0; i < c->n; i++)
+		sim_add(sim, c->slots[i], c->weight[i]);
+	for (i = 0; i < c->n; i++)
+		sim_wake(sim, sim->ent[i], c->queues[i] ?: c->engines);
+	sim_run(sim, warm);
+	sim_lag_start(sim, c->expect);
+	for (i = 0; i < c->n; i++)
+		start[i] = sim->ent[i]->service;
+	sim_run(sim, warm + run);
+
+	total = (u64)c->engines * run;
+	for (i = 0; i < c->n; i++) {
+		u32 got = share(sim->ent[i]->service - start[i], total);
+
+		KUNIT_EXPECT_LE_MSG(test, pm_diff(got, c->expect[i]), 10,
+				    "instance %u got %u permille, expected %u",
+				    i, got, c->expect[i]);
+	}
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
+	KUNIT_EXPECT_LE_MSG(test, sim->max_lag, case_lag_bound(c, slice),
+			    "max lag %lld ns", sim->max_lag);
+	/*
+	 * No convoys: engines whose slices end together do not all go to
+	 * the instance that is behind, so an instance never runs on more
+	 * than one engine above its share (work conserving policies; under
+	 * fixed_share the budgets decide).  With equal weights and whole
+	 * engines each, every instance keeps its engines, like a VF.
+	 */
+	for (i = 0; i < c->n; i++) {
+		const struct sim_ent *se = sim->ent[i];
+		unsigned int most = DIV_ROUND_UP(c->engines * c->expect[i], 1000);
+
+		switches += se->se.st.switches;
+		kunit_info(test, "instance %u on %u to %u engines", i,
+			   se->run_min, se->run_max);
+		if (c->policy == P_FS)
+			continue;
+		KUNIT_EXPECT_LE_MSG(test, se->run_max, most + 1,
+				    "instance %u on up to %u engines, its share is %u permille of %u",
+				    i, se->run_max, c->expect[i], c->engines);
+		if (equal_whole) {
+			KUNIT_EXPECT_EQ(test, se->run_min, c->engines / c->n);
+			KUNIT_EXPECT_EQ(test, se->run_max, c->engines / c->n);
+		}
+	}
+	kunit_info(test, "max lag %lld ns (bound %llu), %llu switches",
+		   sim->max_lag, case_lag_bound(c, slice), switches);
+}
+
+struct conserve_case {
+	const char *desc;
+	enum vaccel_sched_policy policy;
+	unsigned int engines;
+};
+
+static const struct conserve_case conserve_cases[] = {
+	{ "best_effort E=1", P_BE, 1 },
+	{ "best_effort E=4", P_BE, 4 },
+	{ "equal_share E=2", P_ES, 2 },
+};
+
+static void conserve_case_desc(const struct conserve_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(conserve, conserve_cases, conserve_case_desc);
+
+/*
+ * Work conservation: with the other two idle, a busy 1of4 gets the whole
+ * card; an instance that comes and goes gets its share while busy, and
+ * its idle share goes to the others.
+ */
+static void vaccel_sched_test_idle_and_bursty(struct kunit *test)
+{
+	const struct conserve_case *c = test->param_value;
+	struct sim *sim = sim_new(test, c->engines);
+	struct sim_ent *half, *q1, *q2;
+	u64 t, on, off, from[3], ideal[3] = { }, total;
+	unsigned int e = c->engines, i, phase;
+	u32 busy_share[3], idle_share[3];
+
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s, c->policy, 0), 0);
+	half = sim_add(sim, 2, 0);
+	q1 = sim_add(sim, 1, 0);
+	q2 = sim_add(sim, 1, 0);
+
+	/* Only q1 is busy: it gets the whole card. */
+	sim_wake(sim, q1, e);
+	sim_run(sim, 200 * MS);
+	sim_flush(sim);
+	KUNIT_EXPECT_EQ(test, q1->service, (u64)e * 200 * MS);
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+
+	/*
+	 * half and q1 busy, q2 bursty: busy for @on, idle for @off, with
+	 * phase lengths that do not divide the slice.
+	 */
+	if (c->policy == P_ES) {
+		busy_share[0] = 333; busy_share[1] = 333; busy_share[2] = 333;
+		idle_share[0] = 500; idle_share[1] = 500; idle_share[2] = 0;
+	} else {
+		busy_share[0] = 500; busy_share[1] = 250; busy_share[2] = 250;
+		idle_share[0] = 667; idle_share[1] = 333; idle_share[2] = 0;
+	}
+	sim_wake(sim, half, e);
+	for (i = 0; i < 3; i++)
+		from[i] = sim->ent[i]->service;
+	t = sim->now;
+	for (phase = 0; phase < 12; phase++) {
+		on = (37 + 11 * (phase % 3)) * MS + 123 * US;
+		off = (23 + 13 * (phase % 4)) * MS + 457 * US;
+		sim_wake(sim, q2, e);
+		sim_run(sim, t + on);
+		sim_wake(sim, q2, 0);
+		sim_run(sim, t + on + off);
+		for (i = 0; i < 3; i++)
+			ideal[i] += div_u64((u64)e * (on * busy_share[i] +
+						      off * idle_share[i]),
+					    1000);
+		t += on + off;
+	}
+	sim_flush(sim);
+	total = (u64)e * (t - 200 * MS);
+	for (i = 0; i < 3; i++) {
+		s64 d = (s64)(sim->ent[i]->service - from[i]) - (s64)ideal[i];
+
+		/* 1 percentage point, plus the lag bound per phase change. */
+		KUNIT_EXPECT_LE_MSG(test, abs(d),
+				    div_u64(total, 100) +
+				    24 * lag_bound(e, 3, 2, 4, 1 * MS),
+				    "instance %u: %lld ns from its ideal", i, d);
+	}
+	/* Nothing wasted: idle shares went to the busy instances. */
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	KUNIT_EXPECT_EQ(test, sim->busy, (u64)e * sim->now);
+	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
+}
+
+struct wake_case {
+	const char *desc;
+	unsigned int engines;
+	u64 slice;
+};
+
+static const struct wake_case wake_cases[] = {
+	{ "E=1 slice 1ms", 1, 1 * MS },
+	{ "E=2 slice 1ms", 2, 1 * MS },
+	{ "E=4 slice 2ms", 4, 2 * MS },
+	{ "E=2 slice 100us", 2, 100 * US },
+};
+
+static void wake_case_desc(const struct wake_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(wake, wake_cases, wake_case_desc);
+
+/*
+ * A waking instance cannot monopolise the card: after a long idle it gets
+ * no more than its share (plus the lag bound) in every window that
+ * follows, the others keep theirs, and it waits at most the latency bound
+ * for its first engine.
+ */
+static void vaccel_sched_test_wake_no_monopoly(struct kunit *test)
+{
+	const struct wake_case *c = test->param_value;
+	struct sim *sim = sim_new(test, c->engines);
+	struct sim_ent *ent[4];
+	u64 win = 50 * MS, t, before[4], bound;
+	static const u32 expect[4] = { 250, 250, 250, 250 };
+	unsigned int e = c->engines, i, w, round;
+
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice), 0);
+	for (i = 0; i < 4; i++)
+		ent[i] = sim_add(sim, 1, 0);
+	for (i = 1; i < 4; i++)
+		sim_wake(sim, ent[i], e);
+	/* ent[0] idles for 1 s while the others run. */
+	sim_run(sim, 1000 * MS);
+	bound = lag_bound(e, 4, 1, 4, c->slice);
+
+	for (round = 0; round < 3; round++) {
+		sim_wake(sim, ent[0], e);
+		KUNIT_EXPECT_TRUE(test, ent[0]->timing);
+		sim_lag_start(sim, expect);
+		t = sim->now;
+		for (w = 0; w < 4; w++) {
+			for (i = 0; i < 4; i++)
+				before[i] = ent[i]->service;
+			sim_run(sim, t + (w + 1) * win);
+			for (i = 0; i < 4; i++) {
+				u64 got = ent[i]->service - before[i];
+				u64 fair = div_u64((u64)e * win, 4);
+
+				if (i == 0)
+					KUNIT_EXPECT_LE_MSG(test, got,
+							    fair + bound,
+							    "round %u window %u",
+							    round, w);
+				else
+					KUNIT_EXPECT_GE_MSG(test, got + bound,
+							    fair,
+							    "round %u window %u",
+							    round, w);
+			}
+		}
+		KUNIT_EXPECT_LE(test, sim->max_lag, bound);
+		kunit_info(test, "round %u: max lag %lld ns (bound %llu)",
+			   round, sim->max_lag, bound);
+		sim->track_lag = false;
+		KUNIT_EXPECT_FALSE(test, ent[0]->timing);
+		/* Idle again, for a while. */
+		sim_wake(sim, ent[0], 0);
+		sim_run(sim, sim->now + (300 + 77 * round) * MS + 13 * US);
+	}
+	KUNIT_EXPECT_LE_MSG(test, ent[0]->max_latency,
+			    latency_bound(e, 4, 1, c->slice),
+			    "first run %llu ns after the wake",
+			    ent[0]->max_latency);
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	kunit_info(test, "first run at most %llu ns after the wake",
+		   ent[0]->max_latency);
+}
+
+/*
+ * Latency: an instance that wakes now and then, among busy ones, waits at
+ * most the latency bound, and the scheduler's queueing-delay statistics
+ * agree with the mock's own record.
+ */
+static void vaccel_sched_test_latency(struct kunit *test)
+{
+	const struct wake_case *c = test->param_value;
+	struct sim *sim = sim_new(test, c->engines);
+	struct vaccel_sched_stats st;
+	struct sim_ent *ent[4];
+	unsigned int e = c->engines, i, k;
+	u64 hist = 0;
+
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice), 0);
+	ent[0] = sim_add(sim, 1, 0);
+	ent[1] = sim_add(sim, 2, 0);
+	ent[2] = sim_add(sim, 4, 0);
+	ent[3] = sim_add(sim, 1, 0);
+	for (i = 1; i < 4; i++)
+		sim_wake(sim, ent[i], e);
+	sim_run(sim, 20 * MS);
+	/* Short jobs: one queue busy for a moment, then idle a while. */
+	for (k = 0; k < 60; k++) {
+		sim_wake(sim, ent[0], 1);
+		sim_run(sim, sim->now + 3 * c->slice + k * 7 * US);
+		sim_wake(sim, ent[0], 0);
+		sim_run(sim, sim->now + 2 * MS + k * 31 * US);
+	}
+	/* Weights 1, 2, 4 and 1: w_max/w_min = 4. */
+	KUNIT_EXPECT_LE(test, ent[0]->max_latency,
+			latency_bound(e, 4, 4, c->slice));
+
+	vaccel_sched_snapshot(&sim->s, &ent[0]->se, sim->now, &st);
+	KUNIT_EXPECT_GT(test, ent[0]->waits, 0);
+	KUNIT_EXPECT_EQ(test, st.waits, ent[0]->waits);
+	KUNIT_EXPECT_EQ(test, st.wait_ns, ent[0]->wait_ns);
+	KUNIT_EXPECT_EQ(test, st.wait_max_ns, ent[0]->wait_max);
+	KUNIT_EXPECT_GE(test, st.wait_max_ns, ent[0]->max_latency);
+	for (i = 0; i < VACCEL_SCHED_WAIT_BUCKETS; i++)
+		hist += st.wait_hist[i];
+	KUNIT_EXPECT_EQ(test, hist, st.waits);
+	kunit_info(test, "max latency %llu ns, bound %llu", ent[0]->max_latency,
+		   latency_bound(e, 4, 4, c->slice));
+}
+
+/*
+ * An instance held below its weighted share by its own queue count (a
+ * 1of1 with one queue on two engines) does not bank the difference: when
+ * its second queue gets work, it takes its new share (4/5) but no more,
+ * and the other keeps its fifth, window after window.
+ */
+static void vaccel_sched_test_capped_no_bank(struct kunit *test)
+{
+	struct sim *sim = sim_new(test, 2);
+	struct sim_ent *big, *small;
+	static const u32 expect[SIM_ENTS] = { 800, 200 };
+	u64 win = 50 * MS, before[2], bound = lag_bound(2, 2, 4, 5, 1 * MS);
+	unsigned int w;
+
+	big = sim_add(sim, 4, 0);
+	small = sim_add(sim, 1, 0);
+	sim_wake(sim, big, 1);
+	sim_wake(sim, small, 2);
+	/* One engine each for 1 s: big runs far below its weight. */
+	sim_run(sim, 1000 * MS);
+	KUNIT_EXPECT_LE(test, pm_diff(share(big->service, 2 * sim->now), 500),
+			1);
+
+	sim_wake(sim, big, 2);
+	sim_lag_start(sim, expect);
+	for (w = 0; w < 8; w++) {
+		before[0] = big->service;
+		before[1] = small->service;
+		sim_run(sim, sim->now + win);
+		KUNIT_EXPECT_LE_MSG(test, big->service - before[0],
+				    div_u64(2 * win * 800, 1000) + bound,
+				    "window %u", w);
+		KUNIT_EXPECT_GE_MSG(test, small->service - before[1] + bound,
+				    div_u64(2 * win * 200, 1000), "window %u", w);
+	}
+	KUNIT_EXPECT_LE(test, sim->max_lag, bound);
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	kunit_info(test, "max lag %lld ns (bound %llu)", sim->max_lag, bound);
+}
+
+struct cap_case {
+	const char *desc;
+	unsigned int engines;
+	unsigned int n;
+	unsigned int slots[SIM_ENTS];
+	unsigned int queues[SIM_ENTS];
+};
+
+static const struct cap_case cap_cases[] = {
+	{ "one 1of4 alone E=1", 1, 1, { 1 }, { 1 } },
+	{ "one 1of4 alone E=4", 4, 1, { 1 }, { 4 } },
+	{ "1of2 + 1of4, a quarter idle E=2", 2, 2, { 2, 1 }, { 2, 2 } },
+	{ "1of1 alone E=3", 3, 1, { 4 }, { 3 } },
+	{ "1of2 + 1of4 + 1of4 busy E=4", 4, 3, { 2, 1, 1 }, { 4, 4, 4 } },
+	{ "1of4 one queue E=4: below its cap", 4, 1, { 1 }, { 1 } },
+};
+
+static void cap_case_desc(const struct cap_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cap, cap_cases, cap_case_desc);
+
+/*
+ * fixed_share: in every period, no instance runs more than its cap
+ * (slots/4 of the card) plus the chunks in flight when it ran out, and
+ * over any run of periods no more than the caps; a busy instance gets its
+ * cap, or all it can use, even when the rest of the card idles.
+ */
+static void vaccel_sched_test_fixed_cap(struct kunit *test)
+{
+	const struct cap_case *c = test->param_value;
+	struct sim *sim = sim_new(test, c->engines);
+	u64 p = VACCEL_SCHED_PERIOD_NS, nperiods = 150;
+	unsigned int e = c->engines, i, k;
+
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s,
+						      VACCEL_SCHED_FIXED_SHARE,
+						      0), 0);
+	for (i = 0; i < c->n; i++)
+		sim_add(sim, c->slots[i], 0);
+	sim_run(sim, 3 * MS + 17 * US);
+	for (i = 0; i < c->n; i++)
+		sim_wake(sim, sim->ent[i], c->queues[i]);
+	sim_run(sim, nperiods * p);
+
+	for (i = 0; i < c->n; i++) {
+		struct sim_ent *se = sim->ent[i];
+		u64 cap = div_u64((u64)c->slots[i] * e * p, 4);
+		u64 can = (u64)min(c->queues[i], e) * p;
+		u64 sum = 0, lo = U64_MAX, hi = 0;
+
+		for (k = 0; k < nperiods; k++) {
+			sum += se->period[k];
+			KUNIT_EXPECT_LE_MSG(test, se->period[k],
+					    cap + e * CHUNK_MAX,
+					    "instance %u, period %u", i, k);
+			KUNIT_EXPECT_LE_MSG(test, sum,
+					    (k + 1) * cap + e * CHUNK_MAX,
+					    "instance %u, periods 0-%u", i, k);
+			if (k >= 1) {
+				lo = min(lo, se->period[k]);
+				hi = max(hi, se->period[k]);
+			}
+		}
+		/*
+		 * Every full period it got its cap or all it could use, less
+		 * its overshoot carried from the period before and, on a full
+		 * card, the others' overshoot.
+		 */
+		KUNIT_EXPECT_GE_MSG(test, lo + 2 * e * CHUNK_MAX, min(cap, can),
+				    "instance %u least %llu", i, lo);
+		kunit_info(test, "instance %u: cap %llu, per period %llu-%llu",
+			   i, cap, lo, hi);
+	}
+	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
+}
+
+/*
+ * Changing the policy, the slice and a weight mid-run: each time the new
+ * shares are reached.
+ */
+static void vaccel_sched_test_live_changes(struct kunit *test)
+{
+	struct sim *sim = sim_new(test, 2);
+	struct sim_ent *half, *q1, *q2;
+	static const struct {
+		const char *what;
+		int policy;		/* -1: unchanged */
+		u64 slice;		/* 0: unchanged */
+		int weight;		/* of q1, -1: unchanged */
+		u32 expect[3];
+	} steps[] = {
+		{ "start", -1, 0, -1, { 500, 250, 250 } },
+		{ "equal_share", P_ES, 0, -1, { 333, 333, 333 } },
+		{ "slice 100us", -1, 100 * US, -1, { 333, 333, 333 } },
+		{ "best_effort", P_BE, 0, -1, { 500, 250, 250 } },
+		{ "q1 weight 6", -1, 0, 6, { 222, 667, 111 } },
+		{ "slice 20ms", -1, 20 * MS, -1, { 222, 667, 111 } },
+		{ "fixed_share", P_FS, 0, -1, { 500, 250, 250 } },
+		{ "q1 weight default", -1, 0, 0, { 500, 250, 250 } },
+		{ "best_effort, slice 1ms", P_BE, 1 * MS, -1, { 500, 250, 250 } },
+	};
+	u64 settle = 100 * MS, run, from[3];
+	unsigned int i, k;
+
+	half = sim_add(sim, 2, 0);
+	q1 = sim_add(sim, 1, 0);
+	q2 = sim_add(sim, 1, 0);
+	sim_wake(sim, half, 2);
+	sim_wake(sim, q1, 2);
+	sim_wake(sim, q2, 2);
+	/* q2 gets idle part of the time in fixed_share: keep all busy. */
+	for (k = 0; k < ARRAY_SIZE(steps); k++) {
+		if (steps[k].policy >= 0)
+			KUNIT_ASSERT_EQ(test,
+					vaccel_sched_set_policy(&sim->s,
+								steps[k].policy,
+								sim->now), 0);
+		if (steps[k].slice)
+			KUNIT_ASSERT_EQ(test,
+					vaccel_sched_set_slice(&sim->s,
+							       steps[k].slice),
+					0);
+		if (steps[k].weight >= 0)
+			KUNIT_ASSERT_EQ(test,
+					vaccel_sched_set_weight(&sim->s, &q1->se,
+								steps[k].weight,
+								sim->now), 0);
+		sim_run(sim, sim->now + settle);
+		/* At least 100 slices, for 1 point with the lag bound. */
+		run = max(600 * MS, 100 * sim->s.slice_ns);
+		for (i = 0; i < 3; i++)
+			from[i] = sim->ent[i]->service;
+		sim_run(sim, sim->now + run);
+		for (i = 0; i < 3; i++) {
+			u32 got = share(sim->ent[i]->service - from[i], 2 * run);
+
+			KUNIT_EXPECT_LE_MSG(test,
+					    pm_diff(got, steps[k].expect[i]),
+					    10, "%s: instance %u got %u permille",
+					    steps[k].what, i, got);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
+}
+
+/*
+ * Removal mid-slice in the simulation: the engine is released at once,
+ * the others take over, and the entity's memory is freed (KASAN catches
+ * any stale pointer the scheduler kept).
+ */
+static void vaccel_sched_test_remove_mid_slice(struct kunit *test)
+{
+	struct sim *sim = sim_new(test, 2);
+	struct sim_ent *half;
+	u64 from[3], run = 500 * MS;
+	unsigned int i, on = 0;
+
+	half = sim_add(sim, 2, 0);
+	sim_add(sim, 1, 0);
+	sim_add(sim, 1, 0);
+	for (i = 0; i < 3; i++)
+		sim_wake(sim, sim->ent[i], 2);
+	sim_run(sim, 100 * MS);
+	/* Run on until half is on an engine, then remove it mid-chunk. */
+	while (!half->running)
+		sim_run(sim, sim->now + 10 * US);
+	sim_run(sim, sim->now + 7 * US);
+	for (i = 0; i < 2; i++) {
+		if (sim->eng[i].cur != half)
+			continue;
+		KUNIT_EXPECT_GT(test, sim->eng[i].next, sim->now);
+		sim_record(sim, half, sim->eng[i].chunk_start, sim->now);
+		on++;
+	}
+	KUNIT_ASSERT_GT(test, on, 0);
+	vaccel_sched_remove(&sim->s, &half->se, sim->now);
+	KUNIT_EXPECT_EQ(test, half->se.st.busy_ns, half->service);
+	for (i = 0; i < 2; i++) {
+		if (sim->eng[i].cur != half)
+			continue;
+		/* The engine abandons the chunk and asks again. */
+		KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(&sim->s, i,
+								  sim->now),
+				VACCEL_SCHED_REMOVED);
+		KUNIT_EXPECT_EQ(test, vaccel_sched_put(&sim->s, i, sim->now, 2),
+				VACCEL_SCHED_REMOVED);
+		half->running--;
+		sim->eng[i].cur = NULL;
+		sim_pick(sim, i);
+		KUNIT_EXPECT_NOT_NULL(test, sim->eng[i].cur);
+	}
+	sim->ent[half->idx] = NULL;
+	memset(half, 0x6b, sizeof(*half));
+	kunit_kfree(test, half);
+
+	for (i = 1; i < 3; i++)
+		from[i] = sim->ent[i]->service;
+	sim_run(sim, sim->now + run);
+	for (i = 1; i < 3; i++) {
+		u32 got = share(sim->ent[i]->service - from[i], 2 * run);
+
+		KUNIT_EXPECT_LE_MSG(test, pm_diff(got, 500), 10,
+				    "instance %u got %u permille", i, got);
+	}
+	sim_flush(sim);
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	KUNIT_EXPECT_EQ(test, sim->busy, 2 * sim->now);
+	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
+}
+
+/*
+ * Statistics against the mock's record: busy time adds up to the engine
+ * time run, chunks and jobs are those reported, a 2-instance rotation has
+ * one preemption and one switch per slice, and utilisation over the last
+ * complete second is the engine-time share of that second.
+ */
+static void vaccel_sched_test_stats(struct kunit *test)
+{
+	struct sim *sim = sim_new(test, 1);
+	struct vaccel_sched_stats st[2];
+	struct sim_ent *a, *b;
+	u64 t = 2500 * MS + 37 * US, busy = 0, lo, hi, win;
+	unsigned int i, k;
+
+	a = sim_add(sim, 1, 0);
+	b = sim_add(sim, 1, 0);
+	sim_wake(sim, a, 1);
+	sim_wake(sim, b, 1);
+	sim_run(sim, t);
+	sim_flush(sim);
+	for (i = 0; i < 2; i++) {
+		struct sim_ent *se = sim->ent[i];
+		u64 in_win = 0;
+
+		vaccel_sched_snapshot(&sim->s, &se->se, t, &st[i]);
+		busy += st[i].busy_ns;
+		KUNIT_EXPECT_EQ(test, st[i].busy_ns, se->service);
+		KUNIT_EXPECT_EQ(test, st[i].chunks, se->chunks);
+		KUNIT_EXPECT_EQ(test, st[i].jobs, se->jobs);
+		KUNIT_EXPECT_GT(test, st[i].jobs, 0);
+		/* Equal shares, 1 ms slices: one preemption per slice. */
+		lo = div_u64(t, 2 * (1 * MS + CHUNK_MAX)) - 2;
+		hi = div_u64(t, 2 * MS) + 2;
+		KUNIT_EXPECT_GE(test, st[i].preemptions, lo);
+		KUNIT_EXPECT_LE(test, st[i].preemptions, hi);
+		KUNIT_EXPECT_EQ(test, st[i].switches, st[i].picks);
+		KUNIT_EXPECT_LE(test, st[i].picks, st[i].preemptions + 1);
+		KUNIT_EXPECT_EQ(test, st[i].throttles, 0);
+		/* Each waits while the other runs: one wait per pick. */
+		KUNIT_EXPECT_GE(test, st[i].waits + 1, st[i].picks);
+		/* One slice, or two when its virtual time led at a tie. */
+		KUNIT_EXPECT_GE(test, st[i].wait_max_ns, 1 * MS);
+		KUNIT_EXPECT_LE(test, st[i].wait_max_ns,
+				latency_bound(1, 2, 1, 1 * MS));
+		KUNIT_EXPECT_EQ(test, st[i].waits, se->waits);
+		KUNIT_EXPECT_EQ(test, st[i].wait_ns, se->wait_ns);
+		/*
+		 * Waits of one or two slices, in the buckets [512, 1024) to
+		 * [2048, 4096) us; but a's first, of 0 ns.
+		 */
+		KUNIT_EXPECT_GE(test, st[i].wait_hist[9] + st[i].wait_hist[10] +
+				st[i].wait_hist[11] + 1, st[i].waits);
+		KUNIT_EXPECT_EQ(test, st[i].wait_hist[0], i == 0);
+		/* The last complete second: [1.5 s, 2.5 s). */
+		for (k = 150; k < 250; k++)
+			in_win += se->period[k];
+		KUNIT_EXPECT_EQ(test, st[i].util_short_ns, in_win);
+		KUNIT_EXPECT_EQ(test, st[i].util_short,
+				div64_u64(in_win * 10000, 1000 * MS));
+		/* The long window covers the whole run before 2.5 s. */
+		win = 0;
+		for (k = 0; k < 250; k++)
+			win += se->period[k];
+		KUNIT_EXPECT_EQ(test, st[i].util_long_ns, win);
+		KUNIT_EXPECT_LE(test, pm_diff(st[i].util_short, 5000), 100);
+		KUNIT_EXPECT_EQ(test, st[i].weight, 1);
+		KUNIT_EXPECT_EQ(test, st[i].slots, 1);
+		KUNIT_EXPECT_EQ(test, st[i].nr_queues, 1);
+		KUNIT_EXPECT_LE(test, abs(st[i].lag_ns), 2 * MS);
+	}
+	/* Busy time of the instances is the card's engine time. */
+	KUNIT_EXPECT_EQ(test, busy, sim->busy);
+	KUNIT_EXPECT_EQ(test, busy, t);
+	KUNIT_EXPECT_EQ(test, st[0].nr_running + st[1].nr_running, 1);
+
+	/* Utilisation decays as an instance idles: zero 10 s later. */
+	sim_wake(sim, a, 0);
+	sim_run(sim, t + 1200 * MS);
+	vaccel_sched_snapshot(&sim->s, &a->se, sim->now, &st[0]);
+	KUNIT_EXPECT_EQ(test, st[0].util_short_ns, 0);
+	KUNIT_EXPECT_GT(test, st[0].util_long_ns, 0);
+	vaccel_sched_snapshot(&sim->s, &b->se, sim->now, &st[1]);
+	KUNIT_EXPECT_EQ(test, st[1].util_short, 10000);
+	sim_run(sim, t + 10200 * MS);
+	vaccel_sched_snapshot(&sim->s, &a->se, sim->now, &st[0]);
+	KUNIT_EXPECT_EQ(test, st[0].util_long_ns, 0);
+	KUNIT_EXPECT_EQ(test, st[0].busy_ns, a->service);
+}
+
+static struct kunit_case vaccel_sched_sim_cases[] = {
+	KUNIT_CASE_PARAM(vaccel_sched_test_shares, share_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_idle_and_bursty,
+			 conserve_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_wake_no_monopoly, wake_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_latency, wake_gen_params),
+	KUNIT_CASE(vaccel_sched_test_capped_no_bank),
+	KUNIT_CASE_PARAM(vaccel_sched_test_fixed_cap, cap_gen_params),
+	KUNIT_CASE(vaccel_sched_test_live_changes),
+	KUNIT_CASE(vaccel_sched_test_remove_mid_slice),
+	KUNIT_CASE(vaccel_sched_test_stats),
+	{ }
+};
+
+static struct kunit_suite vaccel_sched_sim_suite = {
+	.name = "vaccel_sched_sim",
+	.test_cases = vaccel_sched_sim_cases,
+};
+
+kunit_test_suite(vaccel_sched_sim_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
