@@ -1,0 +1,5483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio: a userspace VFIO client for vaccel instances.
+ *
+ * It opens an instance the way QEMU does (VFIO container, group, TYPE1v2
+ * IOMMU, device fd) and then drives it through the device fd alone: reads
+ * and writes of the regions at the offsets VFIO_DEVICE_GET_REGION_INFO
+ * gives, mmap of BAR2, VFIO_DEVICE_SET_IRQS with eventfds, and
+ * VFIO_DEVICE_RESET.
+ *
+ *   vaccel-vfio info UUID        device info, every region and irq index
+ *   vaccel-vfio config UUID      config space hex dump and capabilities
+ *   vaccel-vfio bars UUID        BAR sizing through config space
+ *   vaccel-vfio mem UUID         BAR2 through mmap, pread and pwrite
+ *   vaccel-vfio irq UUID         MSI-X, MSI and INTx through eventfds
+ *   vaccel-vfio reset UUID       VFIO_DEVICE_RESET and FLR
+ *   vaccel-vfio check UUID       identity, then all of the above
+ *   vaccel-vfio refusals UUID    bad accesses and ioctls fail with the
+ *                                right errno and change nothing
+ *   vaccel-vfio hold UUID        keep it open until SIGINT or SIGTERM
+ *                                (prints "holding" once open)
+ *   vaccel-vfio req UUID         arm the REQ eventfd, print "armed", wait
+ *                                until the kernel asks for the device
+ *                                back (someone removes the instance),
+ *                                close it
+ *
+ * The command queues (include/vaccel_queue.h), with guest memory that is
+ * anonymous memory mapped into the container with VFIO_IOMMU_MAP_DMA:
+ *
+ *   vaccel-vfio ops UUID         every operation (NOP, FENCE, COPY, FILL,
+ *                                CRC32C, GEMM, BUSY) on IOVAs and BAR2,
+ *                                results checked byte for byte against
+ *                                the client's own CRC-32C and GEMM; IRQ
+ *                                flag, all queues at once, ring wrap,
+ *                                host statistics
+ *   vaccel-vfio bad UUID         one bad descriptor, ring setup or
+ *                                doorbell per error code: the queue stops
+ *                                where it must, says why, raises vector
+ *                                0, the next queue keeps working, a reset
+ *                                recovers it
+ *   vaccel-vfio long UUID        a correct random workload on all queues
+ *                                for --seconds, every result checked
+ *   vaccel-vfio load UUID        BUSY commands on every queue, always
+ *                                full, for --seconds or until SIGINT or
+ *                                SIGTERM: a load for the scheduler
+ *   vaccel-vfio unmap UUID       VFIO_IOMMU_UNMAP_DMA of memory a running
+ *                                command uses (DMA), of a ring or
+ *                                writeback (RING); recovery; exit with a
+ *                                command running
+ *
+ * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
+ * size, default the instance's sysfs memory_size; K, M, G suffixes
+ * allowed), --other UUID2 (refusals: a second instance, on the same card,
+ * whose state must survive everything done to the first), --seconds S
+ * (long, load: how long to run, default 30).
+ *
+ * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
+ * when every check passed, 1 when a check or an operation failed (the last
+ * line, on stderr, names the first failure), 2 on bad usage.
+ */
+
+#define _GNU_SOURCE
+#include <assert.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include "vaccel_queue.h"
+#include "vaccel_regs.h"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* vfio-pci's region layout; GET_REGION_INFO reports the same offsets. */
+#define REGION_SHIFT		40
+#define REGION_OFFSET(index)	((__u64)(index) << REGION_SHIFT)
+
+#define CFG_REGION		VFIO_PCI_CONFIG_REGION_INDEX
+#define BAR0_REGION		(VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_REGS)
+#define BAR2_REGION		(VFIO_PCI_BAR0_REGION_INDEX + VACCEL_BAR_MEM)
+
+#define FIRE_TIMEOUT_MS		2000	/* wait this long for an interrupt */
+#define QUIET_MS		100	/* no interrupt within this: none */
+#define MAX_CAPS		48	/* (256 - 64) / 4 */
+
+struct options {
+	__u64 mem_size;			/* --mem-size, 0 if not given */
+	const char *other;		/* --other */
+	unsigned int seconds;		/* --seconds */
+};
+
+/* An open instance, what VFIO says about it, and the checks run on it. */
+struct vdev {
+	const char *uuid;
+	int container;
+	int group;
+	int device;
+	int group_id;
+	long page_size;
+	__u64 mem_size;			/* the expected BAR2 size */
+	const struct options *opts;
+	struct vfio_device_info info;
+	struct vfio_region_info region[VFIO_PCI_NUM_REGIONS];
+	struct vfio_irq_info irq[VFIO_PCI_NUM_IRQS];
+	__u8 cfg_at_open[PCI_CFG_SPACE_SIZE];	/* power-on state */
+	unsigned int cap_exp;		/* capability offsets, 0 if absent */
+	unsigned int cap_pm;
+	unsigned int cap_msi;
+	unsigned int cap_msix;
+	unsigned int checks;
+	unsigned int failures;
+	char first_failure[256];
+};
+
+static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
+	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "config", "VGA",
+};
+
+static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
+	"INTx", "MSI", "MSI-X", "ERR", "REQ",
+};
+
+/* Reporting */
+
+static const char *errname(int err)
+{
+	if (!err)
+		return "success";
+	if (err < 0)
+		err = -err;
+	return strerrorname_np(err) ?: "E?";
+}
+
+/* A setup step failed with errno: say which, on stderr; returns -1. */
+static int vdev_fail(struct vdev *v, const char *step)
+{
+	int err = errno;
+
+	fprintf(stderr, "vaccel-vfio: %s: %s: %s (%s)\n", v->uuid, step,
+		strerror(err), errname(err));
+	return -1;
+}
+
+static void section(const char *title)
+{
+	printf("== %s\n", title);
+}
+
+/* Record a check: prints "ok" or "FAIL" and what was checked. */
+[[gnu::format(printf, 3, 4)]]
+static bool check(struct vdev *v, bool ok, const char *fmt, ...)
+{
+	char what[sizeof(v->first_failure)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+
+	v->checks++;
+	printf("  %-5s %s\n", ok ? "ok" : "FAIL", what);
+	if (!ok && !v->failures++)
+		snprintf(v->first_failure, sizeof(v->first_failure), "%s", what);
+	return ok;
+}
+
+static bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want)
+{
+	if (got == want)
+		return check(v, true, "%s = %#llx", what, got);
+	return check(v, false, "%s = %#llx, expected %#llx", what, got, want);
+}
+
+/* A refusal: @got is 0 or the negative errno the operation gave. */
+static bool check_errno(struct vdev *v, const char *what, int got, int want)
+{
+	if (got == want)
+		return check(v, true, "%s: %s", what, errname(got));
+	return check(v, false, "%s: %s, expected %s", what, errname(got),
+		     errname(want));
+}
+
+/* Something worth saying that is not a failed check. */
+[[gnu::format(printf, 1, 2)]]
+static void remark(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("  note  ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* Little endian values in byte arrays (config space snapshots). */
+static __u32 get_le(const __u8 *b, unsigned int off, unsigned int size)
+{
+	__u32 val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		val |= (__u32)b[off + i] << (8 * i);
+	return val;
+}
+
+/* sysfs */
+
+/* Read a number from /sys/bus/mdev/devices/UUID/@rel. */
+static int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
+{
+	char path[PATH_MAX], buf[64], *end;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/%s", v->uuid,
+		 rel);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ok = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	*val = strtoull(buf, &end, 0);
+	return end == buf ? -EINVAL : 0;
+}
+
+/* A sysfs number that a check needs; records a failure if unreadable. */
+static __u64 sysfs_need(struct vdev *v, const char *rel)
+{
+	__u64 val = 0;
+	int err = sysfs_u64(v, rel, &val);
+
+	if (err)
+		check(v, false, "sysfs %s of %s: %s", rel, v->uuid,
+		      errname(err));
+	return val;
+}
+
+/* Opening and closing, the QEMU way */
+
+static int find_group(struct vdev *v)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/iommu_group",
+		 v->uuid);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return vdev_fail(v, "iommu_group");
+	target[n] = '\0';
+	return atoi(basename(target));
+}
+
+static void vdev_close(struct vdev *v)
+{
+	if (v->device >= 0)
+		close(v->device);
+	if (v->group >= 0)
+		close(v->group);
+	if (v->container >= 0)
+		close(v->container);
+	v->device = -1;
+	v->group = -1;
+	v->container = -1;
+}
+
+static int region_rw(struct vdev *v, unsigned int index, __u64 off,
+		     void *buf, size_t size, bool write);
+static int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max);
+
+/* Device info, region and irq info, power-on config space, capabilities. */
+static int vdev_query(struct vdev *v)
+{
+	unsigned int pos[MAX_CAPS], i;
+	int n;
+
+	v->info.argsz = sizeof(v->info);
+	if (ioctl(v->device, VFIO_DEVICE_GET_INFO, &v->info))
+		return vdev_fail(v, "VFIO_DEVICE_GET_INFO");
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS && i < v->info.num_regions; i++) {
+		v->region[i].argsz = sizeof(v->region[i]);
+		v->region[i].index = i;
+		if (ioctl(v->device, VFIO_DEVICE_GET_REGION_INFO, &v->region[i]))
+			return vdev_fail(v, "VFIO_DEVICE_GET_REGION_INFO");
+	}
+	for (i = 0; i < VFIO_PCI_NUM_IRQS && i < v->info.num_irqs; i++) {
+		v->irq[i].argsz = sizeof(v->irq[i]);
+		v->irq[i].index = i;
+		if (ioctl(v->device, VFIO_DEVICE_GET_IRQ_INFO, &v->irq[i]))
+			return vdev_fail(v, "VFIO_DEVICE_GET_IRQ_INFO");
+	}
+
+	/* Every user finds the function at power-on (the last close reset it). */
+	for (i = 0; i < PCI_CFG_SPACE_SIZE; i += 4) {
+		n = region_rw(v, CFG_REGION, i, v->cfg_at_open + i, 4, false);
+		if (n) {
+			errno = -n;
+			return vdev_fail(v, "config space read");
+		}
+	}
+	n = cap_walk(v->cfg_at_open, pos, MAX_CAPS);
+	while (n-- > 0) {
+		switch (v->cfg_at_open[pos[n] + PCI_CAP_LIST_ID]) {
+		case PCI_CAP_ID_EXP:
+			v->cap_exp = pos[n];
+			break;
+		case PCI_CAP_ID_PM:
+			v->cap_pm = pos[n];
+			break;
+		case PCI_CAP_ID_MSI:
+			v->cap_msi = pos[n];
+			break;
+		case PCI_CAP_ID_MSIX:
+			v->cap_msix = pos[n];
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Container, group, IOMMU model, device: the order QEMU uses. */
+static int vdev_open(struct vdev *v, const char *uuid)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+
+	memset(v, 0, sizeof(*v));
+	v->uuid = uuid;
+	v->container = -1;
+	v->group = -1;
+	v->device = -1;
+	v->page_size = sysconf(_SC_PAGESIZE);
+
+	v->group_id = find_group(v);
+	if (v->group_id < 0)
+		return -1;
+
+	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (v->container < 0)
+		return vdev_fail(v, "open /dev/vfio/vfio");
+	if (ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		errno = EINVAL;
+		return vdev_fail(v, "VFIO_GET_API_VERSION");
+	}
+	if (ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) <= 0) {
+		errno = ENODEV;
+		return vdev_fail(v, "VFIO_CHECK_EXTENSION(TYPE1v2)");
+	}
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", v->group_id);
+	v->group = open(path, O_RDWR | O_CLOEXEC);
+	if (v->group < 0)
+		return vdev_fail(v, path);
+	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status))
+		return vdev_fail(v, "VFIO_GROUP_GET_STATUS");
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		return vdev_fail(v, "group not viable");
+	}
+	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container))
+		return vdev_fail(v, "VFIO_GROUP_SET_CONTAINER");
+	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return vdev_fail(v, "VFIO_SET_IOMMU");
+
+	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (v->device < 0)
+		return vdev_fail(v, "VFIO_GROUP_GET_DEVICE_FD");
+	return vdev_query(v);
+}
+
+/* Region access */
+
+/*
+ * Read or write @size bytes at @off of region @index with one pread or
+ * pwrite on the device fd.  Returns 0, the negative errno, or -EIO for a
+ * short transfer.
+ */
+static int region_rw(struct vdev *v, unsigned int index, __u64 off,
+		     void *buf, size_t size, bool write)
+{
+	__u64 base = REGION_OFFSET(index);
+	ssize_t n;
+
+	if (index < VFIO_PCI_NUM_REGIONS && v->region[index].argsz)
+		base = v->region[index].offset;
+	if (write)
+		n = pwrite(v->device, buf, size, base + off);
+	else
+		n = pread(v->device, buf, size, base + off);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == size ? 0 : -EIO;
+}
+
+/* Config space: a failed access is a failed check and reads all ones. */
+static __u32 cfg_rd(struct vdev *v, unsigned int off, unsigned int size)
+{
+	__u32 le = 0;
+	int err = region_rw(v, CFG_REGION, off, &le, size, false);
+
+	if (err) {
+		check(v, false, "config: %u-byte read at %#x: %s", size, off,
+		      errname(err));
+		return ~0U >> (32 - 8 * size);
+	}
+	return le32toh(le);
+}
+
+static bool cfg_wr(struct vdev *v, unsigned int off, unsigned int size,
+		   __u32 val)
+{
+	__u32 le = htole32(val);
+	int err = region_rw(v, CFG_REGION, off, &le, size, true);
+
+	if (err)
+		return check(v, false, "config: %u-byte write of %#x at %#x: %s",
+			     size, val, off, errname(err));
+	return true;
+}
+
+/* Whole standard config space, in 4-byte reads. */
+static void cfg_snapshot(struct vdev *v, __u8 *cfg)
+{
+	unsigned int off;
+	__u32 val;
+
+	for (off = 0; off < PCI_CFG_SPACE_SIZE; off += 4) {
+		val = cfg_rd(v, off, 4);
+		cfg[off] = val;
+		cfg[off + 1] = val >> 8;
+		cfg[off + 2] = val >> 16;
+		cfg[off + 3] = val >> 24;
+	}
+}
+
+/* Compare config snapshots; names the first difference. */
+static bool check_cfg_same(struct vdev *v, const char *what, const __u8 *got,
+			   const __u8 *want, unsigned int size)
+{
+	unsigned int i;
+
+	for (i = 0; i < size && got[i] == want[i]; i++)
+		;
+	if (i == size)
+		return check(v, true, "%s: all %u bytes as expected", what,
+			     size);
+	return check(v, false, "%s: byte %#x is %#04x, expected %#04x", what, i,
+		     got[i], want[i]);
+}
+
+/* BAR0 registers: aligned 32-bit accesses. */
+static __u32 reg_rd(struct vdev *v, unsigned int off)
+{
+	__u32 le = 0;
+	int err = region_rw(v, BAR0_REGION, off, &le, 4, false);
+
+	if (err) {
+		check(v, false, "BAR0: read at %#x: %s", off, errname(err));
+		return ~0U;
+	}
+	return le32toh(le);
+}
+
+static bool reg_wr(struct vdev *v, unsigned int off, __u32 val)
+{
+	__u32 le = htole32(val);
+	int err = region_rw(v, BAR0_REGION, off, &le, 4, true);
+
+	if (err)
+		return check(v, false, "BAR0: write of %#x at %#x: %s", val, off,
+			     errname(err));
+	return true;
+}
+
+/* BAR2 device memory, through the fd. */
+static bool mem_rw(struct vdev *v, __u64 off, void *buf, size_t size,
+		   bool write)
+{
+	int err = region_rw(v, BAR2_REGION, off, buf, size, write);
+
+	if (err)
+		return check(v, false, "BAR2: %zu-byte %s at %#llx: %s", size,
+			     write ? "pwrite" : "pread", off, errname(err));
+	return true;
+}
+
+/* mmap @size bytes of BAR2 at @off; NULL (and a failed check) if refused. */
+static void *mem_map(struct vdev *v, __u64 off, size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       v->device, v->region[BAR2_REGION].offset + off);
+
+	if (p == MAP_FAILED) {
+		check(v, false, "mmap of BAR2, %zu bytes at %#llx: %s", size, off,
+		      errname(-errno));
+		return NULL;
+	}
+	return p;
+}
+
+/* An address-dependent 64-bit pattern: every word of a page differs. */
+static __u64 pattern(__u64 off, __u64 seed)
+{
+	return ((off + seed) * 0x9e3779b97f4a7c15ULL) ^ (off << 20);
+}
+
+static void fill(__u64 *buf, __u64 off, size_t size, __u64 seed)
+{
+	size_t i;
+
+	for (i = 0; i < size / 8; i++)
+		buf[i] = pattern(off + 8 * i, seed);
+}
+
+/* Does @buf hold the pattern of [@off, @off + @size)?  Names a mismatch. */
+static bool check_pattern(struct vdev *v, const char *what, const __u64 *buf,
+			  __u64 off, size_t size, __u64 seed)
+{
+	size_t i;
+
+	for (i = 0; i < size / 8; i++)
+		if (buf[i] != pattern(off + 8 * i, seed))
+			return check(v, false, "%s: word at %#llx is %#llx, expected %#llx",
+				     what, off + 8 * i, buf[i],
+				     pattern(off + 8 * i, seed));
+	return check(v, true, "%s", what);
+}
+
+static bool is_zero(const void *buf, size_t size)
+{
+	const __u8 *b = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* Interrupts */
+
+/* VFIO_DEVICE_SET_IRQS: 0 or the negative errno. */
+static int irq_set(struct vdev *v, __u32 index, __u32 flags, __u32 start,
+		   __u32 count, const void *data, size_t size)
+{
+	struct vfio_irq_set *set;
+	int err = 0;
+
+	set = calloc(1, sizeof(*set) + size);
+	if (!set)
+		return -ENOMEM;
+	set->argsz = sizeof(*set) + size;
+	set->flags = flags;
+	set->index = index;
+	set->start = start;
+	set->count = count;
+	if (size)
+		memcpy(set->data, data, size);
+	if (ioctl(v->device, VFIO_DEVICE_SET_IRQS, set))
+		err = -errno;
+	free(set);
+	return err;
+}
+
+static int irq_set_fds(struct vdev *v, __u32 index, __u32 start, __u32 count,
+		       const __s32 *fds)
+{
+	return irq_set(v, index,
+		       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		       start, count, fds, count * sizeof(*fds));
+}
+
+/* Drop every trigger of an index, as QEMU does when it disables one. */
+static int irq_disable(struct vdev *v, __u32 index)
+{
+	return irq_set(v, index,
+		       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
+		       0, 0, NULL, 0);
+}
+
+/* ACTION_TRIGGER (loopback), ACTION_MASK or ACTION_UNMASK of one vector. */
+static int irq_action(struct vdev *v, __u32 index, __u32 action, __u32 vector)
+{
+	return irq_set(v, index, VFIO_IRQ_SET_DATA_NONE | action, vector, 1,
+		       NULL, 0);
+}
+
+static bool efd_open(struct vdev *v, __s32 *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (fds[i] < 0) {
+			check(v, false, "eventfd: %s", errname(-errno));
+			while (i--)
+				close(fds[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void efd_close(__s32 *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* Wait up to @timeout_ms for an eventfd; returns its counter, 0 if none. */
+static __u64 efd_wait(int fd, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	__u64 cnt;
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	if (read(fd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		return 0;
+	return cnt;
+}
+
+/*
+ * After @what, which should raise eventfd @want of @fds (-1: none), check
+ * that it fired exactly once and that no other one of them fires.
+ */
+static bool expect_fired(struct vdev *v, const char *what, const char *name,
+			 const __s32 *fds, unsigned int n, int want)
+{
+	struct pollfd pfd[VACCEL_MSIX_VECTORS];
+	unsigned int i, idx[VACCEL_MSIX_VECTORS], m = 0;
+	char which[32] = "";
+	bool ok = true;
+	__u64 cnt;
+
+	if (want >= 0) {
+		cnt = efd_wait(fds[want], FIRE_TIMEOUT_MS);
+		if (n > 1)
+			snprintf(which, sizeof(which), " vector %d", want);
+		if (cnt == 1)
+			ok = check(v, true, "%s: %s%s fired", what, name, which);
+		else if (cnt)
+			ok = check(v, false, "%s: %s%s fired %llu times, expected once",
+				   what, name, which, cnt);
+		else
+			ok = check(v, false, "%s: %s%s did not fire within %d ms",
+				   what, name, which, FIRE_TIMEOUT_MS);
+	}
+
+	for (i = 0; i < n; i++) {
+		if ((int)i == want)
+			continue;
+		pfd[m] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		idx[m++] = i;
+	}
+	if (!m)
+		return ok;
+	if (poll(pfd, m, QUIET_MS) <= 0)
+		return check(v, true, "%s: no %s%s fired", what,
+			     want >= 0 ? "other " : "", name) && ok;
+
+	for (i = 0; i < m; i++) {
+		if (!(pfd[i].revents & POLLIN))
+			continue;
+		efd_wait(pfd[i].fd, 0);		/* drain it */
+		if (n > 1)
+			check(v, false, "%s: %s vector %u fired, but should not have",
+			      what, name, idx[i]);
+		else
+			check(v, false, "%s: %s fired, but should not have",
+			      what, name);
+	}
+	return false;
+}
+
+/* Capabilities */
+
+/*
+ * Walk the capability list of config space @cfg into @pos (at most @max).
+ * Returns the number of capabilities, or -1 if a pointer leaves the
+ * capability area, is misaligned, or the list does not end.
+ */
+static int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max)
+{
+	unsigned int p;
+	int n = 0;
+
+	if (!(get_le(cfg, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	for (p = cfg[PCI_CAPABILITY_LIST]; p; p = cfg[p + PCI_CAP_LIST_NEXT]) {
+		if (p < PCI_STD_HEADER_SIZEOF || p > PCI_CFG_SPACE_SIZE - 4 ||
+		    (p & 3) || n == (int)max)
+			return -1;
+		pos[n++] = p;
+	}
+	return n;
+}
+
+static const char *cap_name(unsigned int id)
+{
+	switch (id) {
+	case PCI_CAP_ID_PM:
+		return "Power Management";
+	case PCI_CAP_ID_MSI:
+		return "MSI";
+	case PCI_CAP_ID_EXP:
+		return "PCI Express";
+	case PCI_CAP_ID_MSIX:
+		return "MSI-X";
+	}
+	return "unknown";
+}
+
+static char flag(unsigned int val, unsigned int bit)
+{
+	return val & bit ? '+' : '-';
+}
+
+/* One line of what the capability at @pos of @cfg says. */
+static void cap_decode(const __u8 *cfg, unsigned int pos, char *buf,
+		       size_t size)
+{
+	static const char *const speeds[] = { "?", "2.5", "5", "8", "16", "32" };
+	unsigned int id = cfg[pos + PCI_CAP_LIST_ID];
+	unsigned int f = get_le(cfg, pos + 2, 2);
+	unsigned int a, b;
+
+	switch (id) {
+	case PCI_CAP_ID_EXP:
+		a = get_le(cfg, pos + PCI_EXP_DEVCAP, 4);
+		b = get_le(cfg, pos + PCI_EXP_LNKCAP, 4);
+		snprintf(buf, size,
+			 "v%u, %s, FLR%c, link x%u at %s GT/s",
+			 f & PCI_EXP_FLAGS_VERS,
+			 (f & PCI_EXP_FLAGS_TYPE) >> 4 == PCI_EXP_TYPE_ENDPOINT ?
+			 "endpoint" : "not an endpoint",
+			 flag(a, PCI_EXP_DEVCAP_FLR),
+			 (b & PCI_EXP_LNKCAP_MLW) >> 4,
+			 speeds[(b & PCI_EXP_LNKCAP_SLS) < ARRAY_SIZE(speeds) ?
+				(b & PCI_EXP_LNKCAP_SLS) : 0]);
+		break;
+	case PCI_CAP_ID_PM:
+		a = get_le(cfg, pos + PCI_PM_CTRL, 2);
+		snprintf(buf, size, "version %u, D%u, NoSoftRst%c",
+			 f & PCI_PM_CAP_VER_MASK, a & PCI_PM_CTRL_STATE_MASK,
+			 flag(a, PCI_PM_CTRL_NO_SOFT_RESET));
+		break;
+	case PCI_CAP_ID_MSI:
+		snprintf(buf, size,
+			 "Enable%c, %u vector(s), %u enabled, 64-bit%c, per-vector mask%c",
+			 flag(f, PCI_MSI_FLAGS_ENABLE),
+			 1U << ((f & PCI_MSI_FLAGS_QMASK) >> 1),
+			 1U << ((f & PCI_MSI_FLAGS_QSIZE) >> 4),
+			 flag(f, PCI_MSI_FLAGS_64BIT),
+			 flag(f, PCI_MSI_FLAGS_MASKBIT));
+		break;
+	case PCI_CAP_ID_MSIX:
+		a = get_le(cfg, pos + PCI_MSIX_TABLE, 4);
+		b = get_le(cfg, pos + PCI_MSIX_PBA, 4);
+		snprintf(buf, size,
+			 "Enable%c, Mask%c, %u vectors, table BAR%u+%#x, PBA BAR%u+%#x",
+			 flag(f, PCI_MSIX_FLAGS_ENABLE),
+			 flag(f, PCI_MSIX_FLAGS_MASKALL),
+			 (f & PCI_MSIX_FLAGS_QSIZE) + 1,
+			 a & PCI_MSIX_TABLE_BIR, a & PCI_MSIX_TABLE_OFFSET,
+			 b & PCI_MSIX_PBA_BIR, b & PCI_MSIX_PBA_OFFSET);
+		break;
+	default:
+		snprintf(buf, size, "not decoded");
+	}
+}
+
+/* info: device, regions, irq indexes */
+
+static __u64 want_region_size(struct vdev *v, unsigned int index)
+{
+	switch (index) {
+	case CFG_REGION:
+		return PCI_CFG_SPACE_EXP_SIZE;
+	case BAR0_REGION:
+		return VACCEL_BAR0_SIZE;
+	case BAR2_REGION:
+		return v->mem_size;
+	}
+	return 0;
+}
+
+static __u32 want_region_flags(struct vdev *v, unsigned int index)
+{
+	__u32 flags = 0;
+
+	if (want_region_size(v, index))
+		flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	if (index == BAR2_REGION)
+		flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	return flags;
+}
+
+static __u32 want_irq_count(unsigned int index)
+{
+	return index == VFIO_PCI_MSIX_IRQ_INDEX ? VACCEL_MSIX_VECTORS : 1;
+}
+
+/* One region of the info table, checked against what it must be. */
+static void info_region(struct vdev *v, unsigned int i)
+{
+	struct vfio_region_info *r = &v->region[i];
+	bool ok = r->size == want_region_size(v, i) &&
+		  r->flags == want_region_flags(v, i) &&
+		  r->offset == REGION_OFFSET(i);
+
+	check(v, ok, "region %u %-6s size %#llx, offset %#llx, flags %#x%s%s%s",
+	      i, region_names[i], r->size, r->offset, r->flags,
+	      r->flags & VFIO_REGION_INFO_FLAG_READ ? " read" : "",
+	      r->flags & VFIO_REGION_INFO_FLAG_WRITE ? " write" : "",
+	      r->flags & VFIO_REGION_INFO_FLAG_MMAP ? " mmap" : "");
+	if (!ok)
+		printf("        expected size %#llx, offset %#llx, flags %#x\n",
+		       want_region_size(v, i), REGION_OFFSET(i),
+		       want_region_flags(v, i));
+}
+
+/* One irq index: INTx maskable and automasked, all with eventfds. */
+static void info_irq(struct vdev *v, unsigned int i)
+{
+	const __u32 intx = VFIO_IRQ_INFO_MASKABLE | VFIO_IRQ_INFO_AUTOMASKED;
+	__u32 want = i == VFIO_PCI_INTX_IRQ_INDEX ? intx : 0;
+	struct vfio_irq_info *q = &v->irq[i];
+	bool ok = q->count == want_irq_count(i) &&
+		  (q->flags & VFIO_IRQ_INFO_EVENTFD) && (q->flags & intx) == want;
+
+	check(v, ok, "irq %u %-6s count %u, flags %#x%s%s%s%s", i, irq_names[i],
+	      q->count, q->flags,
+	      q->flags & VFIO_IRQ_INFO_EVENTFD ? " eventfd" : "",
+	      q->flags & VFIO_IRQ_INFO_MASKABLE ? " maskable" : "",
+	      q->flags & VFIO_IRQ_INFO_AUTOMASKED ? " automasked" : "",
+	      q->flags & VFIO_IRQ_INFO_NORESIZE ? " noresize" : "");
+	if (!ok)
+		printf("        expected count %u, eventfd%s\n",
+		       want_irq_count(i),
+		       want ? ", maskable, automasked" : ", not maskable");
+}
+
+static void run_info(struct vdev *v)
+{
+	const __u32 must = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	unsigned int i;
+
+	section("info: device, regions, interrupts");
+	check(v, (v->info.flags & must) == must &&
+	      v->info.num_regions == VFIO_PCI_NUM_REGIONS &&
+	      v->info.num_irqs == VFIO_PCI_NUM_IRQS,
+	      "%s: iommu group %d, flags %#x%s%s, %u regions, %u irq indexes",
+	      v->uuid, v->group_id, v->info.flags,
+	      v->info.flags & VFIO_DEVICE_FLAGS_PCI ? " PCI" : "",
+	      v->info.flags & VFIO_DEVICE_FLAGS_RESET ? " RESET" : "",
+	      v->info.num_regions, v->info.num_irqs);
+	for (i = 0; i < VFIO_PCI_NUM_REGIONS; i++)
+		info_region(v, i);
+	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++)
+		info_irq(v, i);
+}
+
+/* identity: what the function is */
+
+static void run_identity(struct vdev *v)
+{
+	static const unsigned int chain[] = {
+		PCI_CAP_ID_EXP, PCI_CAP_ID_PM, PCI_CAP_ID_MSI, PCI_CAP_ID_MSIX,
+	};
+	unsigned int pos[MAX_CAPS], off, i, slots, total;
+	char line[256];
+	__u64 card_mem, size;
+	__u32 val;
+	bool ok;
+	int n;
+
+	section("identity");
+	check_eq(v, "vendor ID", cfg_rd(v, PCI_VENDOR_ID, 2),
+		 VACCEL_PCI_VENDOR_ID);
+	check_eq(v, "device ID", cfg_rd(v, PCI_DEVICE_ID, 2),
+		 VACCEL_PCI_DEVICE_ID_VF);
+	check_eq(v, "class code", cfg_rd(v, PCI_CLASS_REVISION, 4) >> 8,
+		 VACCEL_PCI_CLASS);
+	check_eq(v, "revision", cfg_rd(v, PCI_REVISION_ID, 1),
+		 VACCEL_PCI_REVISION);
+	check_eq(v, "header type", cfg_rd(v, PCI_HEADER_TYPE, 1),
+		 PCI_HEADER_TYPE_NORMAL);
+	check_eq(v, "interrupt pin (INTA)", cfg_rd(v, PCI_INTERRUPT_PIN, 1), 1);
+	check(v, cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST,
+	      "status: capability list present");
+
+	/* The chain as the power-on snapshot has it; printed as walked. */
+	n = cap_walk(v->cfg_at_open, pos, MAX_CAPS);
+	line[0] = '\0';
+	for (i = 0; n > 0 && i < (unsigned int)n; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "%#x@%#x -> ", v->cfg_at_open[pos[i]], pos[i]);
+	ok = n == (int)ARRAY_SIZE(chain);
+	for (i = 0; ok && i < ARRAY_SIZE(chain); i++)
+		ok = v->cfg_at_open[pos[i]] == chain[i];
+	check(v, ok, "capabilities %send (want PCIe -> PM -> MSI -> MSI-X)",
+	      n < 0 ? "malformed: " : line);
+
+	if (v->cap_exp)
+		check(v, cfg_rd(v, v->cap_exp + PCI_EXP_DEVCAP, 4) &
+		      PCI_EXP_DEVCAP_FLR, "PCIe: function level reset capable");
+	if (v->cap_msix) {
+		val = cfg_rd(v, v->cap_msix + PCI_MSIX_FLAGS, 2);
+		check_eq(v, "MSI-X table size",
+			 (val & PCI_MSIX_FLAGS_QSIZE) + 1, VACCEL_MSIX_VECTORS);
+		check_eq(v, "MSI-X table (BIR | offset)",
+			 cfg_rd(v, v->cap_msix + PCI_MSIX_TABLE, 4),
+			 VACCEL_MSIX_TABLE | VACCEL_BAR_REGS);
+		check_eq(v, "MSI-X PBA (BIR | offset)",
+			 cfg_rd(v, v->cap_msix + PCI_MSIX_PBA, 4),
+			 VACCEL_MSIX_PBA | VACCEL_BAR_REGS);
+	}
+
+	check_eq(v, "extended config space at 0x100",
+		 cfg_rd(v, PCI_CFG_SPACE_SIZE, 4), 0);
+	for (off = PCI_CFG_SPACE_SIZE; off < PCI_CFG_SPACE_EXP_SIZE; off += 4)
+		if (cfg_rd(v, off, 4))
+			break;
+	check(v, off == PCI_CFG_SPACE_EXP_SIZE,
+	      "extended config space 0x100-0xfff reads 0");
+	cfg_wr(v, PCI_CFG_SPACE_SIZE, 4, ~0U);
+	check_eq(v, "extended config space at 0x100 after writing ones",
+		 cfg_rd(v, PCI_CFG_SPACE_SIZE, 4), 0);
+
+	check_eq(v, "BAR0 ID", reg_rd(v, VACCEL_REG_ID), VACCEL_ID_MAGIC);
+	check_eq(v, "BAR0 VERSION (1.1)", reg_rd(v, VACCEL_REG_VERSION),
+		 VACCEL_VERSION);
+	check_eq(v, "BAR0 QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+		 VACCEL_FN_QUEUES);
+	check_eq(v, "BAR0 STATUS", reg_rd(v, VACCEL_REG_STATUS),
+		 VACCEL_STATUS_READY);
+	check_eq(v, "BAR0 MSIX_VECTORS", reg_rd(v, VACCEL_REG_MSIX_VECTORS),
+		 VACCEL_MSIX_VECTORS);
+	check_eq(v, "BAR0 ENGINES", reg_rd(v, VACCEL_REG_ENGINES),
+		 sysfs_need(v, "../vaccel/engines"));
+
+	size = reg_rd(v, VACCEL_REG_MEM_SIZE_LO) |
+	       (__u64)reg_rd(v, VACCEL_REG_MEM_SIZE_HI) << 32;
+	check_eq(v, "BAR0 MEM_SIZE_HI:LO", size, v->mem_size);
+	check_eq(v, "BAR2 region size", v->region[BAR2_REGION].size,
+		 v->mem_size);
+	check_eq(v, "sysfs vaccel/memory_size",
+		 sysfs_need(v, "vaccel/memory_size"), v->mem_size);
+
+	card_mem = sysfs_need(v, "../vaccel/memory_size");
+	val = reg_rd(v, VACCEL_REG_SHARE);
+	slots = val & VACCEL_SHARE_SLOTS;
+	total = (val & VACCEL_SHARE_TOTAL) >> 8;
+	check_eq(v, "BAR0 SHARE total slots", total, 4);
+	if (card_mem)
+		check_eq(v, "BAR0 SHARE slots (4 * memory / card memory)", slots,
+			 4 * v->mem_size / card_mem);
+}
+
+/* config: dump and decode */
+
+/* QEMU reads the whole space at once; longer runs are done in pieces. */
+static void config_long_reads(struct vdev *v, const __u8 *cfg)
+{
+	static __u8 whole[PCI_CFG_SPACE_EXP_SIZE];
+	__u8 odd[3];
+	int err;
+
+	err = region_rw(v, CFG_REGION, 0, whole, sizeof(whole), false);
+	check(v, !err && !memcmp(whole, cfg, PCI_CFG_SPACE_SIZE),
+	      "one 4096-byte read agrees with the 4-byte reads (%s)",
+	      errname(err));
+	err = region_rw(v, CFG_REGION, 1, odd, sizeof(odd), false);
+	check(v, !err && !memcmp(odd, cfg + 1, sizeof(odd)),
+	      "a 3-byte read at 0x1 agrees (%s)", errname(err));
+}
+
+static void run_config(struct vdev *v)
+{
+	__u8 cfg[PCI_CFG_SPACE_SIZE];
+	unsigned int pos[MAX_CAPS], i, off;
+	char line[160];
+	bool same = true;
+	int n;
+
+	section("config: 256 bytes in 4-byte reads");
+	cfg_snapshot(v, cfg);
+	for (off = 0; off < PCI_CFG_SPACE_SIZE; off += 16) {
+		printf("  %02x:", off);
+		for (i = 0; i < 16; i++)
+			printf(" %02x", cfg[off + i]);
+		printf("\n");
+	}
+
+	n = cap_walk(cfg, pos, MAX_CAPS);
+	for (i = 0; n > 0 && i < (unsigned int)n; i++) {
+		cap_decode(cfg, pos[i], line, sizeof(line));
+		printf("  cap %#04x: %s (%#04x): %s\n", pos[i],
+		       cap_name(cfg[pos[i]]), cfg[pos[i]], line);
+	}
+	check(v, n >= 0, "capability list well formed (%d capabilities)", n);
+
+	/* The same bytes through 1- and 2-byte reads. */
+	for (off = 0; off < PCI_CFG_SPACE_SIZE; off++)
+		same &= cfg_rd(v, off, 1) == cfg[off];
+	for (off = 0; off < PCI_CFG_SPACE_SIZE; off += 2)
+		same &= cfg_rd(v, off, 2) == get_le(cfg, off, 2);
+	check(v, same, "1- and 2-byte reads agree with the 4-byte reads");
+
+	config_long_reads(v, cfg);
+}
+
+/* bars: sizing through config space */
+
+struct bar {
+	__u64 size;
+	bool io;
+	bool is64;
+	bool prefetch;
+};
+
+/* Write all ones to a BAR register, read it back, restore it. */
+static __u32 bar_probe(struct vdev *v, unsigned int off)
+{
+	__u32 orig = cfg_rd(v, off, 4), val;
+
+	cfg_wr(v, off, 4, ~0U);
+	val = cfg_rd(v, off, 4);
+	cfg_wr(v, off, 4, orig);
+	return val;
+}
+
+static void bar_size(struct vdev *v, unsigned int bar, struct bar *b)
+{
+	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * bar;
+	__u32 lo = bar_probe(v, off), hi = 0;
+	__u64 mask;
+
+	memset(b, 0, sizeof(*b));
+	b->io = lo & PCI_BASE_ADDRESS_SPACE_IO;
+	if (b->io) {
+		mask = lo & PCI_BASE_ADDRESS_IO_MASK & 0xffff;
+		b->size = mask ? (~mask & 0xffff) + 1 : 0;
+		return;
+	}
+	b->is64 = (lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+		  PCI_BASE_ADDRESS_MEM_TYPE_64;
+	b->prefetch = lo & PCI_BASE_ADDRESS_MEM_PREFETCH;
+	if (b->is64 && bar < PCI_STD_NUM_BARS - 1)
+		hi = bar_probe(v, off + 4);
+	if (b->is64) {
+		mask = (__u64)hi << 32 | (lo & PCI_BASE_ADDRESS_MEM_MASK);
+		b->size = mask ? ~mask + 1 : 0;
+	} else {
+		mask = lo & PCI_BASE_ADDRESS_MEM_MASK;
+		b->size = mask ? (~mask & 0xffffffff) + 1 : 0;
+	}
+}
+
+static void run_bars(struct vdev *v)
+{
+	__u8 before[PCI_CFG_SPACE_SIZE], after[PCI_CFG_SPACE_SIZE];
+	__u32 cmd, rom;
+	char what[64];
+	struct bar b;
+	unsigned int bar;
+
+	section("bars: sizing by writing all ones");
+	cfg_snapshot(v, before);
+	/* As firmware does: no memory decoding while the BARs move. */
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2,
+	       cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO));
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar += b.is64 ? 2 : 1) {
+		bar_size(v, bar, &b);
+		if (!b.size)
+			printf("  BAR%u: not implemented\n", bar);
+		else
+			printf("  BAR%u: %s%s%s, size %#llx\n", bar,
+			       b.io ? "I/O" : "memory",
+			       b.is64 ? ", 64-bit" : "",
+			       b.io ? "" : b.prefetch ? ", prefetchable" :
+			       ", non-prefetchable", b.size);
+		snprintf(what, sizeof(what), "BAR%u size = region %u size", bar,
+			 bar);
+		check_eq(v, what, b.size, v->region[bar].size);
+		if (bar == VACCEL_BAR_REGS)
+			check(v, !b.io && b.is64 && !b.prefetch &&
+			      b.size == VACCEL_BAR0_SIZE,
+			      "BAR0: 64-bit non-prefetchable memory of %#x bytes",
+			      VACCEL_BAR0_SIZE);
+		if (bar == VACCEL_BAR_MEM)
+			check(v, !b.io && b.is64 && b.prefetch &&
+			      b.size == v->mem_size,
+			      "BAR2: 64-bit prefetchable memory of %#llx bytes",
+			      v->mem_size);
+	}
+	rom = bar_probe(v, PCI_ROM_ADDRESS) & PCI_ROM_ADDRESS_MASK;
+	printf("  ROM: %s\n", rom ? "implemented" : "not implemented");
+	check_eq(v, "ROM size = region 6 size", rom ? ~rom + 1 : 0,
+		 v->region[VFIO_PCI_ROM_REGION_INDEX].size);
+
+	/* An address: the bits below the size read 0, the type stays. */
+	cfg_wr(v, PCI_BASE_ADDRESS_0, 4, 0xfebf1234);
+	cfg_wr(v, PCI_BASE_ADDRESS_1, 4, 0x1);
+	check_eq(v, "BAR0 after writing 0x1_febf1234",
+		 (__u64)cfg_rd(v, PCI_BASE_ADDRESS_1, 4) << 32 |
+		 cfg_rd(v, PCI_BASE_ADDRESS_0, 4),
+		 0x1febf0000ULL | PCI_BASE_ADDRESS_MEM_TYPE_64);
+	cfg_wr(v, PCI_BASE_ADDRESS_0, 4, get_le(before, PCI_BASE_ADDRESS_0, 4));
+	cfg_wr(v, PCI_BASE_ADDRESS_1, 4, get_le(before, PCI_BASE_ADDRESS_1, 4));
+
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	cfg_snapshot(v, after);
+	check_cfg_same(v, "config space restored after sizing", after, before,
+		       PCI_CFG_SPACE_SIZE);
+}
+
+/* mem: BAR2 through mmap, pread and pwrite */
+
+static void run_mem(struct vdev *v)
+{
+	const __u64 seed_map = 0x6d6d6170, seed_fd = 0x66647772;
+	size_t page = v->page_size, size = v->region[BAR2_REGION].size;
+	__u64 offs[3] = { 0, size / 2, size - page };
+	__u8 bytes[3] = { 0x11, 0x22, 0x33 }, last;
+	char what[128];
+	__u64 *buf;
+	__u8 *map, *map2;
+	unsigned int i;
+
+	section("mem: BAR2 through mmap, pread and pwrite");
+	if (!check(v, size >= 3 * page && !(size & (size - 1)),
+		   "BAR2 size %#zx is a power of two of at least 3 pages",
+		   size) ||
+	    !check(v, v->region[BAR2_REGION].flags & VFIO_REGION_INFO_FLAG_MMAP,
+		   "BAR2 can be mmapped"))
+		return;
+	buf = malloc(page);
+	map = mem_map(v, 0, size);
+	if (!buf || !map) {
+		free(buf);
+		return;
+	}
+	printf("  BAR2: %#zx bytes mapped at %p\n", size, map);
+
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		fill((__u64 *)(map + offs[i]), offs[i], page, seed_map);
+		snprintf(what, sizeof(what),
+			 "page at %#llx: written through mmap, read with pread",
+			 offs[i]);
+		if (mem_rw(v, offs[i], buf, page, false))
+			check_pattern(v, what, buf, offs[i], page, seed_map);
+
+		fill(buf, offs[i], page, seed_fd);
+		snprintf(what, sizeof(what),
+			 "page at %#llx: written with pwrite, read through mmap",
+			 offs[i]);
+		if (mem_rw(v, offs[i], buf, page, true))
+			check_pattern(v, what, (__u64 *)(map + offs[i]),
+				      offs[i], page, seed_fd);
+	}
+
+	/* Any access inside BAR2 works: odd sizes and offsets. */
+	if (mem_rw(v, size / 2 + 5, bytes, sizeof(bytes), true))
+		check(v, !memcmp(map + size / 2 + 5, bytes, sizeof(bytes)),
+		      "3-byte pwrite at %#zx seen through mmap", size / 2 + 5);
+	if (mem_rw(v, size - 1, &last, 1, false))
+		check_eq(v, "1-byte pread of the last byte", last,
+			 map[size - 1]);
+
+	/* A second mapping of one page at an offset sees the same memory. */
+	map2 = mem_map(v, size / 2, page);
+	if (map2) {
+		check(v, !memcmp(map2, map + size / 2, page),
+		      "mapping of the middle page alone shows the same bytes");
+		munmap(map2, page);
+	}
+	munmap(map, size);
+	free(buf);
+}
+
+/* irq: MSI-X, MSI, INTx */
+
+static bool intx_status(struct vdev *v)
+{
+	return cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT;
+}
+
+/* Raise INT_TEST, or clear it from INT_CAUSE (RW1C). */
+static void int_test(struct vdev *v)
+{
+	reg_wr(v, VACCEL_REG_INT_TEST, VACCEL_INT_TEST);
+}
+
+static void int_clear(struct vdev *v)
+{
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_TEST);
+}
+
+static void run_irq_msix(struct vdev *v)
+{
+	const char *name = "MSI-X";
+	__s32 fds[VACCEL_MSIX_VECTORS];
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+	__u32 flags;
+
+	section("irq: MSI-X");
+	if (!check(v, v->cap_msix, "MSI-X capability present") ||
+	    !efd_open(v, fds, VACCEL_MSIX_VECTORS))
+		return;
+	check_errno(v, "SET_IRQS: eventfds for MSI-X vectors 0-7",
+		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
+				VACCEL_MSIX_VECTORS, fds), 0);
+	check_errno(v, "SET_IRQS: loopback trigger of MSI-X vector 3",
+		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_TRIGGER, 3), 0);
+	expect_fired(v, "loopback", name, fds, VACCEL_MSIX_VECTORS, 3);
+
+	flags = cfg_rd(v, ctrl, 2);
+	cfg_wr(v, ctrl, 2, flags | PCI_MSIX_FLAGS_ENABLE);
+	check(v, cfg_rd(v, ctrl, 2) & PCI_MSIX_FLAGS_ENABLE,
+	      "MSI-X enabled in config space (%#x)", ctrl);
+
+	reg_wr(v, VACCEL_REG_INT_MASK, 0);
+	int_test(v);
+	check_eq(v, "INT_CAUSE after INT_TEST",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_TEST);
+	expect_fired(v, "INT_TEST while INT_MASK disables it", name, fds,
+		     VACCEL_MSIX_VECTORS, -1);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST);
+	expect_fired(v, "enabling the pending cause in INT_MASK", name, fds,
+		     VACCEL_MSIX_VECTORS, 0);
+	int_clear(v);
+	check_eq(v, "INT_CAUSE after writing 1 to clear",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	expect_fired(v, "clearing the cause", name, fds, VACCEL_MSIX_VECTORS,
+		     -1);
+
+	int_test(v);
+	expect_fired(v, "INT_TEST", name, fds, VACCEL_MSIX_VECTORS, 0);
+	int_test(v);
+	expect_fired(v, "INT_TEST while the cause is still pending", name, fds,
+		     VACCEL_MSIX_VECTORS, -1);
+	int_clear(v);
+
+	/* Tear down as QEMU does when the guest disables MSI-X. */
+	cfg_wr(v, ctrl, 2, flags & ~PCI_MSIX_FLAGS_ENABLE);
+	check_errno(v, "SET_IRQS: MSI-X off",
+		    irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX), 0);
+	efd_close(fds, VACCEL_MSIX_VECTORS);
+}
+
+static void run_irq_msi(struct vdev *v)
+{
+	const char *name = "MSI";
+	unsigned int ctrl = v->cap_msi + PCI_MSI_FLAGS;
+	__u32 flags;
+	__s32 fd;
+
+	section("irq: MSI");
+	if (!check(v, v->cap_msi, "MSI capability present") ||
+	    !efd_open(v, &fd, 1))
+		return;
+	check_errno(v, "SET_IRQS: eventfd for MSI",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd), 0);
+	flags = cfg_rd(v, ctrl, 2);
+	cfg_wr(v, ctrl, 2, flags | PCI_MSI_FLAGS_ENABLE);
+	check(v, cfg_rd(v, ctrl, 2) & PCI_MSI_FLAGS_ENABLE,
+	      "MSI enabled in config space (%#x)", ctrl);
+
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST);
+	int_test(v);
+	expect_fired(v, "INT_TEST", name, &fd, 1, 0);
+	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE),
+		 VACCEL_INT_TEST);
+	int_clear(v);
+	expect_fired(v, "clearing the cause", name, &fd, 1, -1);
+	int_test(v);
+	expect_fired(v, "INT_TEST again", name, &fd, 1, 0);
+	int_clear(v);
+
+	cfg_wr(v, ctrl, 2, flags & ~PCI_MSI_FLAGS_ENABLE);
+	check_errno(v, "SET_IRQS: MSI off",
+		    irq_disable(v, VFIO_PCI_MSI_IRQ_INDEX), 0);
+	close(fd);
+}
+
+static void intx_unmask(struct vdev *v)
+{
+	check_errno(v, "SET_IRQS: INTx unmask",
+		    irq_action(v, VFIO_PCI_INTX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_UNMASK, 0), 0);
+}
+
+static void run_irq_intx(struct vdev *v)
+{
+	const char *name = "INTx";
+	__u32 cmd;
+	__s32 fd;
+
+	section("irq: INTx (level triggered, automasked)");
+	if (!efd_open(v, &fd, 1))
+		return;
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	check_errno(v, "SET_IRQS: eventfd for INTx",
+		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST);
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear, nothing pending");
+
+	int_test(v);
+	expect_fired(v, "INT_TEST", name, &fd, 1, 0);
+	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set: level high");
+	int_clear(v);
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	expect_fired(v, "clearing the cause", name, &fd, 1, -1);
+
+	int_test(v);
+	expect_fired(v, "INT_TEST again before UNMASK (automasked)", name, &fd,
+		     1, -1);
+	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set while automasked");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK with the level still high", name, &fd, 1, 0);
+	int_clear(v);
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear again");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK with the level low", name, &fd, 1, -1);
+	int_test(v);
+	expect_fired(v, "INT_TEST after UNMASK", name, &fd, 1, 0);
+	int_clear(v);
+	intx_unmask(v);
+
+	/* Command.INTX_DISABLE holds the line low; enabling raises it. */
+	cfg_wr(v, PCI_COMMAND, 2, cmd | PCI_COMMAND_INTX_DISABLE);
+	int_test(v);
+	expect_fired(v, "INT_TEST with INTX_DISABLE set", name, &fd, 1, -1);
+	if (!intx_status(v))
+		remark("PCI_STATUS.INTERRUPT reads 0 while INTX_DISABLE is set and %s",
+		       "a cause is pending (PCI: Interrupt Status ignores it)");
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	expect_fired(v, "clearing INTX_DISABLE with the cause pending", name,
+		     &fd, 1, 0);
+	int_clear(v);
+	intx_unmask(v);
+
+	/* A user mask holds the interrupt back until UNMASK. */
+	check_errno(v, "SET_IRQS: INTx mask",
+		    irq_action(v, VFIO_PCI_INTX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_MASK, 0), 0);
+	int_test(v);
+	expect_fired(v, "INT_TEST while masked", name, &fd, 1, -1);
+	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set while masked");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK of the pending interrupt", name, &fd, 1, 0);
+	int_clear(v);
+	intx_unmask(v);
+
+	reg_wr(v, VACCEL_REG_INT_MASK, 0);
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	check_errno(v, "SET_IRQS: INTx off",
+		    irq_disable(v, VFIO_PCI_INTX_IRQ_INDEX), 0);
+	close(fd);
+}
+
+static void run_irq(struct vdev *v)
+{
+	run_irq_msix(v);
+	run_irq_msi(v);
+	run_irq_intx(v);
+}
+
+/* reset: VFIO_DEVICE_RESET and FLR */
+
+static const unsigned int msix_entry_words = VACCEL_MSIX_ENTRY_SIZE / 4;
+
+/* Change what a reset must undo, and check that it changed. */
+static void dirty_state(struct vdev *v, __u8 *map_page)
+{
+	const __u32 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	__u64 *buf = malloc(v->page_size);
+	__u64 last = v->mem_size - v->page_size;
+	bool ok;
+
+	reg_wr(v, VACCEL_REG_SCRATCH, 0xdeadbeef);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_ENABLE);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST | VACCEL_INT_ERROR);
+	int_test(v);
+	reg_wr(v, VACCEL_MSIX_TABLE + PCI_MSIX_ENTRY_LOWER_ADDR, 0xfee00000);
+	reg_wr(v, VACCEL_MSIX_TABLE + PCI_MSIX_ENTRY_DATA, 0x4041);
+	reg_wr(v, VACCEL_MSIX_TABLE + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	cfg_wr(v, PCI_CACHE_LINE_SIZE, 1, 0x10);
+	cfg_wr(v, PCI_INTERRUPT_LINE, 1, 11);
+	cfg_wr(v, PCI_BASE_ADDRESS_0, 4, 0xfe000000);
+	cfg_wr(v, PCI_BASE_ADDRESS_3, 4, 0x1);
+	if (v->cap_msi)
+		cfg_wr(v, v->cap_msi + PCI_MSI_ADDRESS_LO, 4, 0xfee00000);
+	if (v->cap_msix)
+		cfg_wr(v, v->cap_msix + PCI_MSIX_FLAGS, 2,
+		       PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+
+	fill((__u64 *)map_page, v->mem_size / 2, v->page_size, 1);
+	if (buf) {
+		fill(buf, 0, v->page_size, 2);
+		mem_rw(v, 0, buf, v->page_size, true);
+		fill(buf, last, v->page_size, 3);
+		mem_rw(v, last, buf, v->page_size, true);
+		free(buf);
+	}
+
+	ok = reg_rd(v, VACCEL_REG_SCRATCH) == 0xdeadbeef &&
+	     reg_rd(v, VACCEL_REG_CONTROL) == VACCEL_CONTROL_ENABLE &&
+	     reg_rd(v, VACCEL_REG_INT_CAUSE) == VACCEL_INT_TEST &&
+	     reg_rd(v, VACCEL_MSIX_TABLE + PCI_MSIX_ENTRY_DATA) == 0x4041 &&
+	     cfg_rd(v, PCI_COMMAND, 2) == cmd &&
+	     cfg_rd(v, PCI_CACHE_LINE_SIZE, 1) == 0x10 &&
+	     cfg_rd(v, PCI_BASE_ADDRESS_0, 4) ==
+	     (0xfe000000 | PCI_BASE_ADDRESS_MEM_TYPE_64);
+	check(v, ok, "state set: %s",
+	      "registers, MSI-X table, command, BARs, MSI, BAR2 pages");
+}
+
+/* Everything at its power-on value after @how. */
+static void expect_poweron(struct vdev *v, const char *how, __u8 *map_page)
+{
+	__u8 cfg[PCI_CFG_SPACE_SIZE];
+	__u64 last = v->mem_size - v->page_size;
+	unsigned int i, bad = ~0U;
+	__u8 *buf;
+
+	printf("  -- after %s\n", how);
+	check_eq(v, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
+	check_eq(v, "STATUS", reg_rd(v, VACCEL_REG_STATUS),
+		 VACCEL_STATUS_READY);
+	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	check_eq(v, "INT_MASK", reg_rd(v, VACCEL_REG_INT_MASK), 0);
+	check_eq(v, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
+	for (i = 0; i < VACCEL_MSIX_VECTORS * msix_entry_words; i++)
+		if (reg_rd(v, VACCEL_MSIX_TABLE + 4 * i) !=
+		    (i % msix_entry_words == PCI_MSIX_ENTRY_VECTOR_CTRL / 4 ?
+		     PCI_MSIX_ENTRY_CTRL_MASKBIT : 0) && bad == ~0U)
+			bad = i;
+	check(v, bad == ~0U, "MSI-X table: all vectors masked, zero otherwise%s",
+	      bad == ~0U ? "" : " (differs)");
+	check_eq(v, "command register", cfg_rd(v, PCI_COMMAND, 2), 0);
+
+	cfg_snapshot(v, cfg);
+	check_cfg_same(v, "config space as at open (power-on)", cfg,
+		       v->cfg_at_open, PCI_CFG_SPACE_SIZE);
+
+	check(v, is_zero(map_page, v->page_size),
+	      "BAR2 middle page reads 0 through mmap");
+	buf = malloc(v->page_size);
+	if (!buf)
+		return;
+	if (mem_rw(v, 0, buf, v->page_size, false))
+		check(v, is_zero(buf, v->page_size),
+		      "BAR2 first page reads 0 through pread");
+	if (mem_rw(v, last, buf, v->page_size, false))
+		check(v, is_zero(buf, v->page_size),
+		      "BAR2 last page reads 0 through pread");
+	free(buf);
+}
+
+static void run_reset(struct vdev *v)
+{
+	unsigned int devctl = v->cap_exp + PCI_EXP_DEVCTL;
+	__u64 before, after;
+	__u8 *map;
+	__u32 val;
+
+	section("reset: VFIO_DEVICE_RESET and function level reset");
+	if (!check(v, v->info.flags & VFIO_DEVICE_FLAGS_RESET,
+		   "device info says RESET") ||
+	    !check(v, v->cap_exp, "PCI Express capability present"))
+		return;
+	map = mem_map(v, v->mem_size / 2, v->page_size);
+	if (!map)
+		return;
+	before = sysfs_need(v, "vaccel/resets");
+
+	/* The register file's own reset leaves config space and memory. */
+	dirty_state(v, map);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
+	printf("  -- after CONTROL.RESET (registers only)\n");
+	check_eq(v, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
+	check_eq(v, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
+	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	check_eq(v, "command register kept", cfg_rd(v, PCI_COMMAND, 2),
+		 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	check(v, !is_zero(map, v->page_size), "BAR2 kept");
+	check_eq(v, "sysfs resets unchanged by CONTROL.RESET",
+		 sysfs_need(v, "vaccel/resets"), before);
+
+	dirty_state(v, map);
+	check_errno(v, "VFIO_DEVICE_RESET",
+		    ioctl(v->device, VFIO_DEVICE_RESET) ? -errno : 0, 0);
+	expect_poweron(v, "VFIO_DEVICE_RESET", map);
+
+	dirty_state(v, map);
+	val = cfg_rd(v, devctl, 2);
+	cfg_wr(v, devctl, 2, val | PCI_EXP_DEVCTL_BCR_FLR);
+	expect_poweron(v, "FLR (2-byte write of Device Control)", map);
+
+	dirty_state(v, map);
+	val = cfg_rd(v, devctl + 1, 1);
+	cfg_wr(v, devctl + 1, 1, val | PCI_EXP_DEVCTL_BCR_FLR >> 8);
+	expect_poweron(v, "FLR (1-byte write of Device Control)", map);
+
+	after = sysfs_need(v, "vaccel/resets");
+	check_eq(v, "sysfs vaccel/resets increase", after - before, 3);
+	munmap(map, v->page_size);
+}
+
+/* refusals: bad input fails and changes nothing */
+
+/* What a refused access must leave alone. */
+struct snapshot {
+	__u8 cfg[PCI_CFG_SPACE_EXP_SIZE];
+	__u32 regs[VACCEL_BAR0_SIZE / 4];
+	__u8 *mem;		/* the first and the last page of BAR2 */
+	__u64 resets;
+};
+
+static void snapshot_take(struct vdev *v, struct snapshot *s)
+{
+	__u64 last = v->mem_size - v->page_size;
+	unsigned int off;
+	__u32 val;
+
+	for (off = 0; off < PCI_CFG_SPACE_EXP_SIZE; off += 4) {
+		val = cfg_rd(v, off, 4);
+		memcpy(s->cfg + off, &val, 4);
+	}
+	for (off = 0; off < VACCEL_BAR0_SIZE; off += 4)
+		s->regs[off / 4] = reg_rd(v, off);
+	mem_rw(v, 0, s->mem, v->page_size, false);
+	mem_rw(v, last, s->mem + v->page_size, v->page_size, false);
+	s->resets = sysfs_need(v, "vaccel/resets");
+}
+
+static void snapshot_compare(struct vdev *v, const struct snapshot *a,
+			     const struct snapshot *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(a->cfg) && a->cfg[i] == b->cfg[i]; i++)
+		;
+	check(v, i == ARRAY_SIZE(a->cfg), "%s: config space unchanged%s",
+	      v->uuid, i == ARRAY_SIZE(a->cfg) ? "" : " (differs)");
+	if (i < ARRAY_SIZE(a->cfg))
+		printf("        config byte %#x: %#04x, was %#04x\n", i,
+		       b->cfg[i], a->cfg[i]);
+	for (i = 0; i < ARRAY_SIZE(a->regs) && a->regs[i] == b->regs[i]; i++)
+		;
+	check(v, i == ARRAY_SIZE(a->regs), "%s: BAR0 registers unchanged%s",
+	      v->uuid, i == ARRAY_SIZE(a->regs) ? "" : " (differs)");
+	if (i < ARRAY_SIZE(a->regs))
+		printf("        BAR0 %#x: %#x, was %#x\n", 4 * i, b->regs[i],
+		       a->regs[i]);
+	for (i = 0; i < 2 * v->page_size && a->mem[i] == b->mem[i]; i++)
+		;
+	check(v, i == 2 * v->page_size,
+	      "%s: BAR2 first and last page unchanged%s", v->uuid,
+	      i == 2 * v->page_size ? "" : " (differs)");
+	if (i < 2 * v->page_size)
+		printf("        BAR2 page %s, byte %#lx: %#04x, was %#04x\n",
+		       i < v->page_size ? "first" : "last", i % v->page_size,
+		       b->mem[i], a->mem[i]);
+	check(v, b->resets == a->resets, "%s: sysfs vaccel/resets unchanged (%llu, was %llu)",
+	      v->uuid, b->resets, a->resets);
+}
+
+/* Known state to compare against: a scratch value, BAR2 data, config. */
+static void set_known_state(struct vdev *v, __u32 scratch, __u64 seed)
+{
+	__u64 *buf = malloc(v->page_size);
+	__u64 last = v->mem_size - v->page_size;
+
+	reg_wr(v, VACCEL_REG_SCRATCH, scratch);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	reg_wr(v, VACCEL_MSIX_TABLE + VACCEL_MSIX_ENTRY_SIZE +
+	       PCI_MSIX_ENTRY_DATA, scratch >> 16);
+	cfg_wr(v, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cfg_wr(v, PCI_CACHE_LINE_SIZE, 1, 0x10);
+	cfg_wr(v, PCI_BASE_ADDRESS_0, 4, 0xfe000000);
+	if (buf) {
+		fill(buf, 0, v->page_size, seed);
+		mem_rw(v, 0, buf, v->page_size, true);
+		fill(buf, last, v->page_size, seed);
+		mem_rw(v, last, buf, v->page_size, true);
+		free(buf);
+	}
+	check_eq(v, "SCRATCH set", reg_rd(v, VACCEL_REG_SCRATCH), scratch);
+}
+
+struct bad_rw {
+	unsigned int index;
+	bool from_end;		/* @off counts back from the region's end */
+	__u64 off;
+	size_t size;
+	bool write;
+	const char *why;
+};
+
+static const struct bad_rw bad_rws[] = {
+	{ CFG_REGION, false, 0x1000, 4, false, "at the end" },
+	{ CFG_REGION, false, 0x1001, 1, false, "beyond the end" },
+	{ CFG_REGION, false, 0x1001, 2, false, "beyond the end" },
+	{ CFG_REGION, false, 0x1001, 4, false, "beyond the end" },
+	{ CFG_REGION, false, 0xffe, 4, false, "crossing the end" },
+	{ CFG_REGION, false, 0x1000, 4, true, "at the end" },
+	{ CFG_REGION, false, 0x0, 0, false, "zero bytes" },
+	{ CFG_REGION, false, 0x0, 4097, false, "more than the space" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH, 2, false, "2 bytes" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH, 1, false, "1 byte" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH, 8, false, "8 bytes" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH + 1, 4, false, "unaligned" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH + 2, 4, false, "unaligned" },
+	{ BAR0_REGION, false, 0x3ffe, 4, false, "crossing the end" },
+	{ BAR0_REGION, false, 0x4000, 4, false, "at the end" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH, 2, true, "2 bytes" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH, 8, true, "8 bytes" },
+	{ BAR0_REGION, false, VACCEL_REG_SCRATCH + 1, 4, true, "unaligned" },
+	{ BAR0_REGION, false, VACCEL_REG_CONTROL, 1, true, "1 byte: reset" },
+	{ BAR0_REGION, false, VACCEL_REG_INT_TEST, 2, true, "2 bytes" },
+	{ BAR0_REGION, false, 0x4000, 4, true, "at the end" },
+	{ BAR2_REGION, true, 4, 8, false, "crossing the end" },
+	{ BAR2_REGION, true, 0, 1, false, "at the end" },
+	{ BAR2_REGION, true, 0, 4096, false, "at the end" },
+	{ BAR2_REGION, true, 1, 2, true, "crossing the end" },
+	{ BAR2_REGION, true, 0, 8, true, "at the end" },
+	{ BAR2_REGION, false, 0, 0, false, "zero bytes" },
+	{ 1, false, 0, 4, false, "empty" },
+	{ 3, false, 0, 4, false, "empty" },
+	{ 4, false, 0, 4, false, "empty" },
+	{ 4, false, 0, 4, true, "empty" },
+	{ 5, false, 0, 4, false, "empty" },
+	{ VFIO_PCI_ROM_REGION_INDEX, false, 0, 4, false, "empty" },
+	{ VFIO_PCI_ROM_REGION_INDEX, false, 0, 4, true, "empty" },
+	{ VFIO_PCI_VGA_REGION_INDEX, false, 0, 4, false, "empty" },
+	{ VFIO_PCI_NUM_REGIONS, false, 0, 4, false, "no such region" },
+	{ VFIO_PCI_NUM_REGIONS + 1, false, 0, 4, true, "no such region" },
+};
+
+/* A BAR2 write from an unmapped buffer fails and leaves the memory alone. */
+static void refuse_bar2_fault(struct vdev *v, void *noaccess)
+{
+	__u64 off = v->region[BAR2_REGION].size / 2, before[8], after[8];
+	unsigned int i;
+
+	fill(before, off, sizeof(before), 0x7a7a);
+	if (!mem_rw(v, off, before, sizeof(before), true))
+		return;
+	check_errno(v, "BAR2: 64-byte write from an unmapped buffer",
+		    region_rw(v, BAR2_REGION, off, noaccess, sizeof(after),
+			      true), -EFAULT);
+	if (!mem_rw(v, off, after, sizeof(after), false))
+		return;
+	for (i = 0; i < ARRAY_SIZE(after) && after[i] == before[i]; i++)
+		;
+	if (i == ARRAY_SIZE(after))
+		check(v, true, "BAR2: the refused write left the memory alone");
+	else
+		check(v, false, "BAR2: the refused write changed word %#llx: %#llx, was %#llx",
+		      off + 8 * i, after[i], before[i]);
+}
+
+static void refuse_accesses(struct vdev *v, void *noaccess)
+{
+	static __u8 ones[4096];
+	const struct bad_rw *b;
+	char what[128];
+	__u64 off;
+	unsigned int i;
+
+	memset(ones, 0xff, sizeof(ones));
+	for (i = 0; i < ARRAY_SIZE(bad_rws); i++) {
+		b = &bad_rws[i];
+		off = b->from_end ? v->region[BAR2_REGION].size - b->off : b->off;
+		snprintf(what, sizeof(what), "%s: %zu-byte %s at %s%#llx (%s)",
+			 b->index < VFIO_PCI_NUM_REGIONS ?
+			 region_names[b->index] : "region >8", b->size,
+			 b->write ? "write" : "read",
+			 b->from_end ? "size-" : "", b->off, b->why);
+		check_errno(v, what, region_rw(v, b->index, off, ones, b->size,
+					       b->write), -EINVAL);
+	}
+
+	/* Good accesses with a buffer the kernel cannot use. */
+	check_errno(v, "config: 4-byte read into an unmapped buffer",
+		    region_rw(v, CFG_REGION, 0, noaccess, 4, false), -EFAULT);
+	check_errno(v, "config: 2-byte write from an unmapped buffer",
+		    region_rw(v, CFG_REGION, PCI_COMMAND, noaccess, 2, true),
+		    -EFAULT);
+	check_errno(v, "BAR0: write from an unmapped buffer",
+		    region_rw(v, BAR0_REGION, VACCEL_REG_SCRATCH, noaccess, 4,
+			      true), -EFAULT);
+	refuse_bar2_fault(v, noaccess);
+}
+
+static int ioctl_err(struct vdev *v, unsigned long req, void *arg)
+{
+	return ioctl(v->device, req, arg) ? -errno : 0;
+}
+
+/*
+ * GET_INFO, GET_REGION_INFO and GET_IRQ_INFO with a short argsz, an
+ * unmapped argument, a read-only one, and an index out of range.  @ro is a
+ * read-only page holding valid requests of each at offsets 0, 64 and 128.
+ */
+static void refuse_info_ioctls(struct vdev *v, void *noaccess, __u8 *ro)
+{
+	struct vfio_device_info dinfo = { .argsz = 12 };
+	struct vfio_region_info rinfo = { .argsz = 16, .index = 0 };
+	struct vfio_irq_info iinfo = { .argsz = 12, .index = 0 };
+
+	check_errno(v, "GET_INFO: argsz 12",
+		    ioctl_err(v, VFIO_DEVICE_GET_INFO, &dinfo), -EINVAL);
+	check_errno(v, "GET_INFO: unmapped argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_INFO, noaccess), -EFAULT);
+	check_errno(v, "GET_INFO: read-only argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_INFO, ro), -EFAULT);
+
+	check_errno(v, "GET_REGION_INFO: argsz 16",
+		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
+	check_errno(v, "GET_REGION_INFO: unmapped argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, noaccess),
+		    -EFAULT);
+	check_errno(v, "GET_REGION_INFO: read-only argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, ro + 64),
+		    -EFAULT);
+	rinfo.argsz = sizeof(rinfo);
+	rinfo.index = VFIO_PCI_NUM_REGIONS;
+	check_errno(v, "GET_REGION_INFO: index 9",
+		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
+	rinfo.index = ~0U;
+	check_errno(v, "GET_REGION_INFO: index 0xffffffff",
+		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
+
+	check_errno(v, "GET_IRQ_INFO: argsz 12",
+		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, &iinfo), -EINVAL);
+	check_errno(v, "GET_IRQ_INFO: unmapped argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, noaccess), -EFAULT);
+	check_errno(v, "GET_IRQ_INFO: read-only argument",
+		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, ro + 128), -EFAULT);
+	iinfo.argsz = sizeof(iinfo);
+	iinfo.index = VFIO_PCI_NUM_IRQS;
+	check_errno(v, "GET_IRQ_INFO: index 5",
+		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, &iinfo), -EINVAL);
+
+	check_errno(v, "unknown ioctl VFIO_BASE + 60",
+		    ioctl_err(v, _IO(VFIO_TYPE, VFIO_BASE + 60), NULL), -ENOTTY);
+}
+
+/* SET_IRQS whose header and data come from the caller as they are. */
+static int irq_set_raw(struct vdev *v, struct vfio_irq_set *set)
+{
+	return ioctl_err(v, VFIO_DEVICE_SET_IRQS, set);
+}
+
+/*
+ * SET_IRQS refusals.  @edge is a writable page directly followed by the
+ * unmapped one: a header at its end has its data in the unmapped page.
+ */
+static void refuse_set_irqs(struct vdev *v, void *noaccess, __u8 *edge)
+{
+	const __u32 efd = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	const __u32 none = VFIO_IRQ_SET_DATA_NONE;
+	struct {
+		struct vfio_irq_set hdr;
+		__s32 fd[2];
+	} s;
+	struct vfio_irq_set *tail;
+	__s32 fds[VACCEL_MSIX_VECTORS], fresh, notefd, closed;
+
+	check_errno(v, "SET_IRQS: unknown flag 0x40",
+		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_ACTION_TRIGGER | 0x40, 0, 1,
+			    NULL, 0), -EINVAL);
+	check_errno(v, "SET_IRQS: two actions (trigger and unmask)",
+		    irq_set(v, VFIO_PCI_INTX_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_ACTION_TRIGGER |
+			    VFIO_IRQ_SET_ACTION_UNMASK, 0, 1, NULL, 0),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: two data types (none and bool)",
+		    irq_set(v, VFIO_PCI_MSI_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_DATA_BOOL |
+			    VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1, "\1", 1),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: MSI-X start 7 count 2 (8 vectors)",
+		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 7, 2, NULL, 0),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: MSI-X start 8 count 1",
+		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_TRIGGER, 8), -EINVAL);
+	check_errno(v, "SET_IRQS: INTx start 0 count 2",
+		    irq_set(v, VFIO_PCI_INTX_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 2, NULL, 0),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: MSI-X start 1 count 0xffffffff",
+		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 1, ~0U, NULL, 0),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: irq index 5",
+		    irq_action(v, VFIO_PCI_NUM_IRQS,
+			       VFIO_IRQ_SET_ACTION_TRIGGER, 0), -EINVAL);
+	check_errno(v, "SET_IRQS: unmask of MSI (not maskable)",
+		    irq_action(v, VFIO_PCI_MSI_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_UNMASK, 0), -ENOTTY);
+
+	memset(&s, 0, sizeof(s));
+	s.hdr.argsz = sizeof(s.hdr);
+	s.hdr.flags = efd;
+	s.hdr.index = VFIO_PCI_MSI_IRQ_INDEX;
+	s.hdr.count = 1;
+	check_errno(v, "SET_IRQS: eventfd data but argsz without it",
+		    irq_set_raw(v, &s.hdr), -EINVAL);
+	s.hdr.argsz = 8;
+	check_errno(v, "SET_IRQS: argsz 8", irq_set_raw(v, &s.hdr), -EINVAL);
+	check_errno(v, "SET_IRQS: unmapped argument",
+		    irq_set_raw(v, noaccess), -EFAULT);
+	tail = (void *)(edge + v->page_size - sizeof(*tail));
+	*tail = s.hdr;
+	tail->argsz = sizeof(s);
+	check_errno(v, "SET_IRQS: eventfd data in an unmapped page",
+		    irq_set_raw(v, tail), -EFAULT);
+
+	notefd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	closed = dup(notefd);
+	close(closed);
+	check_errno(v, "SET_IRQS: MSI eventfd that is /dev/null",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &notefd),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: MSI eventfd that is a closed fd",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &closed),
+		    -EBADF);
+
+	/* One of INTx, MSI and MSI-X at a time; a failed set is atomic. */
+	if (!efd_open(v, fds, VACCEL_MSIX_VECTORS)) {
+		close(notefd);
+		return;
+	}
+	if (!efd_open(v, &fresh, 1)) {
+		efd_close(fds, VACCEL_MSIX_VECTORS);
+		close(notefd);
+		return;
+	}
+	check_errno(v, "SET_IRQS: MSI-X eventfds (setup)",
+		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
+				VACCEL_MSIX_VECTORS, fds), 0);
+	check_errno(v, "SET_IRQS: MSI eventfd while MSI-X has triggers",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fresh),
+		    -EBUSY);
+	check_errno(v, "SET_IRQS: INTx eventfd while MSI-X has triggers",
+		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fresh),
+		    -EBUSY);
+	s.fd[0] = fresh;
+	s.fd[1] = notefd;
+	check_errno(v, "SET_IRQS: MSI-X vectors 0-1, the second not an eventfd",
+		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, s.fd),
+		    -EINVAL);
+	check_errno(v, "SET_IRQS: loopback of MSI-X vector 0",
+		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
+			       VFIO_IRQ_SET_ACTION_TRIGGER, 0), 0);
+	expect_fired(v, "after the refused set, loopback of vector 0", "MSI-X",
+		     fds, VACCEL_MSIX_VECTORS, 0);
+	check(v, !efd_wait(fresh, 0),
+	      "the refused set did not install its eventfd");
+	check_errno(v, "SET_IRQS: MSI-X off (cleanup)",
+		    irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX), 0);
+	efd_close(fds, VACCEL_MSIX_VECTORS);
+	close(fresh);
+	close(notefd);
+}
+
+/* mmap of @size bytes at @off of the device fd: 0 or the errno. */
+static int mmap_err(struct vdev *v, __u64 off, size_t size, int flags)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, v->device,
+		       off);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, size);
+	return 0;
+}
+
+static void refuse_mmaps(struct vdev *v)
+{
+	size_t page = v->page_size, size = v->region[BAR2_REGION].size;
+	__u64 bar2 = v->region[BAR2_REGION].offset;
+
+	check_errno(v, "mmap of BAR0 (trapped registers)",
+		    mmap_err(v, v->region[BAR0_REGION].offset, page,
+			     MAP_SHARED), -EINVAL);
+	check_errno(v, "mmap of config space",
+		    mmap_err(v, v->region[CFG_REGION].offset, page, MAP_SHARED),
+		    -EINVAL);
+	check_errno(v, "mmap of empty BAR4",
+		    mmap_err(v, v->region[4].offset, page, MAP_SHARED), -EINVAL);
+	check_errno(v, "mmap of BAR2: one page at its end",
+		    mmap_err(v, bar2 + size, page, MAP_SHARED), -EINVAL);
+	check_errno(v, "mmap of BAR2: its last page and one more",
+		    mmap_err(v, bar2 + size - page, 2 * page, MAP_SHARED),
+		    -EINVAL);
+	check_errno(v, "mmap of BAR2: one page more than its size",
+		    mmap_err(v, bar2, size + page, MAP_SHARED), -EINVAL);
+	check_errno(v, "mmap of BAR2: private",
+		    mmap_err(v, bar2, page, MAP_PRIVATE), -EINVAL);
+}
+
+static struct snapshot *snapshot_new(struct vdev *v)
+{
+	struct snapshot *s = calloc(1, sizeof(*s));
+
+	if (s)
+		s->mem = malloc(2 * v->page_size);
+	if (s && s->mem)
+		return s;
+	free(s);
+	check(v, false, "memory for a snapshot");
+	return NULL;
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+	if (s)
+		free(s->mem);
+	free(s);
+}
+
+/*
+ * Three pages: writable, unmapped, read-only; the read-only one holds
+ * valid GET_INFO, GET_REGION_INFO and GET_IRQ_INFO requests at offsets 0,
+ * 64 and 128.
+ */
+static __u8 *bad_buffers(struct vdev *v)
+{
+	size_t page = v->page_size;
+	__u8 *area = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct vfio_device_info *dinfo = (void *)(area + 2 * page);
+	struct vfio_region_info *rinfo = (void *)(area + 2 * page + 64);
+	struct vfio_irq_info *iinfo = (void *)(area + 2 * page + 128);
+
+	if (area == MAP_FAILED) {
+		check(v, false, "mmap of 3 anonymous pages: %s", errname(-errno));
+		return NULL;
+	}
+	dinfo->argsz = sizeof(*dinfo);
+	rinfo->argsz = sizeof(*rinfo);
+	rinfo->index = BAR2_REGION;
+	iinfo->argsz = sizeof(*iinfo);
+	if (mprotect(area + page, page, PROT_NONE) ||
+	    mprotect(area + 2 * page, page, PROT_READ)) {
+		check(v, false, "mprotect: %s", errname(-errno));
+		munmap(area, 3 * page);
+		return NULL;
+	}
+	return area;
+}
+
+static void run_refusals(struct vdev *v, struct vdev *other)
+{
+	struct snapshot *before, *after, *o_before = NULL, *o_after = NULL;
+	size_t page = v->page_size;
+	__u8 *area;
+
+	section("refusals: bad input fails and changes nothing");
+	before = snapshot_new(v);
+	after = snapshot_new(v);
+	if (other) {
+		o_before = snapshot_new(v);
+		o_after = snapshot_new(v);
+	}
+	area = bad_buffers(v);
+	if (!before || !after || (other && (!o_before || !o_after)) || !area)
+		goto out;
+
+	set_known_state(v, 0x5ca1ab1e, 0x1234);
+	snapshot_take(v, before);
+	if (other) {
+		set_known_state(other, 0x07e50007, 0x5678);
+		snapshot_take(other, o_before);
+	}
+
+	printf("  -- region accesses\n");
+	refuse_accesses(v, area + page);
+	printf("  -- info ioctls\n");
+	refuse_info_ioctls(v, area + page, area + 2 * page);
+	printf("  -- SET_IRQS\n");
+	refuse_set_irqs(v, area + page, area);
+	printf("  -- mmap\n");
+	refuse_mmaps(v);
+
+	printf("  -- the state afterwards\n");
+	snapshot_take(v, after);
+	snapshot_compare(v, before, after);
+	if (other) {
+		snapshot_take(other, o_after);
+		snapshot_compare(other, o_before, o_after);
+	}
+out:
+	if (area)
+		munmap(area, 3 * page);
+	snapshot_free(o_after);
+	snapshot_free(o_before);
+	snapshot_free(after);
+	snapshot_free(before);
+}
+
+/* Command queues: guest memory, queues, reference results */
+
+#define IOVA_BASE		0x100000000ULL	/* above 4 GiB: the _HI halves */
+#define IOVA_ALIGN		(2ULL << 20)
+#define IOVA_GAP		(2ULL << 20)	/* unmapped IOVA after each buffer */
+#define Q_TIMEOUT_MS		120000	/* a batch must complete within this */
+#define Q_ERROR_MS		2000	/* an error must show within this */
+#define Q_POLL_MS		50	/* registers polled this often */
+#define SENTINEL		0xa5	/* bytes no command may touch */
+#define GAP			64	/* sentinel bytes around destinations */
+#define MIB			(1024ULL * 1024)
+
+static_assert(sizeof(struct vaccel_desc) == VACCEL_DESC_SIZE,
+	      "descriptor layout");
+static_assert(sizeof(struct vaccel_wb) == 16, "writeback layout");
+
+static const char *const qerr_names[VACCEL_QERR_COUNT] = {
+	"NONE", "OPCODE", "FLAGS", "RESERVED", "LENGTH", "RANGE", "OVERLAP",
+	"MATRIX", "VALUE", "DMA", "RING", "DOORBELL",
+};
+
+static const char *qerr_name(__u32 code)
+{
+	return code < VACCEL_QERR_COUNT ? qerr_names[code] : "?";
+}
+
+/* Guest memory of the function: anonymous memory mapped at an IOVA. */
+struct dma_buf {
+	__u8 *va;
+	__u64 iova;
+	size_t size;		/* whole pages */
+	bool mapped;		/* in the container's IOMMU */
+};
+
+/* A command in CPU byte order; queue_push() writes it as a descriptor. */
+struct cmd {
+	__u16 op;
+	__u16 flags;
+	__u32 len;
+	__u64 src;
+	__u64 src2;
+	__u64 dst;
+	__u64 value;
+	__u32 m;
+	__u32 n;
+	__u32 k;
+	__u32 rsvd;
+	__u64 tag;
+};
+
+struct qenv;
+
+/* A queue of the function and its ring and writeback memory. */
+struct queue {
+	struct qenv *e;
+	unsigned int q;
+	__u32 size;		/* RING_SIZE */
+	__u32 tail;		/* descriptors written to the ring */
+	struct dma_buf ring;
+	struct dma_buf wbuf;	/* the writeback at its start */
+};
+
+/* Host statistics of the instance (sysfs vaccel/). */
+struct stats {
+	__u64 jobs;
+	__u64 bytes;
+	__u64 busy_ns;
+	__u64 errors;
+};
+
+/* Everything the queue commands work with. */
+struct qenv {
+	struct vdev *v;
+	__u8 *bar2;		/* BAR2, mmapped */
+	__u64 bar2_size;
+	__s32 fds[VACCEL_MSIX_VECTORS];	/* MSI-X eventfds */
+	__u64 iova_next;
+	__u64 pushed;		/* descriptors pushed on all queues */
+	__u64 min_bytes;	/* the least the engines must move for them */
+	__u64 min_busy_ns;	/* BUSY time they asked for */
+	struct queue queue[VACCEL_FN_QUEUES];
+};
+
+/* Where a command's operand is: an IOVA or a BAR2 offset, and our view. */
+struct opnd {
+	__u8 *p;
+	__u64 addr;
+	bool dev;
+};
+
+static struct opnd at_buf(const struct dma_buf *b, size_t off)
+{
+	return (struct opnd){ .p = b->va + off, .addr = b->iova + off };
+}
+
+static struct opnd at_bar2(const struct qenv *e, __u64 off)
+{
+	return (struct opnd){ .p = e->bar2 + off, .addr = off, .dev = true };
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void sleep_us(unsigned int us)
+{
+	struct timespec ts = {
+		.tv_sec = us / 1000000,
+		.tv_nsec = (us % 1000000) * 1000L,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Random data: xorshift64*, reproducible from a fixed seed. */
+static __u64 rnd_state = 0x2545f4914f6cdd1dULL;
+
+static __u64 rnd(void)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 0x2545f4914f6cdd1dULL;
+}
+
+/* A random number from @lo to @hi. */
+static __u64 rnd_between(__u64 lo, __u64 hi)
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+static void rnd_fill(void *buf, size_t size)
+{
+	__u8 *p = buf;
+	__u64 r;
+
+	for (; size >= 8; size -= 8, p += 8) {
+		r = rnd();
+		memcpy(p, &r, 8);
+	}
+	if (size) {
+		r = rnd();
+		memcpy(p, &r, size);
+	}
+}
+
+static bool all_bytes(const __u8 *p, size_t size, __u8 val)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != val)
+			return false;
+	return true;
+}
+
+/* Index of the first byte where @a and @b differ, @size if none. */
+static size_t first_diff(const __u8 *a, const __u8 *b, size_t size)
+{
+	size_t i = 0;
+
+	while (i + 8 <= size && !memcmp(a + i, b + i, 8))
+		i += 8;
+	while (i < size && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static __u32 get_le32(const __u8 *p)
+{
+	__u32 v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static void put_le32(__u8 *p, __u32 val)
+{
+	val = htole32(val);
+	memcpy(p, &val, 4);
+}
+
+/*
+ * CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), eight bytes at a
+ * time with eight tables: crc_tab[t][b] is the CRC state of byte b
+ * followed by t zero bytes.  The seed is a previous result (0 to start):
+ * crc32c(crc32c(0, A), B) = crc32c(0, A then B).
+ */
+static __u32 crc_tab[8][256];
+
+static void crc32c_init(void)
+{
+	unsigned int i, t, bit;
+	__u32 c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (bit = 0; bit < 8; bit++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+		crc_tab[0][i] = c;
+	}
+	for (t = 1; t < 8; t++)
+		for (i = 0; i < 256; i++)
+			crc_tab[t][i] = crc_tab[t - 1][i] >> 8 ^
+					crc_tab[0][crc_tab[t - 1][i] & 0xff];
+}
+
+static __u32 crc32c(__u32 seed, const void *buf, size_t len)
+{
+	const __u8 *p = buf;
+	__u32 c = ~seed;
+	__u64 w;
+
+	for (; len && ((uintptr_t)p & 7); len--)
+		c = crc_tab[0][(c ^ *p++) & 0xff] ^ c >> 8;
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		w = le64toh(w) ^ c;
+		c = crc_tab[7][w & 0xff] ^ crc_tab[6][w >> 8 & 0xff] ^
+		    crc_tab[5][w >> 16 & 0xff] ^ crc_tab[4][w >> 24 & 0xff] ^
+		    crc_tab[3][w >> 32 & 0xff] ^ crc_tab[2][w >> 40 & 0xff] ^
+		    crc_tab[1][w >> 48 & 0xff] ^ crc_tab[0][w >> 56];
+	}
+	while (len--)
+		c = crc_tab[0][(c ^ *p++) & 0xff] ^ c >> 8;
+	return ~c;
+}
+
+/* The same a bit at a time, to check the tables against. */
+static __u32 crc32c_bitwise(__u32 seed, const __u8 *p, size_t len)
+{
+	__u32 c = ~seed;
+	unsigned int bit;
+
+	while (len--) {
+		c ^= *p++;
+		for (bit = 0; bit < 8; bit++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+	}
+	return ~c;
+}
+
+/*
+ * C = A x B: int32 matrices, row major, densely packed, little endian,
+ * arithmetic modulo 2^32 (unsigned, so wrapping is defined).  A may sit at
+ * any byte address.
+ */
+static void gemm_ref(__u8 *c, const __u8 *a, const __u8 *b, __u32 m, __u32 n,
+		     __u32 k)
+{
+	__u32 *acc = calloc(n, sizeof(*acc));
+	const __u8 *brow;
+	__u32 i, j, p, x;
+
+	if (!acc)
+		abort();
+	for (i = 0; i < m; i++) {
+		memset(acc, 0, n * sizeof(*acc));
+		for (p = 0; p < k; p++) {
+			x = get_le32(a + 4 * ((size_t)i * k + p));
+			brow = b + 4 * (size_t)p * n;
+			for (j = 0; j < n; j++)
+				acc[j] += x * get_le32(brow + 4 * j);
+		}
+		for (j = 0; j < n; j++)
+			put_le32(c + 4 * ((size_t)i * n + j), acc[j]);
+	}
+	free(acc);
+}
+
+/* Guest memory */
+
+static int dma_map(struct vdev *v, struct dma_buf *b)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)b->va,
+		.iova = b->iova,
+		.size = b->size,
+	};
+
+	if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map))
+		return -errno;
+	b->mapped = true;
+	return 0;
+}
+
+/* 0, the negative errno, or -EIO if less than the buffer was unmapped. */
+static int dma_unmap(struct vdev *v, struct dma_buf *b)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = b->iova,
+		.size = b->size,
+	};
+
+	if (ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		return -errno;
+	b->mapped = false;
+	return unmap.size == b->size ? 0 : -EIO;
+}
+
+/*
+ * @size bytes (rounded up to pages) of fresh zeroes, mapped at @iova.
+ * Returns 0 or the negative errno of mmap or VFIO_IOMMU_MAP_DMA.
+ */
+static int dma_alloc_try(struct qenv *e, struct dma_buf *b, size_t size,
+			 __u64 iova)
+{
+	size_t page = e->v->page_size;
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	b->size = (size + page - 1) & ~(page - 1);
+	b->iova = iova;
+	b->va = mmap(NULL, b->size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (b->va == MAP_FAILED) {
+		err = -errno;
+		memset(b, 0, sizeof(*b));
+		return err;
+	}
+	err = dma_map(e->v, b);
+	if (err) {
+		munmap(b->va, b->size);
+		memset(b, 0, sizeof(*b));
+	}
+	return err;
+}
+
+static bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
+			 __u64 iova)
+{
+	int err = dma_alloc_try(e, b, size, iova);
+
+	if (err)
+		return check(e->v, false,
+			     "%#zx bytes of memory mapped at IOVA %#llx: %s",
+			     size, iova, errname(err));
+	return true;
+}
+
+/* The same at the next free IOVA; an unmapped gap follows each buffer. */
+static bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size)
+{
+	__u64 iova = e->iova_next;
+
+	e->iova_next += ((size + IOVA_ALIGN - 1) & ~(IOVA_ALIGN - 1)) +
+			IOVA_GAP;
+	return dma_alloc_at(e, b, size, iova);
+}
+
+static void dma_free(struct qenv *e, struct dma_buf *b)
+{
+	int err;
+
+	if (b->mapped) {
+		err = dma_unmap(e->v, b);
+		if (err)
+			check(e->v, false,
+			      "VFIO_IOMMU_UNMAP_DMA of %#zx bytes at IOVA %#llx: %s",
+			      b->size, b->iova, errname(err));
+	}
+	if (b->va)
+		munmap(b->va, b->size);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Queues */
+
+static __u32 q_rd(struct queue *qu, unsigned int reg)
+{
+	return reg_rd(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg));
+}
+
+static void q_wr(struct queue *qu, unsigned int reg, __u32 val)
+{
+	reg_wr(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg), val);
+}
+
+static struct vaccel_wb *q_wb(struct queue *qu)
+{
+	return (struct vaccel_wb *)qu->wbuf.va;
+}
+
+/* The writeback as the function last wrote it. */
+static __u32 wb_head(struct queue *qu)
+{
+	return le32toh(__atomic_load_n(&q_wb(qu)->head, __ATOMIC_ACQUIRE));
+}
+
+static __u32 wb_error(struct queue *qu)
+{
+	return le32toh(__atomic_load_n(&q_wb(qu)->error, __ATOMIC_ACQUIRE));
+}
+
+static __u64 wb_fence(struct queue *qu)
+{
+	return le64toh(__atomic_load_n(&q_wb(qu)->fence, __ATOMIC_ACQUIRE));
+}
+
+/* The queue's registers in one line, for a failed check. */
+static void queue_explain(struct queue *qu, char *buf, size_t size)
+{
+	__u32 err = q_rd(qu, VACCEL_Q_ERROR);
+
+	snprintf(buf, size,
+		 "STATUS %#x HEAD %u TAIL %u ERROR %u (%s) ERROR_INDEX %u; writeback head %u error %u",
+		 q_rd(qu, VACCEL_Q_STATUS), q_rd(qu, VACCEL_Q_HEAD),
+		 q_rd(qu, VACCEL_Q_TAIL), err, qerr_name(err),
+		 q_rd(qu, VACCEL_Q_ERROR_INDEX), wb_head(qu), wb_error(qu));
+}
+
+static bool queue_failed(struct queue *qu, const char *what, int err)
+{
+	char why[200];
+
+	queue_explain(qu, why, sizeof(why));
+	return check(qu->e->v, false, "queue %u: %s: %s: %s", qu->q, what,
+		     err == -ETIMEDOUT ? "timed out" : "queue error", why);
+}
+
+static void desc_write(struct vaccel_desc *d, const struct cmd *c)
+{
+	struct vaccel_desc le = {
+		.opcode = htole16(c->op),
+		.flags = htole16(c->flags),
+		.len = htole32(c->len),
+		.src = htole64(c->src),
+		.src2 = htole64(c->src2),
+		.dst = htole64(c->dst),
+		.value = htole64(c->value),
+		.m = htole32(c->m),
+		.n = htole32(c->n),
+		.k = htole32(c->k),
+		.rsvd = htole32(c->rsvd),
+		.tag = htole64(c->tag),
+	};
+
+	memcpy(d, &le, sizeof(le));
+}
+
+/* Ring the doorbell: everything pushed so far is submitted. */
+static void queue_ring(struct queue *qu)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q_wr(qu, VACCEL_Q_TAIL, qu->tail);
+}
+
+/*
+ * Wait until the writeback's head reaches @head (free-running), for up to
+ * @timeout_ms.  0 once it does, -EIO when the queue is in error (the
+ * writeback or STATUS says so), -ETIMEDOUT.
+ */
+static int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms)
+{
+	__u64 t0 = now_ns(), t, poll_at = t0 + Q_POLL_MS * 1000000ULL;
+	unsigned int us = 10;
+
+	for (;;) {
+		if ((__s32)(wb_head(qu) - head) >= 0)
+			return 0;
+		if (wb_error(qu))
+			return -EIO;
+		t = now_ns();
+		if (t >= poll_at) {
+			if (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR)
+				return -EIO;
+			poll_at = t + Q_POLL_MS * 1000000ULL;
+		}
+		if (t - t0 >= timeout_ms * 1000000ULL)
+			return -ETIMEDOUT;
+		sleep_us(us);
+		if (us < 1000)
+			us *= 2;
+	}
+}
+
+/* Wait for STATUS.ERROR; true once it is set. */
+static bool queue_wait_error(struct queue *qu, unsigned int timeout_ms)
+{
+	__u64 t0 = now_ns();
+
+	while (!(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR)) {
+		if (now_ns() - t0 >= timeout_ms * 1000000ULL)
+			return false;
+		sleep_us(200);
+	}
+	return true;
+}
+
+/* What the engines must at least move for @c, and BUSY time. */
+static void account(struct qenv *e, const struct cmd *c)
+{
+	switch (c->op) {
+	case VACCEL_OP_COPY:
+		e->min_bytes += 2ULL * c->len;
+		break;
+	case VACCEL_OP_FILL:
+		e->min_bytes += c->len;
+		break;
+	case VACCEL_OP_CRC32C:
+		e->min_bytes += c->len + 4ULL;
+		break;
+	case VACCEL_OP_GEMM:
+		e->min_bytes += 4ULL * ((__u64)c->m * c->k +
+					(__u64)c->k * c->n +
+					(__u64)c->m * c->n);
+		break;
+	case VACCEL_OP_BUSY:
+		e->min_busy_ns += c->value;
+		break;
+	}
+}
+
+/* Put @c at TAIL; with the ring full, ring and wait for room first. */
+static bool queue_push(struct queue *qu, const struct cmd *c)
+{
+	struct vaccel_desc *ring = (struct vaccel_desc *)qu->ring.va;
+	int err;
+
+	if (qu->tail - wb_head(qu) >= qu->size) {
+		queue_ring(qu);
+		err = queue_wait(qu, qu->tail - qu->size + 1, Q_TIMEOUT_MS);
+		if (err)
+			return queue_failed(qu, "waiting for room in the ring",
+					    err);
+	}
+	desc_write(&ring[qu->tail % qu->size], c);
+	qu->tail++;
+	qu->e->pushed++;
+	account(qu->e, c);
+	return true;
+}
+
+/* Ring and wait for everything pushed; a failed check says why not. */
+static bool queue_sync(struct queue *qu, const char *what)
+{
+	int err;
+
+	queue_ring(qu);
+	err = queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+	return err ? queue_failed(qu, what, err) : true;
+}
+
+static bool queue_run(struct queue *qu, const char *what,
+		      const struct cmd *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!queue_push(qu, &c[i]))
+			return false;
+	return queue_sync(qu, what);
+}
+
+static void queue_reset(struct queue *qu)
+{
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
+	qu->tail = 0;
+}
+
+/* Program RING, RING_SIZE and WB of the (disabled) queue and enable it. */
+static bool queue_enable(struct queue *qu)
+{
+	__u32 st;
+
+	memset(qu->wbuf.va, 0, sizeof(struct vaccel_wb));
+	q_wr(qu, VACCEL_Q_RING_LO, (__u32)qu->ring.iova);
+	q_wr(qu, VACCEL_Q_RING_HI, qu->ring.iova >> 32);
+	q_wr(qu, VACCEL_Q_RING_SIZE, qu->size);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)qu->wbuf.iova);
+	q_wr(qu, VACCEL_Q_WB_HI, qu->wbuf.iova >> 32);
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+	qu->tail = 0;
+	st = q_rd(qu, VACCEL_Q_STATUS);
+	if (st == (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE))
+		return true;
+	return queue_failed(qu, "enable", -EIO);
+}
+
+static void queue_free(struct queue *qu)
+{
+	if (!qu->e)
+		return;
+	queue_reset(qu);
+	dma_free(qu->e, &qu->ring);
+	dma_free(qu->e, &qu->wbuf);
+	memset(qu, 0, sizeof(*qu));
+}
+
+/* Ring and writeback memory for queue @q, programmed and enabled. */
+static struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size)
+{
+	struct queue *qu = &e->queue[q];
+
+	queue_free(qu);
+	qu->e = e;
+	qu->q = q;
+	qu->size = size;
+	if (!dma_alloc(e, &qu->ring, (size_t)size * VACCEL_DESC_SIZE) ||
+	    !dma_alloc(e, &qu->wbuf, e->v->page_size) || !queue_enable(qu))
+		return NULL;
+	return qu;
+}
+
+/* Commands */
+
+static struct cmd cmd_nop(void)
+{
+	return (struct cmd){ .op = VACCEL_OP_NOP };
+}
+
+static struct cmd cmd_fence(__u64 value)
+{
+	return (struct cmd){ .op = VACCEL_OP_FENCE, .value = value };
+}
+
+static struct cmd cmd_busy(__u64 ns)
+{
+	return (struct cmd){ .op = VACCEL_OP_BUSY, .value = ns };
+}
+
+static struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_COPY, .len = len,
+		.flags = (src.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (dst.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = src.addr, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_FILL, .len = len, .value = value,
+		.flags = dst.dev ? VACCEL_DESC_F_DST_DEV : 0, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
+			  __u32 seed)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_CRC32C, .len = len, .value = seed,
+		.flags = (src.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (dst.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = src.addr, .dst = dst.addr,
+	};
+}
+
+static struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
+			   __u32 m, __u32 n, __u32 k)
+{
+	return (struct cmd){
+		.op = VACCEL_OP_GEMM, .m = m, .n = n, .k = k,
+		.flags = (a.dev ? VACCEL_DESC_F_SRC_DEV : 0) |
+			 (b.dev ? VACCEL_DESC_F_SRC2_DEV : 0) |
+			 (c.dev ? VACCEL_DESC_F_DST_DEV : 0),
+		.src = a.addr, .src2 = b.addr, .dst = c.addr,
+	};
+}
+
+/* Byte i of a FILL's destination: byte i % 8 of @value. */
+static __u8 fill_byte(__u64 value, size_t i)
+{
+	return value >> 8 * (i % 8);
+}
+
+/* @p holds the FILL of @len bytes with @value; *at the first bad byte. */
+static bool fill_ok(const __u8 *p, size_t len, __u64 value, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != fill_byte(value, i))
+			break;
+	*at = i;
+	return i == len;
+}
+
+/* The function, set up as a driver would, and its MSI-X vectors. */
+
+static void stats_read(struct vdev *v, struct stats *s)
+{
+	s->jobs = sysfs_need(v, "vaccel/jobs");
+	s->bytes = sysfs_need(v, "vaccel/bytes");
+	s->busy_ns = sysfs_need(v, "vaccel/busy_ns");
+	s->errors = sysfs_need(v, "vaccel/errors");
+}
+
+static void drain_fds(struct qenv *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+		if (e->fds[i] >= 0)
+			efd_wait(e->fds[i], 0);
+}
+
+static bool msix_on(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	if (!check_errno(v, "SET_IRQS: eventfds for MSI-X vectors 0-7",
+			 irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
+				     VACCEL_MSIX_VECTORS, e->fds), 0))
+		return false;
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSIX_FLAGS_ENABLE);
+	return true;
+}
+
+static void msix_off(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) & ~PCI_MSIX_FLAGS_ENABLE);
+	irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX);
+}
+
+/*
+ * Memory and bus mastering on, the function enabled, MSI-X vectors on
+ * eventfds, INT_MASK enabling ERROR (vector 0), BAR2 mapped.
+ */
+static bool qenv_init(struct qenv *e, struct vdev *v)
+{
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	e->v = v;
+	e->iova_next = IOVA_BASE;
+	for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+		e->fds[i] = -1;
+	crc32c_init();
+
+	if (!check_eq(v, "VERSION (1.1: command queues)",
+		      reg_rd(v, VACCEL_REG_VERSION), VACCEL_VERSION) ||
+	    !check_eq(v, "QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+		      VACCEL_FN_QUEUES) ||
+	    !check(v, v->cap_msix, "MSI-X capability present"))
+		return false;
+	e->bar2_size = v->region[BAR2_REGION].size;
+	e->bar2 = mem_map(v, 0, e->bar2_size);
+	if (!e->bar2)
+		return false;
+	if (!efd_open(v, e->fds, VACCEL_MSIX_VECTORS)) {
+		for (i = 0; i < VACCEL_MSIX_VECTORS; i++)
+			e->fds[i] = -1;
+		return false;
+	}
+	if (!msix_on(e))
+		return false;
+	cfg_wr(v, PCI_COMMAND, 2, cfg_rd(v, PCI_COMMAND, 2) |
+	       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_ENABLE);
+	return true;
+}
+
+static void qenv_fini(struct qenv *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		queue_free(&e->queue[i]);
+	if (e->fds[0] >= 0) {
+		msix_off(e);
+		efd_close(e->fds, VACCEL_MSIX_VECTORS);
+	}
+	if (e->bar2)
+		munmap(e->bar2, e->bar2_size);
+	memset(e, 0, sizeof(*e));
+}
+
+/* A sysfs statistic grew by exactly @want. */
+static void check_grew(struct vdev *v, const char *name, __u64 before,
+		       __u64 after, __u64 want)
+{
+	check(v, after - before == want,
+	      "sysfs vaccel/%s grew by %llu (%llu -> %llu), expected %llu",
+	      name, after - before, before, after, want);
+}
+
+/* ops: every operation, results checked byte for byte */
+
+static const unsigned int q_regs[] = {
+	VACCEL_Q_RING_LO, VACCEL_Q_RING_HI, VACCEL_Q_RING_SIZE,
+	VACCEL_Q_CONTROL, VACCEL_Q_STATUS, VACCEL_Q_TAIL, VACCEL_Q_HEAD,
+	VACCEL_Q_ERROR, VACCEL_Q_ERROR_INDEX, VACCEL_Q_WB_LO, VACCEL_Q_WB_HI,
+	VACCEL_Q_FENCE_LO, VACCEL_Q_FENCE_HI,
+};
+
+/*
+ * Every register of queue @q reads 0 (power-on state); names one if not.
+ * STATUS may read IDLE: the spec calls the power-on state "all registers
+ * 0" but also defines IDLE as HEAD == TAIL, which holds then.
+ */
+static bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
+{
+	static bool told;
+	unsigned int i;
+	__u32 val;
+
+	for (i = 0; i < ARRAY_SIZE(q_regs); i++) {
+		val = reg_rd(v, VACCEL_QUEUE_REG(q, q_regs[i]));
+		if (q_regs[i] == VACCEL_Q_STATUS && val == VACCEL_Q_STATUS_IDLE) {
+			if (!told)
+				remark("power-on STATUS reads IDLE (%#x): HEAD == TAIL, not 0",
+				       val);
+			told = true;
+			continue;
+		}
+		if (val)
+			return check(v, false,
+				     "%s: queue %u register %#x reads %#x, expected 0",
+				     what, q, q_regs[i], val);
+	}
+	return check(v, true, "%s: queue %u: all registers read 0%s", what, q,
+		     told ? " (STATUS: 0 or IDLE)" : "");
+}
+
+static void ops_registers(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu;
+	__u32 base;
+	unsigned int q;
+
+	section("queues: registers");
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check_q_zero(v, q, "at open");
+
+	/* Queue 4 does not exist: its registers are empty offsets. */
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_RING_LO), 0x1000);
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_RING_SIZE), 8);
+	reg_wr(v, VACCEL_QUEUE_REG(VACCEL_FN_QUEUES, VACCEL_Q_CONTROL),
+	       VACCEL_Q_CONTROL_ENABLE);
+	check_q_zero(v, VACCEL_FN_QUEUES, "queue 4 (beyond QUEUES) after writes");
+
+	qu = queue_start(e, 0, 16);
+	if (!qu)
+		return;
+	check(v, true, "queue 0: ring of 16 at IOVA %#llx, writeback at %#llx, enabled",
+	      qu->ring.iova, qu->wbuf.iova);
+	check_eq(v, "RING_LO", q_rd(qu, VACCEL_Q_RING_LO), (__u32)qu->ring.iova);
+	check_eq(v, "RING_HI", q_rd(qu, VACCEL_Q_RING_HI), qu->ring.iova >> 32);
+	check_eq(v, "RING_SIZE", q_rd(qu, VACCEL_Q_RING_SIZE), 16);
+	check_eq(v, "WB_LO", q_rd(qu, VACCEL_Q_WB_LO), (__u32)qu->wbuf.iova);
+	check_eq(v, "WB_HI", q_rd(qu, VACCEL_Q_WB_HI), qu->wbuf.iova >> 32);
+	check_eq(v, "CONTROL (ENABLE)", q_rd(qu, VACCEL_Q_CONTROL),
+		 VACCEL_Q_CONTROL_ENABLE);
+	check_eq(v, "STATUS (ENABLED | IDLE)", q_rd(qu, VACCEL_Q_STATUS),
+		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
+	check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL) &&
+	      !q_rd(qu, VACCEL_Q_ERROR), "HEAD, TAIL and ERROR read 0");
+
+	base = (__u32)qu->ring.iova;
+	q_wr(qu, VACCEL_Q_RING_LO, base + 0x1000);
+	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)qu->wbuf.iova + 64);
+	check(v, q_rd(qu, VACCEL_Q_RING_LO) == base &&
+	      q_rd(qu, VACCEL_Q_RING_SIZE) == 16 &&
+	      q_rd(qu, VACCEL_Q_WB_LO) == (__u32)qu->wbuf.iova,
+	      "RING_LO, RING_SIZE and WB_LO ignore writes while ENABLED");
+
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	check_eq(v, "STATUS after clearing ENABLE (ENABLED clear)",
+		 q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED, 0);
+	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
+	check_eq(v, "RING_SIZE writable again while disabled",
+		 q_rd(qu, VACCEL_Q_RING_SIZE), 32);
+	queue_reset(qu);
+	check_q_zero(v, 0, "after CONTROL.RESET");
+	queue_enable(qu);
+}
+
+static void ops_nop_fence(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 0, 64);
+	struct cmd c[4];
+
+	section("queues: NOP and FENCE");
+	if (!qu)
+		return;
+	c[0] = cmd_nop();
+	c[0].tag = 0xfeedface12345678ULL;	/* not interpreted */
+	if (queue_run(qu, "NOP", c, 1)) {
+		check(v, wb_head(qu) == 1 && !wb_error(qu) && !wb_fence(qu),
+		      "NOP (with a tag): writeback head %u, error %u, fence %#llx",
+		      wb_head(qu), wb_error(qu), wb_fence(qu));
+		check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 &&
+		      q_rd(qu, VACCEL_Q_TAIL) == 1 &&
+		      q_rd(qu, VACCEL_Q_STATUS) ==
+		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
+		      "NOP: HEAD 1, TAIL 1, STATUS ENABLED | IDLE");
+	}
+
+	c[0] = cmd_fence(0x0123456789abcdefULL);
+	if (queue_run(qu, "FENCE", c, 1)) {
+		check_eq(v, "FENCE: writeback fence", wb_fence(qu),
+			 0x0123456789abcdefULL);
+		check_eq(v, "FENCE: FENCE_HI:FENCE_LO",
+			 (__u64)q_rd(qu, VACCEL_Q_FENCE_HI) << 32 |
+			 q_rd(qu, VACCEL_Q_FENCE_LO), 0x0123456789abcdefULL);
+	}
+	c[0] = cmd_fence(1);
+	c[1] = cmd_fence(0xffffffff00000000ULL);
+	c[2] = cmd_nop();
+	if (queue_run(qu, "FENCE, FENCE, NOP", c, 3)) {
+		check(v, wb_fence(qu) == 0xffffffff00000000ULL &&
+		      q_rd(qu, VACCEL_Q_FENCE_HI) == 0xffffffff &&
+		      !q_rd(qu, VACCEL_Q_FENCE_LO) && wb_head(qu) == 5,
+		      "two FENCEs and a NOP: fence %#llx (the last FENCE's), head %u",
+		      wb_fence(qu), wb_head(qu));
+	}
+}
+
+/*
+ * A destination area: @n pieces of @len[i] bytes with GAP sentinel bytes
+ * before and after each, starting @skew bytes in.  Returns the bytes it
+ * spans; @off receives each piece's offset.
+ */
+static size_t layout(const size_t *len, unsigned int n, size_t skew,
+		     size_t *off)
+{
+	size_t pos = skew + GAP;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		off[i] = pos;
+		pos += len[i] + GAP;
+	}
+	return pos;
+}
+
+/* The piece at @p of @len bytes is @want and the GAPs around it intact. */
+static bool check_piece(struct vdev *v, const char *what, const __u8 *p,
+			const __u8 *want, size_t len)
+{
+	size_t at = first_diff(p, want, len);
+
+	if (at < len)
+		return check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+			     what, at, p[at], want[at]);
+	if (!all_bytes(p - GAP, GAP, SENTINEL) ||
+	    !all_bytes(p + len, GAP, SENTINEL))
+		return check(v, false, "%s: right, but a byte next to it changed",
+			     what);
+	return check(v, true, "%s: right, neighbours untouched", what);
+}
+
+#define MAX_PIECES	12
+
+static void ops_copy_dir(struct qenv *e, struct queue *qu, const char *name,
+			 struct opnd src, struct opnd dst, size_t span,
+			 const size_t *len, const size_t *soff,
+			 const size_t *doff, unsigned int n)
+{
+	struct vdev *v = e->v;
+	char what[96];
+	unsigned int i;
+	bool ok = true;
+
+	struct opnd s, d;
+	struct cmd c;
+
+	memset(dst.p, SENTINEL, span);
+	for (i = 0; i < n && ok; i++) {
+		s = src;
+		d = dst;
+		s.addr += soff[i];
+		s.p += soff[i];
+		d.addr += doff[i];
+		d.p += doff[i];
+		c = cmd_copy(d, s, len[i]);
+		ok = queue_push(qu, &c);
+	}
+	if (!ok || !queue_sync(qu, name))
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "COPY %s, %zu bytes", name, len[i]);
+		check_piece(v, what, dst.p + doff[i], src.p + soff[i], len[i]);
+	}
+}
+
+static void ops_copy(struct qenv *e)
+{
+	static const size_t base_len[] = {
+		1, 3, 8, 63, 4095, 4097, 65535, 65537, MIB + 13, 5 * MIB + 7,
+	};
+	size_t len[MAX_PIECES], soff[MAX_PIECES], doff[MAX_PIECES], span = 0;
+	struct vdev *v = e->v;
+	struct dma_buf s, d, low;
+	__u64 half = e->bar2_size / 2, low_iova = 0x200000;
+	struct queue *qu = queue_start(e, 1, 32);
+	unsigned int i, n = 0;
+	struct cmd c;
+
+	section("queues: COPY between IOVAs and BAR2");
+	if (!qu)
+		return;
+	/* Every size that fits twice in half of BAR2 (sources, destinations). */
+	for (i = 0; i < ARRAY_SIZE(base_len); i++) {
+		len[n] = base_len[i];
+		span = layout(len, n + 1, 5, doff);
+		if (span + GAP > half / 2) {
+			remark("COPY of %zu bytes skipped: BAR2 is %#llx bytes",
+			       base_len[i], e->bar2_size);
+			continue;
+		}
+		n++;
+	}
+	span = layout(len, n, 3, soff);
+	span = layout(len, n, 5, doff) + GAP;
+	if (!dma_alloc(e, &s, span) || !dma_alloc(e, &d, span))
+		goto out;
+	rnd_fill(s.va, span);
+	rnd_fill(e->bar2, span);
+
+	ops_copy_dir(e, qu, "IOVA -> IOVA", at_buf(&s, 0), at_buf(&d, 0), span,
+		     len, soff, doff, n);
+	ops_copy_dir(e, qu, "IOVA -> BAR2", at_buf(&s, 0), at_bar2(e, half),
+		     span, len, soff, doff, n);
+	{
+		__u8 *buf = malloc(len[n - 1]);
+
+		if (buf && mem_rw(v, half + doff[n - 1], buf, len[n - 1], false))
+			check(v, !memcmp(buf, s.va + soff[n - 1], len[n - 1]),
+			      "COPY IOVA -> BAR2, %zu bytes: the same read with pread",
+			      len[n - 1]);
+		free(buf);
+	}
+	ops_copy_dir(e, qu, "BAR2 -> IOVA", at_bar2(e, 0), at_buf(&d, 0), span,
+		     len, soff, doff, n);
+	ops_copy_dir(e, qu, "BAR2 -> BAR2", at_bar2(e, 0), at_bar2(e, half),
+		     span, len, soff, doff, n);
+
+	/* Ranges that touch but do not overlap, both ways round. */
+	memset(d.va, SENTINEL, span);
+	rnd_fill(d.va + GAP + 4097, 4097);
+	memcpy(s.va, d.va + GAP + 4097, 4097);
+	c = cmd_copy(at_buf(&d, GAP + 2 * 4097), at_buf(&d, GAP + 4097), 4097);
+	if (queue_run(qu, "adjacent COPY", &c, 1))
+		check(v, !memcmp(d.va + GAP + 2 * 4097, s.va, 4097) &&
+		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
+		      all_bytes(d.va + GAP + 3 * 4097, GAP, SENTINEL),
+		      "COPY to the range right after its source (touching, no overlap): right");
+	c = cmd_copy(at_buf(&d, GAP), at_buf(&d, GAP + 4097), 4097);
+	if (queue_run(qu, "adjacent COPY", &c, 1))
+		check(v, !memcmp(d.va + GAP, s.va, 4097) &&
+		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
+		      all_bytes(d.va, GAP, SENTINEL),
+		      "COPY to the range right before its source (touching, no overlap): right");
+
+	/* The same numbers in different memories are no overlap. */
+	if (half > low_iova + 2 * 4096 && dma_alloc_at(e, &low, 8192, low_iova)) {
+		rnd_fill(low.va, 8192);
+		memset(e->bar2 + low_iova, SENTINEL, 8192 + GAP);
+		c = cmd_copy(at_bar2(e, low_iova + GAP), at_buf(&low, 0), 4096);
+		if (queue_run(qu, "COPY to numerically overlapping BAR2", &c, 1))
+			check_piece(v, "COPY IOVA 0x200000 -> BAR2 0x200040, 4096 bytes",
+				    e->bar2 + low_iova + GAP, low.va, 4096);
+		dma_free(e, &low);
+	}
+
+out:
+	dma_free(e, &s);
+	dma_free(e, &d);
+}
+
+static void ops_fill(struct qenv *e)
+{
+	static const size_t base_len[] = {
+		1, 2, 7, 9, 13, 4097, 65543, MIB + 3,
+	};
+	size_t len[MAX_PIECES], off[MAX_PIECES], span, at;
+	__u64 val[MAX_PIECES], half = e->bar2_size / 2;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct vdev *v = e->v;
+	unsigned int i, n = 0, pass;
+	struct dma_buf d;
+	struct opnd dst;
+	struct cmd c;
+	char what[96];
+
+	section("queues: FILL of odd lengths");
+	if (!qu)
+		return;
+	for (i = 0; i < ARRAY_SIZE(base_len); i++) {
+		len[n] = base_len[i];
+		if (layout(len, n + 1, 1, off) + GAP <= half)
+			n++;
+	}
+	span = layout(len, n, 1, off) + GAP;
+	if (!dma_alloc(e, &d, span))
+		return;
+	for (i = 0; i < n; i++)
+		val[i] = 0x0102030405060708ULL * (i + 1) ^ rnd();
+	for (pass = 0; pass < 2; pass++) {
+		dst = pass ? at_bar2(e, half) : at_buf(&d, 0);
+		memset(dst.p, SENTINEL, span);
+		for (i = 0; i < n; i++) {
+			struct opnd p = dst;
+
+			p.addr += off[i];
+			c = cmd_fill(p, len[i], val[i]);
+			if (!queue_push(qu, &c))
+				goto out;
+		}
+		if (!queue_sync(qu, "FILL"))
+			goto out;
+		for (i = 0; i < n; i++) {
+			snprintf(what, sizeof(what), "FILL of %s, %zu bytes of %#llx",
+				 pass ? "BAR2" : "IOVA", len[i], val[i]);
+			if (!fill_ok(dst.p + off[i], len[i], val[i], &at))
+				check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+				      what, at, dst.p[off[i] + at],
+				      fill_byte(val[i], at));
+			else
+				check(v, all_bytes(dst.p + off[i] - GAP, GAP, SENTINEL) &&
+				      all_bytes(dst.p + off[i] + len[i], GAP, SENTINEL),
+				      "%s: right, neighbours untouched", what);
+		}
+	}
+out:
+	dma_free(e, &d);
+}
+
+/* Run one CRC32C; its 4-byte result lands at @dst.  false on failure. */
+static bool crc_one(struct queue *qu, const char *what, struct opnd dst,
+		    struct opnd src, __u32 len, __u32 seed, __u32 *res)
+{
+	struct cmd c = cmd_crc(dst, src, len, seed);
+
+	if (!queue_run(qu, what, &c, 1))
+		return false;
+	*res = get_le32(dst.p);
+	return true;
+}
+
+static void ops_crc(struct qenv *e)
+{
+	static const char digits[] = "123456789";
+	size_t big = 6 * MIB + 5, cut1, cut2;
+	struct queue *qu = queue_start(e, 3, 16);
+	struct vdev *v = e->v;
+	struct dma_buf b, r;
+	__u32 got, want, seed, parts;
+	__u64 half = e->bar2_size / 2;
+	__u8 one = 'a';
+	size_t i;
+
+	section("queues: CRC32C");
+	check_eq(v, "client CRC-32C of \"123456789\"",
+		 crc32c(0, digits, 9), 0xe3069283);
+	for (i = 0; i < 64; i++) {
+		__u8 tmp[67];
+
+		rnd_fill(tmp, sizeof(tmp));
+		if (crc32c(i, tmp + i % 3, 64) !=
+		    crc32c_bitwise(i, tmp + i % 3, 64))
+			break;
+	}
+	check(v, i == 64, "client CRC-32C: tables agree with the bitwise form");
+	if (!qu)
+		return;
+	if (!dma_alloc(e, &b, big + 64) || !dma_alloc(e, &r, 4096))
+		goto out;
+
+	memcpy(b.va + 1, digits, 9);
+	memset(r.va, SENTINEL, 4096);
+	if (crc_one(qu, "CRC32C", at_buf(&r, 67), at_buf(&b, 1),
+		    9, 0, &got)) {
+		check_eq(v, "CRC32C of \"123456789\" (IOVA) at an unaligned IOVA",
+			 got, 0xe3069283);
+		check(v, all_bytes(r.va, 67, SENTINEL) &&
+		      all_bytes(r.va + 71, 4096 - 71, SENTINEL),
+		      "CRC32C wrote its 4 bytes and nothing else");
+	}
+	memcpy(e->bar2 + half + 7, digits, 9);
+	if (crc_one(qu, "CRC32C in BAR2", at_bar2(e, half + 100),
+		    at_bar2(e, half + 7), 9, 0, &got))
+		check_eq(v, "CRC32C of \"123456789\", source and result in BAR2",
+			 got, 0xe3069283);
+	b.va[0] = one;
+	if (crc_one(qu, "CRC32C of 1 byte", at_buf(&r, 8), at_buf(&b, 0), 1, 0,
+		    &got))
+		check_eq(v, "CRC32C of \"a\" (1 byte)", got, crc32c(0, &one, 1));
+
+	rnd_fill(b.va, big + 64);
+	want = crc32c(0, b.va + 3, big);
+	if (crc_one(qu, "CRC32C of a big buffer", at_buf(&r, 16),
+		    at_buf(&b, 3), big, 0, &got))
+		check(v, got == want,
+		      "CRC32C of %zu random bytes: %#x, client %#x", big, got,
+		      want);
+	want = crc32c(0xffffffff, b.va + 5, 1000);
+	if (crc_one(qu, "CRC32C with seed 0xffffffff", at_buf(&r, 56),
+		    at_buf(&b, 5), 1000, 0xffffffff, &got))
+		check(v, got == want,
+		      "CRC32C of 1000 bytes seeded with 0xffffffff (the largest seed): %#x, client %#x",
+		      got, want);
+	want = crc32c(0xdeadbeef, b.va + 5, 1000);
+	if (crc_one(qu, "CRC32C with a seed", at_buf(&r, 24), at_buf(&b, 5),
+		    1000, 0xdeadbeef, &got))
+		check(v, got == want,
+		      "CRC32C of 1000 bytes seeded with 0xdeadbeef: %#x, client %#x",
+		      got, want);
+
+	/* Three pieces, each seeded with the function's previous result. */
+	cut1 = big / 5 + 1;
+	cut2 = big / 2 + 3;
+	seed = 0;
+	parts = 0;
+	if (crc_one(qu, "CRC32C piece 1", at_buf(&r, 32), at_buf(&b, 3), cut1,
+		    seed, &seed) &&
+	    crc_one(qu, "CRC32C piece 2", at_buf(&r, 40), at_buf(&b, 3 + cut1),
+		    cut2 - cut1, seed, &seed) &&
+	    crc_one(qu, "CRC32C piece 3", at_buf(&r, 48), at_buf(&b, 3 + cut2),
+		    big - cut2, seed, &parts))
+		check(v, parts == crc32c(0, b.va + 3, big),
+		      "CRC32C chained over 3 pieces (%zu, %zu, %zu bytes) with the seeds: %#x, whole %#x",
+		      cut1, cut2 - cut1, big - cut2, parts,
+		      crc32c(0, b.va + 3, big));
+out:
+	dma_free(e, &b);
+	dma_free(e, &r);
+}
+
+/* GEMM placements: which operands are in BAR2. */
+#define IN_A	BIT(0)
+#define IN_B	BIT(1)
+#define IN_C	BIT(2)
+#define SAME_AB	BIT(3)		/* B is A (square) */
+#define ODD_A	BIT(4)		/* A at an odd address */
+
+struct gemm_shape {
+	__u32 m, n, k;
+	unsigned int where;
+};
+
+static const struct gemm_shape gemm_shapes[] = {
+	{ 1, 1, 1, 0 },
+	{ 7, 300, 45, 0 },
+	{ 7, 45, 300, 0 },
+	{ 64, 64, 64, 0 },
+	{ 16, 32, 1024, 0 },
+	{ 1024, 1024, 1, 0 },
+	{ 1, 1024, 1024, 0 },
+	{ 1024, 1, 1024, 0 },
+	{ 33, 17, 65, IN_A },
+	{ 33, 17, 65, IN_B | IN_C },
+	{ 20, 30, 40, IN_A | IN_B | IN_C },
+	{ 48, 48, 48, SAME_AB },
+	{ 5, 9, 13, ODD_A },
+};
+
+struct gemm_job {
+	struct gemm_shape s;
+	struct dma_buf mem;	/* A, B and C in guest memory */
+	struct opnd a, b, c;
+	size_t c_size;
+};
+
+/* Place a job's operands; BAR2 ones at @bar_off, which advances. */
+static bool gemm_place(struct qenv *e, struct gemm_job *j, __u64 *bar_off)
+{
+	size_t as = 4ULL * j->s.m * j->s.k, bs = 4ULL * j->s.k * j->s.n;
+	size_t cs = 4ULL * j->s.m * j->s.n;
+	size_t need = as + bs + cs + 4 * GAP + 8;
+	__u64 o = *bar_off;
+
+	j->c_size = cs;
+	if (!dma_alloc(e, &j->mem, need))
+		return false;
+	j->a = at_buf(&j->mem, j->s.where & ODD_A ? 3 : 0);
+	j->b = j->s.where & SAME_AB ? j->a : at_buf(&j->mem, as + 8);
+	j->c = at_buf(&j->mem, as + bs + 8 + GAP);
+	if (j->s.where & IN_A) {
+		j->a = at_bar2(e, o);
+		o += as + 8;
+	}
+	if (j->s.where & IN_B) {
+		j->b = at_bar2(e, o);
+		o += bs + 8;
+	}
+	if (j->s.where & IN_C) {
+		j->c = at_bar2(e, o + GAP);
+		o += cs + 2 * GAP;
+	}
+	*bar_off = o;
+	rnd_fill(j->a.p, as);
+	if (!(j->s.where & SAME_AB))
+		rnd_fill(j->b.p, bs);
+	memset(j->c.p - GAP, SENTINEL, cs + 2 * GAP);
+	return true;
+}
+
+static void gemm_verify(struct vdev *v, struct gemm_job *j, const char *what)
+{
+	__u8 *want = malloc(j->c_size);
+
+	if (!want) {
+		check(v, false, "memory for a GEMM reference");
+		return;
+	}
+	gemm_ref(want, j->a.p, j->b.p, j->s.m, j->s.n, j->s.k);
+	check_piece(v, what, j->c.p, want, j->c_size);
+	free(want);
+}
+
+static const char *where_name(unsigned int where, char *buf, size_t size)
+{
+	snprintf(buf, size, "A %s, B %s, C %s",
+		 where & IN_A ? "BAR2" : where & ODD_A ? "IOVA + 3" : "IOVA",
+		 where & SAME_AB ? "= A" : where & IN_B ? "BAR2" : "IOVA",
+		 where & IN_C ? "BAR2" : "IOVA");
+	return buf;
+}
+
+static void ops_gemm(struct qenv *e)
+{
+	struct gemm_job jobs[ARRAY_SIZE(gemm_shapes)];
+	struct queue *qu = queue_start(e, 0, 8);
+	struct vdev *v = e->v;
+	__u64 bar_off = 0;
+	unsigned int i, n = 0;
+	char what[128], where[48];
+	struct cmd c;
+
+	section("queues: GEMM");
+	if (!qu)
+		return;
+	memset(jobs, 0, sizeof(jobs));
+	for (i = 0; i < ARRAY_SIZE(gemm_shapes); i++) {
+		jobs[n].s = gemm_shapes[i];
+		if (!gemm_place(e, &jobs[n], &bar_off))
+			goto out;
+		n++;
+	}
+	if (!check(v, bar_off <= e->bar2_size,
+		   "GEMM operands in BAR2 fit (%#llx bytes)", bar_off))
+		goto out;
+	for (i = 0; i < n; i++) {
+		c = cmd_gemm(jobs[i].c, jobs[i].a, jobs[i].b, jobs[i].s.m,
+			     jobs[i].s.n, jobs[i].s.k);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (!queue_sync(qu, "GEMMs"))
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "GEMM %ux%ux%u (m x n x k), %s",
+			 jobs[i].s.m, jobs[i].s.n, jobs[i].s.k,
+			 where_name(jobs[i].s.where, where, sizeof(where)));
+		gemm_verify(v, &jobs[i], what);
+	}
+
+	/* A at IOVA 0x400000, C at BAR2 0x400000: other memories, no overlap. */
+	if (e->bar2_size > 0x400000 + 0x10000) {
+		struct gemm_job j = { .s = { 16, 16, 16, 0 }, .c_size = 1024 };
+		struct dma_buf low;
+
+		if (dma_alloc_at(e, &low, 4096, 0x400000)) {
+			j.a = at_buf(&low, 0);
+			j.b = at_buf(&low, 1024);
+			j.c = at_bar2(e, 0x400000);
+			rnd_fill(low.va, 2048);
+			memset(j.c.p - GAP, SENTINEL, 1024 + 2 * GAP);
+			c = cmd_gemm(j.c, j.a, j.b, 16, 16, 16);
+			if (queue_run(qu, "GEMM with A and C at the same numbers", &c, 1))
+				gemm_verify(v, &j, "GEMM A IOVA 0x400000, C BAR2 0x400000");
+			dma_free(e, &low);
+		}
+	}
+
+	/* Wrap-around with chosen numbers: 4 * INT32_MAX and INT32_MIN * -1. */
+	for (i = 0; i < n; i++)
+		if (jobs[i].s.m == 1 && jobs[i].s.n == 1 && jobs[i].s.k == 1)
+			break;
+	if (i < n) {
+		struct gemm_job *j = &jobs[i];
+
+		put_le32(j->a.p, 0x80000000);
+		put_le32(j->b.p, 0xffffffff);
+		c = cmd_gemm(j->c, j->a, j->b, 1, 1, 1);
+		if (queue_run(qu, "GEMM INT32_MIN x -1", &c, 1))
+			check_eq(v, "GEMM INT32_MIN x -1 (wraps)",
+				 get_le32(j->c.p), 0x80000000);
+	}
+	for (i = 0; i < n; i++)
+		if (jobs[i].s.k >= 2 && jobs[i].s.m == 7)
+			break;
+	if (i < n) {
+		struct gemm_job *j = &jobs[i];
+		__u32 p;
+
+		/* Row 0 of A all INT32_MAX, column 0 of B all 2. */
+		for (p = 0; p < j->s.k; p++) {
+			put_le32(j->a.p + 4 * p, 0x7fffffff);
+			put_le32(j->b.p + 4 * p * j->s.n, 2);
+		}
+		c = cmd_gemm(j->c, j->a, j->b, j->s.m, j->s.n, j->s.k);
+		if (queue_run(qu, "GEMM with INT32_MAX", &c, 1)) {
+			check_eq(v, "GEMM: sum of INT32_MAX x 2 wraps",
+				 get_le32(j->c.p), (__u32)(0xfffffffeU * j->s.k));
+			snprintf(what, sizeof(what), "GEMM %ux%ux%u again with INT32_MAX row",
+				 j->s.m, j->s.n, j->s.k);
+			gemm_verify(v, j, what);
+		}
+	}
+out:
+	for (i = 0; i < n; i++)
+		dma_free(e, &jobs[i].mem);
+}
+
+static void ops_busy(struct qenv *e)
+{
+	static const __u64 ns[] = { 1, 100000000, VACCEL_BUSY_MAX_NS };
+	struct queue *qu = queue_start(e, 1, 4);
+	struct vdev *v = e->v;
+	__u64 t0, dt;
+	unsigned int i;
+	struct cmd c;
+
+	section("queues: BUSY");
+	if (!qu)
+		return;
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
+		c = cmd_busy(ns[i]);
+		t0 = now_ns();
+		if (!queue_run(qu, "BUSY", &c, 1))
+			return;
+		dt = now_ns() - t0;
+		check(v, dt >= ns[i], "BUSY %llu ns took %llu ns", ns[i], dt);
+	}
+}
+
+/* IRQ flag: the queue's MSI-X vector, when the writeback is visible. */
+static void ops_irq_msix(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu;
+	unsigned int q;
+	char what[64];
+	struct cmd c[3];
+	struct dma_buf d;
+
+	section("queues: IRQ flag and MSI-X vectors 1-4");
+	if (!dma_alloc(e, &d, 4096))
+		return;
+	drain_fds(e);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu = queue_start(e, q, 4);
+		if (!qu)
+			break;
+		c[0] = cmd_nop();
+		c[0].flags = VACCEL_DESC_F_IRQ;
+		queue_push(qu, &c[0]);
+		queue_ring(qu);
+		snprintf(what, sizeof(what), "queue %u: NOP with IRQ", q);
+		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+				 VACCEL_QUEUE_VECTOR(q)))
+			check_eq(v, "  writeback head when the interrupt came",
+				 wb_head(qu), 1);
+		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+
+		c[0] = cmd_fill(at_buf(&d, 64 * q), 64, q);
+		c[1] = cmd_nop();
+		c[2] = cmd_fence(q + 100);
+		c[2].flags = VACCEL_DESC_F_IRQ;
+		queue_push(qu, &c[0]);
+		queue_push(qu, &c[1]);
+		queue_push(qu, &c[2]);
+		queue_ring(qu);
+		snprintf(what, sizeof(what), "queue %u: FILL, NOP, FENCE with IRQ", q);
+		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+				 VACCEL_QUEUE_VECTOR(q)))
+			check(v, wb_head(qu) == 4 && wb_fence(qu) == q + 100,
+			      "  writeback when the interrupt came: head %u, fence %llu",
+			      wb_head(qu), wb_fence(qu));
+		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
+
+		c[0] = cmd_nop();
+		queue_run(qu, "NOP without IRQ", c, 1);
+		snprintf(what, sizeof(what), "queue %u: NOP without IRQ", q);
+		expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS, -1);
+	}
+	check_eq(v, "INT_CAUSE with MSI-X (no cause register involved)",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	dma_free(e, &d);
+}
+
+/* IRQ flag without MSI-X: INT_CAUSE bit 16 + q, on MSI. */
+static void ops_irq_msi(struct qenv *e)
+{
+	const unsigned int q = 2;
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msi + PCI_MSI_FLAGS;
+	struct queue *qu;
+	struct cmd c = cmd_nop();
+	__s32 fd;
+
+	section("queues: IRQ flag with MSI: INT_CAUSE queue bits");
+	if (!check(v, v->cap_msi, "MSI capability present") ||
+	    !efd_open(v, &fd, 1))
+		return;
+	msix_off(e);
+	check_errno(v, "SET_IRQS: eventfd for MSI",
+		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd), 0);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSI_FLAGS_ENABLE);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+
+	qu = queue_start(e, q, 4);
+	if (!qu)
+		goto out;
+	c.flags = VACCEL_DESC_F_IRQ;
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 2: NOP with IRQ", "MSI", &fd, 1, 0);
+	check_eq(v, "INT_CAUSE (bit 18: queue 2)",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	check_eq(v, "INT_CAUSE after writing 1 to clear",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 2: NOP with IRQ, its bit not in INT_MASK", "MSI",
+		     &fd, 1, -1);
+	check_eq(v, "INT_CAUSE: the queue's bit pending though masked",
+		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+	expect_fired(v, "enabling the pending queue bit in INT_MASK", "MSI", &fd,
+		     1, 0);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	queue_free(qu);
+out:
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) & ~PCI_MSI_FLAGS_ENABLE);
+	irq_disable(v, VFIO_PCI_MSI_IRQ_INDEX);
+	close(fd);
+	msix_on(e);
+}
+
+/* IRQ flag with neither MSI-X nor MSI: INT_CAUSE bit 16 + q on INTA. */
+static void ops_irq_intx(struct qenv *e)
+{
+	const unsigned int q = 3;
+	struct vdev *v = e->v;
+	struct queue *qu;
+	struct cmd c = cmd_nop();
+	__u32 cmd;
+	__s32 fd;
+
+	section("queues: IRQ flag with INTx");
+	if (!efd_open(v, &fd, 1))
+		return;
+	msix_off(e);
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
+	check_errno(v, "SET_IRQS: eventfd for INTx",
+		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
+	qu = queue_start(e, q, 4);
+	if (!qu)
+		goto out;
+	c.flags = VACCEL_DESC_F_IRQ;
+	queue_run(qu, "NOP with IRQ", &c, 1);
+	expect_fired(v, "queue 3: NOP with IRQ", "INTx", &fd, 1, 0);
+	check(v, intx_status(v) &&
+	      reg_rd(v, VACCEL_REG_INT_CAUSE) == VACCEL_INT_QUEUE(q),
+	      "INT_CAUSE bit 19 (queue 3) pending, PCI_STATUS.INTERRUPT set");
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
+	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	intx_unmask(v);
+	expect_fired(v, "UNMASK with the level low", "INTx", &fd, 1, -1);
+	queue_free(qu);
+out:
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	irq_disable(v, VFIO_PCI_INTX_IRQ_INDEX);
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	close(fd);
+	msix_on(e);
+}
+
+/* All four queues busy at once, each with its own kind of work. */
+static void ops_multi(struct qenv *e)
+{
+	const size_t size = 2 * MIB;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	struct gemm_job gj[4];
+	struct vdev *v = e->v;
+	struct dma_buf src, dst;
+	__u64 t0, bar_off = 0;
+	unsigned int q, i;
+	size_t at;
+	struct cmd c;
+	bool ok = true;
+	int err;
+
+	section("queues: all four at once");
+	memset(gj, 0, sizeof(gj));
+	if (!dma_alloc(e, &src, size) || !dma_alloc(e, &dst, 2 * size + 4096))
+		goto out;
+	for (q = 0; q < VACCEL_FN_QUEUES && ok; q++) {
+		qu[q] = queue_start(e, q, 32);
+		ok = qu[q];
+	}
+	for (i = 0; i < 4 && ok; i++) {
+		gj[i].s = (struct gemm_shape){ 48, 40, 56, 0 };
+		ok = gemm_place(e, &gj[i], &bar_off);
+	}
+	if (!ok)
+		goto out;
+	rnd_fill(src.va, size);
+	memset(dst.va, SENTINEL, 2 * size + 4096);
+
+	c = cmd_crc(at_buf(&dst, 2 * size), at_buf(&src, 0), size, 0);
+	queue_push(qu[0], &c);
+	c = cmd_fence(1000);
+	queue_push(qu[0], &c);
+	for (i = 0; i < 4; i++) {
+		c = cmd_gemm(gj[i].c, gj[i].a, gj[i].b, 48, 40, 56);
+		queue_push(qu[1], &c);
+	}
+	c = cmd_fence(1001);
+	queue_push(qu[1], &c);
+	c = cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), size);
+	queue_push(qu[2], &c);
+	c = cmd_fence(1002);
+	queue_push(qu[2], &c);
+	c = cmd_fill(at_buf(&dst, size), size, 0x1122334455667788ULL);
+	queue_push(qu[3], &c);
+	c = cmd_busy(30000000);
+	queue_push(qu[3], &c);
+	c = cmd_fence(1003);
+	queue_push(qu[3], &c);
+
+	t0 = now_ns();
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		queue_ring(qu[q]);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		err = queue_wait(qu[q], qu[q]->tail, Q_TIMEOUT_MS);
+		if (err)
+			ok = queue_failed(qu[q], "four queues at once", err);
+	}
+	remark("four queues done in %llu ms", (now_ns() - t0) / 1000000);
+	if (!ok)
+		goto out;
+	check(v, get_le32(dst.va + 2 * size) == crc32c(0, src.va, size),
+	      "queue 0: CRC32C of 2 MiB right");
+	for (i = 0; i < 4; i++)
+		gemm_verify(v, &gj[i], "queue 1: GEMM 48x40x56");
+	check(v, !memcmp(dst.va, src.va, size), "queue 2: COPY of 2 MiB right");
+	ok = fill_ok(dst.va + size, size, 0x1122334455667788ULL, &at);
+	check(v, ok, "queue 3: FILL of 2 MiB right (first bad byte %zu)", at);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check(v, q_rd(qu[q], VACCEL_Q_FENCE_LO) == 1000 + q &&
+		      wb_fence(qu[q]) == 1000 + q,
+		      "queue %u: its own fence %u (writeback %llu)", q,
+		      q_rd(qu[q], VACCEL_Q_FENCE_LO), wb_fence(qu[q]));
+out:
+	for (i = 0; i < 4; i++)
+		dma_free(e, &gj[i].mem);
+	dma_free(e, &src);
+	dma_free(e, &dst);
+}
+
+/* HEAD and TAIL around small rings many times. */
+static void ops_wrap(struct qenv *e)
+{
+	const unsigned int n2 = 41, n4 = 203;
+	struct vdev *v = e->v;
+	struct queue *qu;
+	struct dma_buf d;
+	struct cmd c;
+	unsigned int i, bad;
+
+	section("queues: HEAD and TAIL wrap around the ring");
+	if (!dma_alloc(e, &d, 8 * n2))
+		return;
+	qu = queue_start(e, 2, VACCEL_RING_MIN);
+	if (!qu)
+		goto out;
+	for (i = 0; i < n2; i++) {
+		c = cmd_fill(at_buf(&d, 8 * i), 8, 0x5157000000000000ULL | i);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (queue_sync(qu, "FILLs through a ring of 2")) {
+		for (bad = 0; bad < n2; bad++) {
+			__u64 x;
+
+			memcpy(&x, d.va + 8 * bad, 8);
+			if (le64toh(x) != (0x5157000000000000ULL | bad))
+				break;
+		}
+		check(v, bad == n2,
+		      "ring of 2: %u FILLs, all %u destinations right", n2, bad);
+		check(v, q_rd(qu, VACCEL_Q_HEAD) == n2 &&
+		      q_rd(qu, VACCEL_Q_TAIL) == n2 && wb_head(qu) == n2,
+		      "ring of 2: HEAD, TAIL and writeback head %u", n2);
+	}
+
+	qu = queue_start(e, 3, 4);
+	if (!qu)
+		goto out;
+	for (i = 0; i < n4; i++) {
+		c = cmd_fence(i + 1);
+		if (!queue_push(qu, &c))
+			goto out;
+	}
+	if (queue_sync(qu, "FENCEs through a ring of 4"))
+		check(v, wb_fence(qu) == n4 && q_rd(qu, VACCEL_Q_HEAD) == n4,
+		      "ring of 4: %u FENCEs, fence %llu, HEAD %u", n4,
+		      wb_fence(qu), q_rd(qu, VACCEL_Q_HEAD));
+
+	/* TAIL exactly RING_SIZE ahead of HEAD: a full ring, twice. */
+	qu = queue_start(e, 0, 8);
+	if (!qu)
+		goto out;
+	for (i = 0; i < 16; i++) {
+		c = cmd_fence(i);
+		queue_push(qu, &c);
+		if (i == 7 && !queue_sync(qu, "a full ring of 8"))
+			goto out;
+	}
+	if (queue_sync(qu, "a full ring of 8, twice"))
+		check(v, wb_head(qu) == 16 && wb_fence(qu) == 15,
+		      "ring of 8 filled completely twice (TAIL = HEAD + 8): head %u",
+		      wb_head(qu));
+
+	qu = queue_start(e, 1, VACCEL_RING_MAX);
+	if (!qu)
+		goto out;
+	c = cmd_fence(4096);
+	if (queue_run(qu, "a ring of 4096", &c, 1))
+		check_eq(v, "ring of 4096 (the largest): FENCE", wb_fence(qu),
+			 4096);
+out:
+	dma_free(e, &d);
+}
+
+/* Commands that will never complete: out of the statistics' count. */
+static void unaccount(struct qenv *e, const struct cmd *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		e->pushed--;
+		if (c[i].op == VACCEL_OP_BUSY)
+			e->min_busy_ns -= c[i].value;
+	}
+}
+
+/* The function as qenv_init() left it, after a reset of the function. */
+static void function_setup(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
+
+	cfg_wr(v, PCI_COMMAND, 2, cfg_rd(v, PCI_COMMAND, 2) |
+	       PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSIX_FLAGS_ENABLE);
+	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
+	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_ENABLE);
+}
+
+/*
+ * A function reset (@how: CONTROL.RESET, or VFIO_DEVICE_RESET when
+ * @vfio) while queue 1 runs a long BUSY and the others are enabled: every
+ * queue back to power-on; enabled again, they work.
+ */
+static void ops_function_reset(struct qenv *e, bool vfio)
+{
+	struct vdev *v = e->v;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	struct cmd c = cmd_busy(VACCEL_BUSY_MAX_NS);
+	__u64 resets = sysfs_need(v, "vaccel/resets");
+	unsigned int q;
+	bool ok = true;
+	char what[64];
+
+	for (q = 0; q < VACCEL_FN_QUEUES && ok; q++) {
+		qu[q] = queue_start(e, q, 8);
+		ok = qu[q];
+	}
+	if (!ok)
+		return;
+	queue_push(qu[1], &c);
+	queue_ring(qu[1]);
+	unaccount(e, &c, 1);
+	sleep_us(50000);
+	if (vfio)
+		check_errno(v, "VFIO_DEVICE_RESET with queue 1 running BUSY",
+			    ioctl(v->device, VFIO_DEVICE_RESET) ? -errno : 0, 0);
+	else
+		reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
+	snprintf(what, sizeof(what), "after %s of the function",
+		 vfio ? "VFIO_DEVICE_RESET" : "CONTROL.RESET");
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check_q_zero(v, q, what);
+	check_grew(v, "resets", resets, sysfs_need(v, "vaccel/resets"), vfio);
+	function_setup(e);
+	c = cmd_fence(vfio + 20);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu[q]->tail = 0;
+		if (queue_enable(qu[q]) && queue_run(qu[q], "FENCE", &c, 1))
+			check_eq(v, "  enabled again, a FENCE runs: fence",
+				 wb_fence(qu[q]), vfio + 20);
+	}
+}
+
+/*
+ * The largest length is accepted: a CRC32C of 2^30 bytes (of pages never
+ * written) passes the checks and runs; abandoned by clearing ENABLE.
+ */
+static void ops_limits(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct dma_buf src, dst;
+	struct cmd c;
+	__u32 head;
+	__u64 t0;
+
+	section("queues: the largest length");
+	if (!qu || !dma_alloc(e, &src, VACCEL_DESC_MAX_LEN) ||
+	    !dma_alloc(e, &dst, 4096))
+		goto out;
+	c = cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), VACCEL_DESC_MAX_LEN, 0);
+	queue_push(qu, &c);
+	c = cmd_fence(1);
+	queue_push(qu, &c);
+	queue_ring(qu);
+	sleep_us(300000);
+	check(v, !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR) &&
+	      !wb_error(qu),
+	      "CRC32C of 2^30 bytes accepted: running, no error after 300 ms (HEAD %u)",
+	      q_rd(qu, VACCEL_Q_HEAD));
+	/* Stop it: the FENCE after it must not run. */
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	t0 = now_ns();
+	while (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED &&
+	       now_ns() - t0 < 5000000000ULL)
+		sleep_us(1000);
+	head = q_rd(qu, VACCEL_Q_HEAD);
+	if (head < 2)
+		unaccount(e, &c, 1);	/* the FENCE */
+	if (head < 1) {
+		e->pushed--;
+		e->min_bytes -= VACCEL_DESC_MAX_LEN + 4ULL;
+	} else {
+		remark("the CRC32C of 2^30 bytes completed within %llu ms",
+		       (now_ns() - t0) / 1000000 + 300);
+	}
+	queue_reset(qu);
+out:
+	dma_free(e, &src);
+	dma_free(e, &dst);
+}
+
+/* ENABLE and Command.Bus_Master around running commands; resets. */
+static void ops_gates(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 0, 8);
+	struct cmd c[2] = { cmd_busy(VACCEL_BUSY_MAX_NS), cmd_fence(9) };
+	__u32 cmd;
+	__u64 t0;
+
+	section("queues: ENABLE, Bus_Master and resets around commands");
+	if (!qu)
+		return;
+	/* Clearing ENABLE abandons the command in progress; HEAD stays. */
+	queue_push(qu, &c[0]);
+	queue_push(qu, &c[1]);
+	queue_ring(qu);
+	unaccount(e, c, 2);
+	sleep_us(100000);
+	t0 = now_ns();
+	q_wr(qu, VACCEL_Q_CONTROL, 0);
+	while (q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED &&
+	       now_ns() - t0 < 1000000000ULL)
+		sleep_us(1000);
+	remark("ENABLED cleared %llu us after the write",
+	       (now_ns() - t0) / 1000);
+	sleep_us(1200000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 && wb_head(qu) == 0 &&
+	      wb_fence(qu) != 9 &&
+	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "ENABLE cleared during a 1 s BUSY: abandoned, HEAD %u, writeback head %u, no error",
+	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
+	q_wr(qu, VACCEL_Q_TAIL, 1);
+	sleep_us(20000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 &&
+	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "a doorbell of the disabled queue is ignored (HEAD %u, TAIL reads %u)",
+	      q_rd(qu, VACCEL_Q_HEAD), q_rd(qu, VACCEL_Q_TAIL));
+	if (queue_enable(qu)) {
+		check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL),
+		      "enabled again: HEAD and TAIL start at 0");
+		c[0] = cmd_fence(10);
+		if (queue_run(qu, "FENCE after enabling again", c, 1))
+			check_eq(v, "FENCE after enabling again", wb_fence(qu), 10);
+	}
+
+	/* Without Bus_Master the engines wait. */
+	cmd = cfg_rd(v, PCI_COMMAND, 2);
+	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MASTER);
+	c[0] = cmd_fence(11);
+	queue_push(qu, c);
+	queue_ring(qu);
+	sleep_us(300000);
+	check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 && wb_head(qu) == 1,
+	      "Bus_Master clear: the FENCE waits (HEAD %u, writeback head %u)",
+	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
+	cfg_wr(v, PCI_COMMAND, 2, cmd);
+	if (!queue_wait(qu, qu->tail, Q_TIMEOUT_MS))
+		check_eq(v, "Bus_Master set again: the FENCE ran, fence",
+			 wb_fence(qu), 11);
+	else
+		queue_failed(qu, "after setting Bus_Master again", -ETIMEDOUT);
+
+	ops_function_reset(e, false);
+	ops_function_reset(e, true);
+}
+
+static int cmd_ops(struct vdev *v)
+{
+	struct stats before, after;
+	struct qenv e;
+	int ret = 0;
+
+	section("ops: setup");
+	stats_read(v, &before);
+	if (qenv_init(&e, v)) {
+		ops_registers(&e);
+		ops_nop_fence(&e);
+		ops_copy(&e);
+		ops_fill(&e);
+		ops_crc(&e);
+		ops_gemm(&e);
+		ops_busy(&e);
+		ops_irq_msix(&e);
+		ops_irq_msi(&e);
+		ops_irq_intx(&e);
+		ops_multi(&e);
+		ops_wrap(&e);
+		ops_limits(&e);
+		ops_gates(&e);
+
+		section("queues: host statistics");
+		stats_read(v, &after);
+		check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
+		check(v, after.bytes - before.bytes >= e.min_bytes,
+		      "sysfs vaccel/bytes grew by %llu, at least %llu expected",
+		      after.bytes - before.bytes, e.min_bytes);
+		check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+		      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
+		      after.busy_ns - before.busy_ns, e.min_busy_ns);
+		check_grew(v, "errors", before.errors, after.errors, 0);
+		drain_fds(&e);
+		check_eq(v, "INT_CAUSE (no error raised)",
+			 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	} else {
+		ret = -1;
+	}
+	qenv_fini(&e);
+	return ret;
+}
+
+/* bad: one bad descriptor or setup per error code */
+
+enum bad_kind {
+	BAD_DESC,		/* a bad descriptor after the good ones */
+	BAD_SETUP,		/* a bad ring or writeback at ENABLE */
+	BAD_DOORBELL,		/* TAIL written @tail_ahead past HEAD */
+};
+
+/* Ring and writeback setups for BAD_SETUP. */
+enum bad_setup {
+	RING_MISALIGNED,	/* ring IOVA + 64 */
+	RING_UNMAPPED,		/* ring at an unmapped IOVA */
+	RING_PARTIAL,		/* 4096 descriptors, only the first page mapped */
+	RING_SIZE_0,
+	RING_SIZE_1,
+	RING_SIZE_3,
+	RING_SIZE_24,
+	RING_SIZE_8192,
+	WB_MISALIGNED,		/* writeback IOVA + 8 */
+	WB_MISALIGNED_32,	/* writeback IOVA + 32 */
+	WB_UNMAPPED,
+};
+
+struct bad_case {
+	const char *what;
+	__u32 code;
+	enum bad_kind kind;
+	struct cmd c;		/* BAD_DESC */
+	enum bad_setup setup;	/* BAD_SETUP */
+	__u32 tail_ahead;	/* BAD_DOORBELL: TAIL - HEAD, modulo 2^32 */
+};
+
+/* The memory the bad commands point at. */
+struct bad_env {
+	struct dma_buf x;	/* 1 MiB: sources in the first half */
+	struct dma_buf ro;	/* mapped for device reads only */
+	struct dma_buf page1;	/* one mapped page (RING_PARTIAL) */
+	struct dma_buf good;	/* what the good descriptors fill */
+	struct dma_buf side;	/* the other queue's work */
+	__u8 *x_snap;
+	__u8 *bar_snap;
+	__u64 bar_mid;		/* BAR2 windows that bad commands aim at */
+	__u64 bar_end;
+};
+
+#define BAR_WIN		65536
+
+static unsigned int bad_cases(struct qenv *e, struct bad_env *b,
+			      struct bad_case *list)
+{
+	const __u64 x = b->x.iova, src = x, dst = x + 512 * 1024;
+	const __u64 unmapped = x + b->x.size, m = e->bar2_size;
+	const __u64 mid = b->bar_mid;
+	const __u16 sd = VACCEL_DESC_F_SRC_DEV, s2d = VACCEL_DESC_F_SRC2_DEV;
+	const __u16 dd = VACCEL_DESC_F_DST_DEV;
+	unsigned int n = 0;
+
+#define D(w, err, ...)	(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_##err, .kind = BAD_DESC, \
+			 .c = { __VA_ARGS__ } })
+#define S(w, s)		(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_RING, .kind = BAD_SETUP, \
+			 .setup = (s) })
+#define T(w, ahead)	(list[n++] = (struct bad_case){ .what = (w), \
+			 .code = VACCEL_QERR_DOORBELL, .kind = BAD_DOORBELL, \
+			 .tail_ahead = (ahead) })
+	D("opcode 7 (one past BUSY)", OPCODE, .op = VACCEL_OP_COUNT);
+	D("opcode 0xffff", OPCODE, .op = 0xffff);
+	D("NOP with flag bit 4 (unknown)", FLAGS, .op = VACCEL_OP_NOP,
+	  .flags = BIT(4));
+	D("NOP with flag bit 15 (unknown)", FLAGS, .op = VACCEL_OP_NOP,
+	  .flags = BIT(15));
+	D("FENCE with DST_DEV", FLAGS, .op = VACCEL_OP_FENCE, .flags = dd,
+	  .value = 1);
+	D("FILL with SRC_DEV", FLAGS, .op = VACCEL_OP_FILL, .flags = sd,
+	  .dst = dst, .len = 8);
+	D("COPY with SRC2_DEV", FLAGS, .op = VACCEL_OP_COPY, .flags = s2d,
+	  .src = src, .dst = dst, .len = 8);
+	D("CRC32C with SRC2_DEV", FLAGS, .op = VACCEL_OP_CRC32C, .flags = s2d,
+	  .src = src, .dst = dst, .len = 8);
+	D("BUSY with SRC_DEV", FLAGS, .op = VACCEL_OP_BUSY, .flags = sd,
+	  .value = 1000);
+	D("NOP with len 1", RESERVED, .op = VACCEL_OP_NOP, .len = 1);
+	D("NOP with rsvd 1", RESERVED, .op = VACCEL_OP_NOP, .rsvd = 1);
+	D("FENCE with src set", RESERVED, .op = VACCEL_OP_FENCE, .src = src,
+	  .value = 1);
+	D("COPY with value 1", RESERVED, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 8, .value = 1);
+	D("COPY with m 1", RESERVED, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 8, .m = 1);
+	D("FILL with src2 set", RESERVED, .op = VACCEL_OP_FILL, .dst = dst,
+	  .len = 8, .src2 = src);
+	D("CRC32C with k 1", RESERVED, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst, .len = 8, .k = 1);
+	D("GEMM with len 4", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .len = 4);
+	D("GEMM with value 1", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .value = 1);
+	D("GEMM with rsvd 1", RESERVED, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 1, .rsvd = 1);
+	D("BUSY with dst set", RESERVED, .op = VACCEL_OP_BUSY, .dst = dst,
+	  .value = 1000);
+	D("COPY of 0 bytes", LENGTH, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst);
+	D("COPY of 0xffffffff bytes", LENGTH, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = dst, .len = 0xffffffff);
+	D("FILL of 2^30 + 1 bytes", LENGTH, .op = VACCEL_OP_FILL, .dst = dst,
+	  .len = VACCEL_DESC_MAX_LEN + 1);
+	D("CRC32C of 0 bytes", LENGTH, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst);
+	D("COPY from 2^64 - 4, 8 bytes (wraps)", RANGE, .op = VACCEL_OP_COPY,
+	  .src = -4ULL, .dst = dst, .len = 8);
+	D("COPY to 2^64 - 8, 16 bytes (wraps)", RANGE, .op = VACCEL_OP_COPY,
+	  .src = src, .dst = -8ULL, .len = 16);
+	D("FILL at 2^64 - 1, 2 bytes (wraps)", RANGE, .op = VACCEL_OP_FILL,
+	  .dst = ~0ULL, .len = 2);
+	D("CRC32C result at 2^64 - 2 (wraps)", RANGE, .op = VACCEL_OP_CRC32C,
+	  .src = src, .dst = -2ULL, .len = 8);
+	D("GEMM 4x4x4 with C at 2^64 - 16 (wraps)", RANGE,
+	  .op = VACCEL_OP_GEMM, .src = src, .src2 = src + 4096, .dst = -16ULL,
+	  .m = 4, .n = 4, .k = 4);
+	D("COPY to BAR2 size - 4, 8 bytes (past BAR2)", RANGE,
+	  .op = VACCEL_OP_COPY, .flags = dd, .src = src, .dst = m - 4, .len = 8);
+	D("COPY from BAR2 offset = its size, 1 byte", RANGE,
+	  .op = VACCEL_OP_COPY, .flags = sd, .src = m, .dst = dst, .len = 1);
+	D("FILL of BAR2 at 2^64 - 4, 8 bytes", RANGE, .op = VACCEL_OP_FILL,
+	  .flags = dd, .dst = -4ULL, .len = 8);
+	D("CRC32C result at BAR2 size - 2", RANGE, .op = VACCEL_OP_CRC32C,
+	  .flags = dd, .src = src, .dst = m - 2, .len = 8);
+	D("GEMM with B in BAR2 past its end", RANGE, .op = VACCEL_OP_GEMM,
+	  .flags = s2d, .src = src, .src2 = m - 16, .dst = dst, .m = 2, .n = 2,
+	  .k = 4);
+	D("COPY onto itself shifted by 16 (IOVA)", OVERLAP,
+	  .op = VACCEL_OP_COPY, .src = dst + 16, .dst = dst, .len = 64);
+	D("COPY whose last source byte is the first destination byte", OVERLAP,
+	  .op = VACCEL_OP_COPY, .src = dst - 63, .dst = dst, .len = 64);
+	D("COPY BAR2 -> BAR2 overlapping", OVERLAP, .op = VACCEL_OP_COPY,
+	  .flags = sd | dd, .src = mid, .dst = mid + 100, .len = 200);
+	D("GEMM with C overlapping A (IOVA)", OVERLAP, .op = VACCEL_OP_GEMM,
+	  .src = dst, .src2 = src, .dst = dst + 8, .m = 4, .n = 4, .k = 4);
+	D("GEMM with C overlapping B (all in BAR2)", OVERLAP,
+	  .op = VACCEL_OP_GEMM, .flags = sd | s2d | dd, .src = mid,
+	  .src2 = mid + 4096, .dst = mid + 4096 + 60, .m = 4, .n = 4, .k = 4);
+	D("GEMM with m 0", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 0, .n = 1, .k = 1);
+	D("GEMM with n 1025", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1025, .k = 1);
+	D("GEMM with k 0", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 1, .n = 1, .k = 0);
+	D("GEMM with m 0xffffffff", MATRIX, .op = VACCEL_OP_GEMM, .src = src,
+	  .src2 = src, .dst = dst, .m = 0xffffffff, .n = 1, .k = 1);
+	D("CRC32C with seed 2^32", VALUE, .op = VACCEL_OP_CRC32C, .src = src,
+	  .dst = dst, .len = 8, .value = 1ULL << 32);
+	D("BUSY of 0 ns", VALUE, .op = VACCEL_OP_BUSY);
+	D("BUSY of 1 s + 1 ns", VALUE, .op = VACCEL_OP_BUSY,
+	  .value = VACCEL_BUSY_MAX_NS + 1);
+	D("COPY from an unmapped IOVA", DMA, .op = VACCEL_OP_COPY,
+	  .src = unmapped, .dst = dst, .len = 64);
+	D("COPY to an unmapped IOVA", DMA, .op = VACCEL_OP_COPY, .src = src,
+	  .dst = unmapped, .len = 64);
+	D("COPY from a range that runs out of the mapping", DMA,
+	  .op = VACCEL_OP_COPY, .src = unmapped - 100, .dst = dst, .len = 200);
+	D("FILL of an unmapped IOVA", DMA, .op = VACCEL_OP_FILL,
+	  .dst = unmapped, .len = 64, .value = 1);
+	D("CRC32C of an unmapped IOVA", DMA, .op = VACCEL_OP_CRC32C,
+	  .src = unmapped, .dst = dst, .len = 64);
+	D("CRC32C with its result at an unmapped IOVA", DMA,
+	  .op = VACCEL_OP_CRC32C, .src = src, .dst = unmapped, .len = 64);
+	D("GEMM with B at an unmapped IOVA", DMA, .op = VACCEL_OP_GEMM,
+	  .src = src, .src2 = unmapped, .dst = dst, .m = 2, .n = 2, .k = 2);
+	D("COPY to an IOVA mapped without WRITE", DMA, .op = VACCEL_OP_COPY,
+	  .src = src, .dst = b->ro.iova, .len = 64);
+	S("ring IOVA not 4 KiB aligned (+64)", RING_MISALIGNED);
+	S("ring at an unmapped IOVA", RING_UNMAPPED);
+	S("ring of 4096 with only its first page mapped", RING_PARTIAL);
+	S("RING_SIZE 0", RING_SIZE_0);
+	S("RING_SIZE 1", RING_SIZE_1);
+	S("RING_SIZE 3", RING_SIZE_3);
+	S("RING_SIZE 24", RING_SIZE_24);
+	S("RING_SIZE 8192", RING_SIZE_8192);
+	S("writeback IOVA not 64-byte aligned (+8)", WB_MISALIGNED);
+	S("writeback IOVA not 64-byte aligned (+32)", WB_MISALIGNED_32);
+	S("writeback at an unmapped IOVA", WB_UNMAPPED);
+	T("TAIL = HEAD + RING_SIZE + 1", 16 + 1);
+	T("TAIL = HEAD + 2 x RING_SIZE", 2 * 16);
+	T("TAIL = HEAD + 2^31", 1U << 31);
+	T("TAIL = HEAD - 1 (behind HEAD: 2^32 - 1 ahead)", ~0U);
+#undef D
+#undef S
+#undef T
+	return n;
+}
+
+#define MAX_BAD		96
+#define BAD_RING	16
+
+/* Program the bad setup of @bc and enable. */
+static void bad_setup(struct queue *qu, struct bad_env *b,
+		      const struct bad_case *bc)
+{
+	__u64 ring = qu->ring.iova, wb = qu->wbuf.iova;
+	__u32 size = qu->size;
+
+	switch (bc->setup) {
+	case RING_MISALIGNED:
+		ring += 64;
+		break;
+	case RING_UNMAPPED:
+		ring = b->x.iova + b->x.size;
+		break;
+	case RING_PARTIAL:
+		ring = b->page1.iova;
+		size = VACCEL_RING_MAX;
+		break;
+	case RING_SIZE_0:
+		size = 0;
+		break;
+	case RING_SIZE_1:
+		size = 1;
+		break;
+	case RING_SIZE_3:
+		size = 3;
+		break;
+	case RING_SIZE_24:
+		size = 24;
+		break;
+	case RING_SIZE_8192:
+		size = 2 * VACCEL_RING_MAX;
+		break;
+	case WB_MISALIGNED:
+		wb += 8;
+		break;
+	case WB_MISALIGNED_32:
+		wb += 32;
+		break;
+	case WB_UNMAPPED:
+		wb = b->x.iova + b->x.size + 4096;
+		break;
+	}
+	memset(qu->wbuf.va, 0, 64);
+	q_wr(qu, VACCEL_Q_RING_LO, (__u32)ring);
+	q_wr(qu, VACCEL_Q_RING_HI, ring >> 32);
+	q_wr(qu, VACCEL_Q_RING_SIZE, size);
+	q_wr(qu, VACCEL_Q_WB_LO, (__u32)wb);
+	q_wr(qu, VACCEL_Q_WB_HI, wb >> 32);
+	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+}
+
+/* The other queue's work while the bad one fails, and its check. */
+static void side_push(struct queue *gq, struct bad_env *b, unsigned int i)
+{
+	struct cmd c;
+
+	c = cmd_busy(2000000);
+	queue_push(gq, &c);
+	c = cmd_crc(at_buf(&b->side, 65536 + 4 * i), at_buf(&b->side, 0),
+		    65536, i);
+	queue_push(gq, &c);
+	c = cmd_fence(i + 1);
+	queue_push(gq, &c);
+}
+
+static void side_check(struct vdev *v, struct queue *gq, struct bad_env *b,
+		       unsigned int i)
+{
+	int err = queue_wait(gq, gq->tail, Q_TIMEOUT_MS);
+	__u32 got = get_le32(b->side.va + 65536 + 4 * i);
+
+	if (err) {
+		queue_failed(gq, "the other queue meanwhile", err);
+		return;
+	}
+	check(v, got == crc32c(i, b->side.va, 65536) && wb_fence(gq) == i + 1 &&
+	      !wb_error(gq) && !q_rd(gq, VACCEL_Q_ERROR),
+	      "  queue %u meanwhile: BUSY, CRC32C (%#x) and FENCE done, no error",
+	      gq->q, got);
+}
+
+static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
+		    const struct bad_case *bc)
+{
+	struct vdev *v = e->v;
+	struct queue *bq = &e->queue[i % VACCEL_FN_QUEUES];
+	struct queue *gq = &e->queue[(i + 1) % VACCEL_FN_QUEUES];
+	unsigned int ngood = bc->kind == BAD_SETUP ? 0 : i % 4, j;
+	__u32 st, err, idx, head, want_idx = ngood, tail;
+	__u64 errors = sysfs_need(v, "vaccel/errors");
+	struct cmd c;
+	bool dma = bc->code == VACCEL_QERR_DMA;
+
+	printf("  -- %u: %s: %s on queue %u after %u good\n", i,
+	       qerr_name(bc->code), bc->what, bq->q, ngood);
+	queue_reset(bq);
+	queue_reset(gq);
+	if (!queue_enable(gq))
+		return;
+	memcpy(b->x_snap, b->x.va, b->x.size);
+	memcpy(b->bar_snap, e->bar2 + b->bar_mid, BAR_WIN);
+	memcpy(b->bar_snap + BAR_WIN, e->bar2 + b->bar_end, BAR_WIN);
+	memset(b->good.va, SENTINEL, 4096);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	drain_fds(e);
+
+	side_push(gq, b, i);
+	if (bc->kind == BAD_SETUP) {
+		queue_ring(gq);
+		bad_setup(bq, b, bc);
+	} else {
+		if (!queue_enable(bq))
+			return;
+		for (j = 0; j < ngood; j++) {
+			c = cmd_fill(at_buf(&b->good, 64 * j), 64,
+				     0x1111111111111111ULL * (j + 1));
+			queue_push(bq, &c);
+		}
+		if (bc->kind == BAD_DESC) {
+			queue_push(bq, &bc->c);
+			c = cmd_fill(at_buf(&b->good, 64 * 8), 64, 0x77);
+			queue_push(bq, &c);
+			queue_ring(gq);
+			queue_ring(bq);
+		} else {
+			queue_ring(gq);
+			queue_sync(bq, "the good ones before the doorbell");
+			want_idx = ngood + bc->tail_ahead;
+			q_wr(bq, VACCEL_Q_TAIL, want_idx);
+		}
+	}
+
+	if (!queue_wait_error(bq, Q_TIMEOUT_MS)) {
+		queue_failed(bq, bc->what, -ETIMEDOUT);
+		side_check(v, gq, b, i);
+		return;
+	}
+	/* Registers first, the writeback follows: give it a moment. */
+	for (j = 0; j < 100 && bc->kind != BAD_SETUP &&
+	     wb_error(bq) != bc->code; j++)
+		sleep_us(10000);
+
+	st = q_rd(bq, VACCEL_Q_STATUS);
+	err = q_rd(bq, VACCEL_Q_ERROR);
+	idx = q_rd(bq, VACCEL_Q_ERROR_INDEX);
+	head = q_rd(bq, VACCEL_Q_HEAD);
+	if (bc->kind == BAD_SETUP) {
+		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		      !(st & VACCEL_Q_STATUS_ENABLED) && head == 0,
+		      "  at ENABLE: STATUS %#x (ERROR, not ENABLED), ERROR %u (%s), HEAD %u",
+		      st, err, qerr_name(err), head);
+		remark("ERROR_INDEX %u, writeback head %u error %u (RING at ENABLE)",
+		       idx, wb_head(bq), wb_error(bq));
+	} else {
+		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		      idx == want_idx && head == ngood,
+		      "  STATUS %#x (ERROR), ERROR %u (%s), ERROR_INDEX %u, HEAD %u%s",
+		      st, err, qerr_name(err), idx, head,
+		      err == bc->code && idx == want_idx && head == ngood ? "" :
+		      " (unexpected)");
+		if (err != bc->code || idx != want_idx || head != ngood)
+			printf("        expected ERROR %u (%s), ERROR_INDEX %u, HEAD %u\n",
+			       bc->code, qerr_name(bc->code), want_idx, ngood);
+		check(v, wb_head(bq) == ngood && wb_error(bq) == bc->code,
+		      "  writeback: head %u, error %u", wb_head(bq),
+		      wb_error(bq));
+	}
+	expect_fired(v, "  queue error", "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
+		     0);
+	check(v, reg_rd(v, VACCEL_REG_INT_CAUSE) & VACCEL_INT_ERROR,
+	      "  INT_CAUSE.ERROR set");
+	check_grew(v, "errors", errors, sysfs_need(v, "vaccel/errors"), 1);
+
+	if (bc->kind != BAD_SETUP) {
+		size_t at = 0;
+		bool same;
+
+		for (j = 0; j < ngood; j++)
+			if (!fill_ok(b->good.va + 64 * j, 64,
+				     0x1111111111111111ULL * (j + 1), &at))
+				break;
+		check(v, j == ngood &&
+		      all_bytes(b->good.va + 64 * ngood, 4096 - 64 * ngood,
+				SENTINEL),
+		      "  the %u good descriptors before it ran, the one after it did not",
+		      ngood);
+		at = first_diff(b->x.va, b->x_snap, b->x.size);
+		same = at == b->x.size &&
+		       first_diff(e->bar2 + b->bar_mid, b->bar_snap,
+				  BAR_WIN) == BAR_WIN &&
+		       first_diff(e->bar2 + b->bar_end, b->bar_snap + BAR_WIN,
+				  BAR_WIN) == BAR_WIN;
+		if (dma && !same)
+			remark("the failed DMA command wrote part of its destination (allowed)");
+		else if (!dma)
+			check(v, same,
+			      "  nothing of the bad descriptor was done (memory it names unchanged)");
+	}
+
+	/* A doorbell of a queue in error is ignored. */
+	tail = (bc->kind == BAD_DOORBELL ? ngood : bq->tail) + 1;
+	q_wr(bq, VACCEL_Q_TAIL, tail);
+	sleep_us(20000);
+	check(v, q_rd(bq, VACCEL_Q_HEAD) == head &&
+	      q_rd(bq, VACCEL_Q_ERROR) == err &&
+	      (q_rd(bq, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
+	      "  doorbell while in error ignored (HEAD %u, ERROR %u)",
+	      q_rd(bq, VACCEL_Q_HEAD), q_rd(bq, VACCEL_Q_ERROR));
+
+	side_check(v, gq, b, i);
+
+	queue_reset(bq);
+	check_q_zero(v, bq->q, "  after CONTROL.RESET");
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	if (queue_enable(bq)) {
+		__u32 got;
+
+		memcpy(b->good.va + 1024, "123456789", 9);
+		if (crc_one(bq, "a good job after the reset",
+			    at_buf(&b->good, 2048), at_buf(&b->good, 1024), 9,
+			    0, &got))
+			check_eq(v, "  good job after the reset: CRC32C of \"123456789\"",
+				 got, 0xe3069283);
+	}
+}
+
+static int cmd_bad(struct vdev *v)
+{
+	struct bad_case *list = calloc(MAX_BAD, sizeof(*list));
+	struct stats before, after;
+	struct bad_env b;
+	struct qenv e;
+	unsigned int i, n, q, seen[VACCEL_QERR_COUNT] = { 0 };
+	int ret = 0;
+
+	memset(&b, 0, sizeof(b));
+	memset(&e, 0, sizeof(e));
+	section("bad: setup");
+	stats_read(v, &before);
+	if (!list || !qenv_init(&e, v)) {
+		ret = -1;
+		goto out;
+	}
+	b.bar_mid = e.bar2_size / 2;
+	b.bar_end = e.bar2_size - BAR_WIN;
+	b.x_snap = malloc(MIB);
+	b.bar_snap = malloc(2 * BAR_WIN);
+	if (!b.x_snap || !b.bar_snap ||
+	    !dma_alloc(&e, &b.x, MIB) || !dma_alloc(&e, &b.page1, 4096) ||
+	    !dma_alloc(&e, &b.good, 4096) || !dma_alloc(&e, &b.side, 2 * 65536)) {
+		ret = -1;
+		goto out;
+	}
+	/* Read-only for the device: mapped with VFIO_DMA_MAP_FLAG_READ. */
+	{
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map),
+			.flags = VFIO_DMA_MAP_FLAG_READ,
+			.size = v->page_size,
+		};
+
+		b.ro.size = v->page_size;
+		b.ro.iova = e.iova_next;
+		e.iova_next += IOVA_ALIGN + IOVA_GAP;
+		b.ro.va = mmap(NULL, b.ro.size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		map.vaddr = (uintptr_t)b.ro.va;
+		map.iova = b.ro.iova;
+		if (b.ro.va == MAP_FAILED ||
+		    ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
+			check(v, false, "read-only VFIO_IOMMU_MAP_DMA: %s",
+			      errname(-errno));
+			if (b.ro.va == MAP_FAILED)
+				b.ro.va = NULL;
+			ret = -1;
+			goto out;
+		}
+		b.ro.mapped = true;
+	}
+	rnd_fill(b.x.va, b.x.size);
+	rnd_fill(b.side.va, 65536);
+	rnd_fill(e.bar2 + b.bar_mid, BAR_WIN);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		if (!queue_start(&e, q, BAD_RING)) {
+			ret = -1;
+			goto out;
+		}
+	check(v, true, "4 queues with rings of %u, data at IOVA %#llx, unmapped at %#llx",
+	      BAD_RING, b.x.iova, b.x.iova + b.x.size);
+
+	section("bad: one error per case, the next queue working meanwhile");
+	n = bad_cases(&e, &b, list);
+	for (i = 0; i < n; i++) {
+		bad_one(&e, &b, i, &list[i]);
+		seen[list[i].code]++;
+	}
+	for (i = 1; i < VACCEL_QERR_COUNT; i++)
+		check(v, seen[i], "error %u (%s): %u cases", i, qerr_name(i),
+		      seen[i]);
+
+	section("bad: host statistics");
+	stats_read(v, &after);
+	check_grew(v, "errors", before.errors, after.errors, n);
+	check(v, after.jobs > before.jobs, "sysfs vaccel/jobs grew by %llu",
+	      after.jobs - before.jobs);
+out:
+	if (b.ro.mapped)
+		dma_free(&e, &b.ro);
+	else if (b.ro.va)
+		munmap(b.ro.va, b.ro.size);
+	dma_free(&e, &b.x);
+	dma_free(&e, &b.page1);
+	dma_free(&e, &b.good);
+	dma_free(&e, &b.side);
+	free(b.x_snap);
+	free(b.bar_snap);
+	free(list);
+	qenv_fini(&e);
+	return ret;
+}
+
+/* long: a correct workload for a while, every result verified */
+
+#define LONG_SLOTS	6
+#define LONG_SLOT	(256 * 1024)
+
+enum long_kind { L_COPY, L_FILL, L_CRC, L_GEMM, L_BUSY, L_FENCE, L_KINDS };
+
+static const char *const long_names[L_KINDS] = {
+	"COPY", "FILL", "CRC32C", "GEMM", "BUSY", "FENCE",
+};
+
+struct long_job {
+	enum long_kind kind;
+	struct cmd c;
+	struct opnd src, src2, dst;
+};
+
+struct long_queue {
+	struct queue *qu;
+	struct dma_buf src;	/* random, never written */
+	struct dma_buf dst;	/* LONG_SLOTS slots */
+	__u64 bar;		/* its BAR2 slots */
+	struct long_job job[LONG_SLOTS];
+	unsigned int n;
+};
+
+/* BAR2 holds every queue's slots: some jobs write there. */
+static bool long_bar(const struct qenv *e)
+{
+	return e->bar2_size >= (__u64)VACCEL_FN_QUEUES * LONG_SLOTS * LONG_SLOT;
+}
+
+/* A random job writing slot @s. */
+static void long_make(struct qenv *e, struct long_queue *lq, unsigned int s)
+{
+	struct long_job *j = &lq->job[s];
+	bool to_bar = long_bar(e) && rnd() % 4 == 0;
+	size_t len = rnd_between(1, LONG_SLOT - 2 * GAP);
+	__u32 m, n, k;
+
+	j->kind = rnd() % L_KINDS;
+	j->dst = to_bar ? at_bar2(e, lq->bar + (__u64)s * LONG_SLOT + GAP) :
+		 at_buf(&lq->dst, (size_t)s * LONG_SLOT + GAP);
+	j->src = at_buf(&lq->src, rnd_between(0, lq->src.size - LONG_SLOT));
+	switch (j->kind) {
+	case L_COPY:
+		j->c = cmd_copy(j->dst, j->src, len);
+		break;
+	case L_FILL:
+		j->c = cmd_fill(j->dst, len, rnd());
+		break;
+	case L_CRC:
+		j->c = cmd_crc(j->dst, j->src, len, rnd() % 2 ? (__u32)rnd() : 0);
+		break;
+	case L_GEMM:
+		m = rnd_between(1, 48);
+		n = rnd_between(1, 48);
+		k = rnd_between(1, rnd() % 8 ? 48 : 512);
+		j->src = at_buf(&lq->src, 4 * rnd_between(0, 1024));
+		j->src2 = at_buf(&lq->src, 4 * rnd_between(0, 1024) + 4 * MIB / 8);
+		j->c = cmd_gemm(j->dst, j->src, j->src2, m, n, k);
+		break;
+	case L_BUSY:
+		j->c = cmd_busy(rnd_between(1, 20000000));
+		break;
+	case L_FENCE:
+		j->c = cmd_fence(rnd());
+		break;
+	default:
+		break;
+	}
+	j->c.tag = s;
+}
+
+/* Verify slot @s; counts it in @ok or records a failure. */
+static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
+			unsigned int *fence_slot)
+{
+	struct long_job *j = &lq->job[s];
+	const struct cmd *c = &j->c;
+	struct vdev *v = e->v;
+	__u8 *want = NULL;
+	size_t len = c->len, at = 0;
+	bool ok = true;
+
+	switch (j->kind) {
+	case L_COPY:
+		at = first_diff(j->dst.p, j->src.p, len);
+		ok = at == len;
+		break;
+	case L_FILL:
+		ok = fill_ok(j->dst.p, len, c->value, &at);
+		break;
+	case L_CRC:
+		len = 4;
+		ok = get_le32(j->dst.p) == crc32c(c->value, j->src.p, c->len);
+		break;
+	case L_GEMM:
+		len = 4ULL * c->m * c->n;
+		want = malloc(len);
+		if (!want)
+			return check(v, false, "memory for a GEMM reference");
+		gemm_ref(want, j->src.p, j->src2.p, c->m, c->n, c->k);
+		at = first_diff(j->dst.p, want, len);
+		ok = at == len;
+		free(want);
+		break;
+	case L_FENCE:
+		*fence_slot = s;
+		len = 0;
+		break;
+	default:
+		len = 0;
+		break;
+	}
+	if (ok && len)
+		ok = all_bytes(j->dst.p - GAP, GAP, SENTINEL) &&
+		     all_bytes(j->dst.p + len, GAP, SENTINEL);
+	if (!ok)
+		check(v, false, "queue %u: %s (len %u, %ux%ux%u, %s) wrong at byte %zu",
+		      lq->qu->q, long_names[j->kind], c->len, c->m, c->n, c->k,
+		      j->dst.dev ? "BAR2" : "IOVA", at);
+	return ok;
+}
+
+static int cmd_long(struct vdev *v)
+{
+	struct long_queue lq[VACCEL_FN_QUEUES];
+	unsigned int q, s, fence_slot, done[L_KINDS] = { 0 }, bad = 0;
+	__u64 t0, deadline, batches = 0;
+	struct stats before, after;
+	struct qenv e;
+	int ret = 0;
+
+	memset(lq, 0, sizeof(lq));
+	section("long: setup");
+	stats_read(v, &before);
+	if (!qenv_init(&e, v)) {
+		ret = -1;
+		goto out;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		lq[q].qu = queue_start(&e, q, 8);
+		lq[q].bar = (__u64)q * LONG_SLOTS * LONG_SLOT;
+		if (!lq[q].qu || !dma_alloc(&e, &lq[q].src, 4 * MIB) ||
+		    !dma_alloc(&e, &lq[q].dst, LONG_SLOTS * LONG_SLOT)) {
+			ret = -1;
+			goto out;
+		}
+		rnd_fill(lq[q].src.va, lq[q].src.size);
+	}
+	printf("  running for %u s on %u queues\n", v->opts->seconds,
+	       VACCEL_FN_QUEUES);
+
+	section("long: work");
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while (now_ns() < deadline && !v->failures) {
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			memset(lq[q].dst.va, SENTINEL, lq[q].dst.size);
+			if (long_bar(&e))
+				memset(e.bar2 + lq[q].bar, SENTINEL,
+				       LONG_SLOTS * LONG_SLOT);
+			lq[q].n = rnd_between(1, LONG_SLOTS);
+			for (s = 0; s < lq[q].n; s++) {
+				long_make(&e, &lq[q], s);
+				queue_push(lq[q].qu, &lq[q].job[s].c);
+			}
+			queue_ring(lq[q].qu);
+		}
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			int err = queue_wait(lq[q].qu, lq[q].qu->tail,
+					     Q_TIMEOUT_MS);
+
+			if (err) {
+				queue_failed(lq[q].qu, "long workload", err);
+				bad++;
+				continue;
+			}
+			fence_slot = ~0U;
+			for (s = 0; s < lq[q].n; s++) {
+				if (long_verify(&e, &lq[q], s, &fence_slot))
+					done[lq[q].job[s].kind]++;
+				else
+					bad++;
+			}
+			if (fence_slot != ~0U &&
+			    wb_fence(lq[q].qu) != lq[q].job[fence_slot].c.value) {
+				check(v, false, "queue %u: fence %#llx, expected %#llx",
+				      q, wb_fence(lq[q].qu),
+				      lq[q].job[fence_slot].c.value);
+				bad++;
+			}
+		}
+		batches++;
+	}
+
+	section("long: results");
+	printf("  %llu rounds in %llu ms\n", batches,
+	       (now_ns() - t0) / 1000000);
+	for (s = 0; s < L_KINDS; s++)
+		check(v, true, "%s: %u results right", long_names[s], done[s]);
+	check(v, !bad, "no wrong result, no queue error (%u bad)", bad);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check(v, !wb_error(lq[q].qu) &&
+		      q_rd(lq[q].qu, VACCEL_Q_STATUS) ==
+		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
+		      "queue %u: enabled, idle, no error", q);
+	stats_read(v, &after);
+	check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
+	check_grew(v, "errors", before.errors, after.errors, 0);
+	check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+	      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
+	      after.busy_ns - before.busy_ns, e.min_busy_ns);
+out:
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		dma_free(&e, &lq[q].src);
+		dma_free(&e, &lq[q].dst);
+	}
+	qenv_fini(&e);
+	return ret;
+}
+
+/* unmap: guest memory taken away under the function's feet */
+
+/* Wait for the error of @qu and check the registers and the writeback. */
+static bool unmap_expect(struct qenv *e, struct queue *qu, __u32 code,
+			 __u32 head, bool wb_mapped, __u64 errors)
+{
+	struct vdev *v = e->v;
+	__u32 st, err, idx, h;
+
+	if (!queue_wait_error(qu, Q_TIMEOUT_MS))
+		return queue_failed(qu, "waiting for the error", -ETIMEDOUT);
+	st = q_rd(qu, VACCEL_Q_STATUS);
+	err = q_rd(qu, VACCEL_Q_ERROR);
+	idx = q_rd(qu, VACCEL_Q_ERROR_INDEX);
+	h = q_rd(qu, VACCEL_Q_HEAD);
+	check(v, err == code && (st & VACCEL_Q_STATUS_ERROR) && h == head,
+	      "STATUS %#x (ERROR), ERROR %u (%s), HEAD %u; expected ERROR %u (%s), HEAD %u",
+	      st, err, qerr_name(err), h, code, qerr_name(code), head);
+	if (code == VACCEL_QERR_DMA)
+		check_eq(v, "ERROR_INDEX (the command the memory went from under)",
+			 idx, head);
+	else
+		remark("ERROR_INDEX %u", idx);
+	if (wb_mapped) {
+		unsigned int j;
+
+		for (j = 0; j < 100 && wb_error(qu) != code; j++)
+			sleep_us(10000);
+		check(v, wb_error(qu) == code && wb_head(qu) == head,
+		      "writeback: head %u, error %u", wb_head(qu),
+		      wb_error(qu));
+	}
+	expect_fired(v, "queue error", "MSI-X", e->fds, VACCEL_MSIX_VECTORS, 0);
+	check_grew(v, "errors", errors, sysfs_need(v, "vaccel/errors"), 1);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	return err == code;
+}
+
+/*
+ * NOP, then a command over @len bytes (CRC32C of @src, or COPY to @dst);
+ * once the NOP is done, unmap the source (CRC32C) or the destination
+ * (COPY).  1: the queue reported DMA; 0: the command won the race; -1: a
+ * failure.
+ */
+static int unmap_race(struct qenv *e, struct queue *qu, bool crc, size_t len)
+{
+	struct vdev *v = e->v;
+	struct dma_buf src, dst, *victim = crc ? &src : &dst;
+	__u64 errors = sysfs_need(v, "vaccel/errors"), t0, t1;
+	struct cmd c[2];
+	int ret = -1, err;
+	__u32 got;
+
+	printf("  -- %s of %zu MiB, unmapping its %s while it runs\n",
+	       crc ? "CRC32C" : "COPY", len >> 20,
+	       crc ? "source" : "destination");
+	if (!dma_alloc(e, &src, len) || !dma_alloc(e, &dst, crc ? 4096 : len))
+		goto out;
+	rnd_fill(src.va, MIB);
+	queue_reset(qu);
+	if (!queue_enable(qu))
+		goto out;
+	c[0] = cmd_nop();
+	c[1] = crc ? cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), len, 0) :
+	       cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), len);
+	queue_push(qu, &c[0]);
+	queue_push(qu, &c[1]);
+	drain_fds(e);
+	queue_ring(qu);
+	t0 = now_ns();
+	while (wb_head(qu) < 1 && !wb_error(qu) &&
+	       now_ns() - t0 < Q_TIMEOUT_MS * 1000000ULL)
+		sleep_us(10);
+	t0 = now_ns();
+	err = dma_unmap(v, victim);
+	t1 = now_ns();
+	if (!check_errno(v, "VFIO_IOMMU_UNMAP_DMA while the command runs", err,
+			 0))
+		goto out;
+	remark("the unmap took %llu us", (t1 - t0) / 1000);
+	err = queue_wait(qu, 2, Q_TIMEOUT_MS);
+	if (err == -ETIMEDOUT) {
+		queue_failed(qu, "after the unmap", err);
+		goto out;
+	}
+	if (!err) {
+		remark("the command completed before the unmap took effect");
+		if (crc) {
+			got = get_le32(dst.va);
+			check(v, got == crc32c(0, src.va, len),
+			      "it completed, and right: CRC32C %#x", got);
+		} else {
+			check(v, !memcmp(dst.va, src.va, len),
+			      "it completed, and right: the copy");
+		}
+		ret = 0;
+		goto out;
+	}
+	unmap_expect(e, qu, VACCEL_QERR_DMA, 1, true, errors);
+
+	/* Recover: reset, map the memory again, and a good command. */
+	queue_reset(qu);
+	check_q_zero(v, qu->q, "after CONTROL.RESET");
+	err = dma_map(v, victim);
+	check_errno(v, "VFIO_IOMMU_MAP_DMA of the same memory again", err, 0);
+	if (err || !queue_enable(qu))
+		goto out;
+	c[0] = crc ? cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), MIB, 0) :
+	       cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), MIB);
+	if (queue_run(qu, "the same command on 1 MiB after the remap", c, 1)) {
+		if (crc)
+			check_eq(v, "CRC32C of the remapped source's first MiB",
+				 get_le32(dst.va), crc32c(0, src.va, MIB));
+		else
+			check(v, !memcmp(dst.va, src.va, MIB),
+			      "COPY of 1 MiB into the remapped destination right");
+	}
+	ret = 1;
+out:
+	dma_free(e, &src);
+	dma_free(e, &dst);
+	return ret;
+}
+
+static void unmap_races(struct qenv *e, bool crc)
+{
+	size_t len, max = crc ? VACCEL_DESC_MAX_LEN : 256 * MIB;
+	struct queue *qu;
+	int r = 0;
+
+	section(crc ? "unmap: the source of a running CRC32C" :
+		"unmap: the destination of a running COPY");
+	qu = queue_start(e, crc ? 0 : 1, 8);
+	if (!qu)
+		return;
+	for (len = 16 * MIB; len <= max; len *= 4) {
+		r = unmap_race(e, qu, crc, len);
+		if (r)
+			break;
+	}
+	if (r == 1)
+		remark("the DMA error was seen with %zu MiB", len >> 20);
+	else if (!r)
+		check(e->v, false, "no DMA error up to %zu MiB: every command won the race",
+		      max >> 20);
+}
+
+/* Unmap the ring or the writeback of an enabled queue: RING. */
+static void unmap_ring(struct qenv *e, unsigned int q, bool wb, bool busy)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, q, 8);
+	struct dma_buf *victim;
+	__u64 errors;
+	struct cmd c[3] = { cmd_nop(), cmd_nop(), cmd_nop() };
+	__u32 head;
+	int err;
+
+	section(wb ? "unmap: the writeback of an enabled, idle queue" :
+		busy ? "unmap: the ring of a queue running BUSY" :
+		"unmap: the ring of an enabled, idle queue");
+	if (!qu)
+		return;
+	victim = wb ? &qu->wbuf : &qu->ring;
+	if (!queue_run(qu, "three NOPs", c, 3))
+		return;
+	head = 3;
+	drain_fds(e);
+	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_ERROR);
+	errors = sysfs_need(v, "vaccel/errors");
+	if (busy) {
+		c[0] = cmd_busy(500000000);
+		queue_push(qu, &c[0]);
+		queue_ring(qu);
+		sleep_us(50000);
+	}
+	err = dma_unmap(v, victim);
+	if (!check_errno(v, wb ? "VFIO_IOMMU_UNMAP_DMA of the writeback" :
+			 "VFIO_IOMMU_UNMAP_DMA of the ring", err, 0))
+		return;
+	if (busy) {
+		if (!queue_wait_error(qu, Q_TIMEOUT_MS)) {
+			queue_failed(qu, "after unmapping the ring", -ETIMEDOUT);
+			return;
+		}
+		head = q_rd(qu, VACCEL_Q_HEAD);
+		remark("HEAD %u: the BUSY %s", head,
+		       head == 4 ? "completed first" : "was abandoned");
+	}
+	unmap_expect(e, qu, VACCEL_QERR_RING, head, !wb, errors);
+	if (wb)
+		remark("the writeback memory after the unmap: head %u, error %u",
+		       wb_head(qu), wb_error(qu));
+
+	queue_push(qu, &c[1]);
+	queue_ring(qu);
+	sleep_us(20000);
+	check_eq(v, "a doorbell after the error is ignored: HEAD",
+		 q_rd(qu, VACCEL_Q_HEAD), head);
+
+	queue_reset(qu);
+	check_q_zero(v, q, "after CONTROL.RESET");
+	err = dma_map(v, victim);
+	check_errno(v, "VFIO_IOMMU_MAP_DMA of it again", err, 0);
+	if (!err && queue_enable(qu)) {
+		c[0] = cmd_fence(77);
+		if (queue_run(qu, "a FENCE after the remap", c, 1))
+			check_eq(v, "FENCE after the remap", wb_fence(qu), 77);
+	}
+}
+
+/* Unmapping memory no command uses changes nothing. */
+static void unmap_unused(struct qenv *e)
+{
+	struct vdev *v = e->v;
+	struct queue *qu = queue_start(e, 2, 8);
+	struct dma_buf z;
+	struct cmd c;
+
+	section("unmap: memory no command uses");
+	if (!qu || !dma_alloc(e, &z, 65536))
+		return;
+	rnd_fill(z.va, 65536);
+	c = cmd_crc(at_buf(&z, 65532), at_buf(&z, 0), 65532, 0);
+	queue_run(qu, "CRC32C", &c, 1);
+	check_errno(v, "VFIO_IOMMU_UNMAP_DMA of a buffer the last command used",
+		    dma_unmap(v, &z), 0);
+	sleep_us(50000);
+	check_eq(v, "STATUS (ENABLED | IDLE, no error)",
+		 q_rd(qu, VACCEL_Q_STATUS),
+		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
+	c = cmd_fence(5);
+	if (queue_run(qu, "FENCE", &c, 1))
+		check_eq(v, "a FENCE still runs", wb_fence(qu), 5);
+	dma_free(e, &z);
+}
+
+/* Leave a long command running and exit: closing must stop it. */
+static void unmap_exit_busy(struct qenv *e)
+{
+	struct dma_buf src, dst;
+	struct queue *qu = queue_start(e, 3, 8);
+	struct cmd c;
+
+	section("unmap: exit with a command running");
+	if (!qu || !dma_alloc(e, &src, VACCEL_DESC_MAX_LEN) ||
+	    !dma_alloc(e, &dst, 4096))
+		return;
+	c = cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), VACCEL_DESC_MAX_LEN, 0);
+	queue_push(qu, &c);
+	c = cmd_busy(VACCEL_BUSY_MAX_NS);
+	queue_push(qu, &c);
+	queue_ring(qu);
+	sleep_us(100000);
+	check(e->v, !wb_error(qu), "CRC32C of 1 GiB running, exiting without a reset (head %u)",
+	      wb_head(qu));
+}
+
+static int cmd_unmap(struct vdev *v)
+{
+	struct qenv e;
+
+	section("unmap: setup");
+	if (!qenv_init(&e, v)) {
+		qenv_fini(&e);
+		return -1;
+	}
+	unmap_races(&e, true);
+	unmap_races(&e, false);
+	unmap_ring(&e, 0, false, false);
+	unmap_ring(&e, 1, true, false);
+	unmap_ring(&e, 2, false, true);
+	unmap_unused(&e);
+	unmap_exit_busy(&e);
+	/* No cleanup: closing the device and the container does it. */
+	return 0;
+}
+
+/* Commands */
+
+static int cmd_info(struct vdev *v)
+{
+	run_info(v);
+	return 0;
+}
+
+static int cmd_config(struct vdev *v)
+{
+	run_config(v);
+	return 0;
+}
+
+static int cmd_bars(struct vdev *v)
+{
+	run_bars(v);
+	return 0;
+}
+
+static int cmd_mem(struct vdev *v)
+{
+	run_mem(v);
+	return 0;
+}
+
+static int cmd_irq(struct vdev *v)
+{
+	run_irq(v);
+	return 0;
+}
+
+static int cmd_reset(struct vdev *v)
+{
+	run_reset(v);
+	return 0;
+}
+
+static int cmd_check(struct vdev *v)
+{
+	run_identity(v);
+	run_info(v);
+	run_config(v);
+	run_bars(v);
+	run_mem(v);
+	run_irq(v);
+	run_reset(v);
+	return 0;
+}
+
+static int cmd_refusals(struct vdev *v)
+{
+	struct vdev other;
+	int ret = 0;
+
+	if (!v->opts->other) {
+		run_refusals(v, NULL);
+		return 0;
+	}
+	if (vdev_open(&other, v->opts->other)) {
+		ret = -1;
+	} else {
+		other.mem_size = other.region[BAR2_REGION].size;
+		run_refusals(v, &other);
+		v->checks += other.checks;
+		if (other.failures && !v->failures)
+			memcpy(v->first_failure, other.first_failure,
+			       sizeof(v->first_failure));
+		v->failures += other.failures;
+	}
+	vdev_close(&other);
+	return ret;
+}
+
+static int cmd_hold(struct vdev *v)
+{
+	sigset_t mask;
+	int sig;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	printf("holding %s\n", v->uuid);
+	sigwait(&mask, &sig);
+	vdev_close(v);
+	printf("released %s\n", v->uuid);
+	return 0;
+}
+
+static int cmd_req(struct vdev *v)
+{
+	__u64 cnt;
+	__s32 fd;
+	int err;
+
+	fd = eventfd(0, EFD_CLOEXEC);
+	if (fd < 0)
+		return vdev_fail(v, "eventfd");
+	err = irq_set_fds(v, VFIO_PCI_REQ_IRQ_INDEX, 0, 1, &fd);
+	if (err) {
+		close(fd);
+		errno = -err;
+		return vdev_fail(v, "SET_IRQS REQ eventfd");
+	}
+	printf("armed %s: REQ eventfd set, waiting for a request to release the device\n",
+	       v->uuid);
+	while (read(fd, &cnt, sizeof(cnt)) != sizeof(cnt)) {
+		if (errno != EINTR) {
+			close(fd);
+			return vdev_fail(v, "read REQ eventfd");
+		}
+	}
+	printf("request received for %s (%llu): closing the device\n",
+	       v->uuid, cnt);
+	close(fd);
+	vdev_close(v);
+	printf("released %s\n", v->uuid);
+	return 0;
+}
+
+/*
+ * load: keep every queue of the function full of BUSY commands for
+ * --seconds, or until SIGINT or SIGTERM, a synthetic load for the
+ * scheduler's tests (tools/e2e/tests/26-sched-shares.sh): the function
+ * always has work for as many engines as it has queues, and what it gets
+ * is what the scheduler gives it.  A test that measures shares stops every
+ * load with a signal once its window is over, so that no load ends inside
+ * the window, whenever each one started.
+ */
+#define LOAD_RING	64
+#define LOAD_BUSY_NS	1000000ULL
+
+/*
+ * Refill @qu to at least half the ring; count in *@drained the times the
+ * queue had run dry since the last refill (the client was too slow, and
+ * the function was idle on that queue for a while: not the scheduler's
+ * doing).
+ */
+static bool load_top_up(struct queue *qu, const struct cmd *busy,
+			unsigned long *drained)
+{
+	__u32 head = wb_head(qu);
+
+	if (wb_error(qu))
+		return queue_failed(qu, "BUSY load", -EIO);
+	if (head == qu->tail)
+		(*drained)++;
+	while (qu->tail - wb_head(qu) < LOAD_RING / 2)
+		if (!queue_push(qu, busy))
+			return false;
+	queue_ring(qu);
+	return true;
+}
+
+static int cmd_load(struct vdev *v)
+{
+	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
+	const struct timespec tick = { .tv_nsec = 2000000 };
+	bool stopped = false;
+	sigset_t stop;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	__u64 t0, t1, deadline, done = 0;
+	struct stats before, after;
+	unsigned long drained = 0, tops = 0;
+	unsigned int q;
+	struct qenv e;
+	int ret = -1;
+
+	/* Blocked from the start: a stop that comes during set-up counts. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	stats_read(v, &before);
+	if (!qenv_init(&e, v))
+		goto out;
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu[q] = queue_start(&e, q, LOAD_RING);
+		if (!qu[q] || !load_top_up(qu[q], &busy, &drained))
+			goto out;
+	}
+	/* A new queue is empty: that is not a queue running dry. */
+	drained = 0;
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while ((t1 = now_ns()) < deadline) {
+		/* Every 2 ms, unless a stop comes first. */
+		if (sigtimedwait(&stop, NULL, &tick) > 0) {
+			stopped = true;
+			break;
+		}
+		for (q = 0; q < VACCEL_FN_QUEUES; q++)
+			if (!load_top_up(qu[q], &busy, &drained))
+				goto out;
+		tops++;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		done += wb_head(qu[q]);
+	stats_read(v, &after);
+	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
+	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
+	       stopped ? " (stopped by a signal)" : "", done,
+	       LOAD_BUSY_NS / 1000);
+	printf(", host busy_ns +%llu (%.2f engines)\n",
+	       after.busy_ns - before.busy_ns,
+	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
+	printf("load: %lu refills of %u queues, %lu times a queue had run dry\n",
+	       tops, VACCEL_FN_QUEUES, drained);
+	ret = 0;
+out:
+	qenv_fini(&e);
+	return ret;
+}
+
+/*
+ * bench: what the engines do per second under this machine, and two
+ * ratios measured side by side in one run: NOPs with one doorbell per
+ * descriptor against one per batch (the cost of an MMIO write), and COPY
+ * between IOVAs (vfio_dma_rw) against COPY inside device memory.  Wall
+ * time of the client, one queue, nothing else running on the function.
+ */
+#define BENCH_NOPS	2000
+#define BENCH_BATCH	64
+#define BENCH_COPY	(16 * MIB)
+#define BENCH_GEMM	128
+
+/* Run @n copies of @c on @qu, @batch per doorbell; ns per command. */
+static double bench_run(struct queue *qu, const struct cmd *c, unsigned int n,
+			unsigned int batch)
+{
+	__u64 t0 = now_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!queue_push(qu, c))
+			return 0;
+		if ((i + 1) % batch == 0 || i + 1 == n)
+			queue_ring(qu);
+	}
+	if (!queue_sync(qu, "bench"))
+		return 0;
+	return (double)(now_ns() - t0) / n;
+}
+
+static int cmd_bench(struct vdev *v)
+{
+	struct dma_buf a = { }, b = { }, c = { };
+	double single, batched, iova, dev, crc, gemm;
+	const struct cmd nop = cmd_nop();
+	struct cmd x;
+	struct queue *qu;
+	struct qenv e;
+	int ret = -1;
+
+	if (!qenv_init(&e, v))
+		goto out;
+	qu = queue_start(&e, 0, 256);
+	if (!qu || !dma_alloc(&e, &a, BENCH_COPY) ||
+	    !dma_alloc(&e, &b, BENCH_COPY) || !dma_alloc(&e, &c, BENCH_COPY) ||
+	    !check(v, e.bar2_size >= 2 * BENCH_COPY, "BAR2 holds two buffers"))
+		goto out;
+	rnd_fill(a.va, a.size);
+
+	single = bench_run(qu, &nop, BENCH_NOPS, 1);
+	batched = bench_run(qu, &nop, BENCH_NOPS, BENCH_BATCH);
+	x = cmd_copy(at_buf(&b, 0), at_buf(&a, 0), BENCH_COPY);
+	iova = bench_run(qu, &x, 4, 4);
+	x = cmd_copy(at_bar2(&e, BENCH_COPY), at_bar2(&e, 0), BENCH_COPY);
+	dev = bench_run(qu, &x, 4, 4);
+	x = cmd_crc(at_buf(&c, 0), at_buf(&a, 0), BENCH_COPY, 0);
+	crc = bench_run(qu, &x, 4, 4);
+	x = cmd_gemm(at_buf(&c, 0), at_buf(&a, 0), at_buf(&b, 0), BENCH_GEMM,
+		     BENCH_GEMM, BENCH_GEMM);
+	gemm = bench_run(qu, &x, 4, 4);
+	if (!single || !batched || !iova || !dev || !crc || !gemm)
+		goto out;
+
+	printf("bench: NOP, a doorbell each: %.1f us per command\n",
+	       single / 1e3);
+	printf("bench: NOP, a doorbell per %u: %.1f us per command (%.2fx)\n",
+	       BENCH_BATCH, batched / 1e3, single / batched);
+	printf("bench: COPY IOVA to IOVA: %.1f MiB/s\n",
+	       BENCH_COPY / (iova / 1e9) / MIB);
+	printf("bench: COPY BAR2 to BAR2: %.1f MiB/s (%.2fx IOVA)\n",
+	       BENCH_COPY / (dev / 1e9) / MIB, iova / dev);
+	printf("bench: CRC32C of IOVA memory: %.1f MiB/s\n",
+	       BENCH_COPY / (crc / 1e9) / MIB);
+	printf("bench: GEMM %ux%ux%u int32: %.1f M multiply-adds/s\n",
+	       BENCH_GEMM, BENCH_GEMM, BENCH_GEMM,
+	       (double)BENCH_GEMM * BENCH_GEMM * BENCH_GEMM / (gemm / 1e3));
+	ret = 0;
+out:
+	dma_free(&e, &a);
+	dma_free(&e, &b);
+	dma_free(&e, &c);
+	qenv_fini(&e);
+	return ret;
+}
+
+#define OPT_MEM_SIZE	BIT(0)
+#define OPT_OTHER	BIT(1)
+#define OPT_SECONDS	BIT(2)
+
+static const struct command {
+	const char *name;
+	int (*run)(struct vdev *v);
+	unsigned int opts;
+	const char *help;
+} commands[] = {
+	{ "info", cmd_info, OPT_MEM_SIZE, "device info, regions, irq indexes" },
+	{ "config", cmd_config, 0, "config space dump and capabilities" },
+	{ "bars", cmd_bars, OPT_MEM_SIZE, "BAR sizing through config space" },
+	{ "mem", cmd_mem, OPT_MEM_SIZE, "BAR2 through mmap, pread, pwrite" },
+	{ "irq", cmd_irq, 0, "MSI-X, MSI and INTx through eventfds" },
+	{ "reset", cmd_reset, OPT_MEM_SIZE, "VFIO_DEVICE_RESET and FLR" },
+	{ "check", cmd_check, OPT_MEM_SIZE, "identity and all of the above" },
+	{ "refusals", cmd_refusals, OPT_OTHER,
+	  "bad input fails with the right errno, changes nothing" },
+	{ "hold", cmd_hold, 0, "keep it open until SIGINT or SIGTERM" },
+	{ "req", cmd_req, 0, "wait for the kernel's request to release it" },
+	{ "ops", cmd_ops, 0, "every queue operation, results checked" },
+	{ "bad", cmd_bad, 0, "one queue error per code, then recovery" },
+	{ "long", cmd_long, OPT_SECONDS,
+	  "a correct workload on all queues, every result checked" },
+	{ "unmap", cmd_unmap, 0, "DMA memory unmapped under running commands" },
+	{ "bench", cmd_bench, 0,
+	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
+	{ "load", cmd_load, OPT_SECONDS,
+	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
+};
+
+static void print_usage(void)
+{
+	unsigned int i;
+
+	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
+		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
+			commands[i].help,
+			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
+			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
+			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
+}
+
+/* BYTES with an optional K, M or G (binary) suffix. */
+static bool parse_size(const char *s, __u64 *size)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	char *end;
+
+	errno = 0;
+	*size = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	unit = *end ? strchr(units, *end) : NULL;
+	if (unit) {
+		*size <<= 10 * (unit - units + 1);
+		end++;
+	}
+	return !*end && *size;
+}
+
+static bool parse_options(const struct command *cmd, int argc, char **argv,
+			  struct options *o)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--mem-size") && i + 1 < argc &&
+		    (cmd->opts & OPT_MEM_SIZE)) {
+			if (!parse_size(argv[++i], &o->mem_size)) {
+				fprintf(stderr, "vaccel-vfio: bad size '%s'\n",
+					argv[i]);
+				return false;
+			}
+		} else if (!strcmp(argv[i], "--other") && i + 1 < argc &&
+			   (cmd->opts & OPT_OTHER)) {
+			o->other = argv[++i];
+		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
+			   (cmd->opts & OPT_SECONDS)) {
+			errno = 0;
+			o->seconds = strtoul(argv[++i], &end, 0);
+			if (errno || *end || end == argv[i] || !o->seconds) {
+				fprintf(stderr, "vaccel-vfio: bad number of seconds '%s'\n",
+					argv[i]);
+				return false;
+			}
+		} else {
+			fprintf(stderr, "vaccel-vfio: %s does not take '%s'%s\n",
+				cmd->name, argv[i],
+				i + 1 < argc ? "" : " (or lacks its value)");
+			return false;
+		}
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	struct options o = { .seconds = 30 };
+	struct vdev v;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; argc >= 3 && i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd || !parse_options(cmd, argc - 3, argv + 3, &o)) {
+		print_usage();
+		return 2;
+	}
+	/* Keep "ok"/"FAIL" lines and stderr in order in a shared log. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (vdev_open(&v, argv[2])) {
+		vdev_close(&v);
+		return 1;
+	}
+	v.opts = &o;
+	v.mem_size = o.mem_size;
+	if (!v.mem_size && sysfs_u64(&v, "vaccel/memory_size", &v.mem_size))
+		v.mem_size = v.region[BAR2_REGION].size;
+
+	ret = cmd->run(&v);
+	vdev_close(&v);
+	if (v.failures) {
+		fprintf(stderr, "vaccel-vfio: %s %s: FAILED %u of %u checks; the first: %s\n",
+			cmd->name, v.uuid, v.failures, v.checks,
+			v.first_failure);
+		return 1;
+	}
+	if (ret)
+		return 1;
+	if (v.checks)
+		printf("vaccel-vfio: %s %s: all %u checks passed\n", cmd->name,
+		       v.uuid, v.checks);
+	return 0;
+}
