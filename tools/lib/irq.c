@@ -1,39 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts of an instance (irq.h): VFIO_DEVICE_SET_IRQS, eventfds, and
+ * the function's own interrupt registers.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "irq.h"
+#include "report.h"
+#include "vdev.h"
 
 #define FIRE_TIMEOUT_MS		2000	/* wait this long for an interrupt */
 #define QUIET_MS		100	/* no interrupt within this: none */
 /* Interrupts */
 
 /* VFIO_DEVICE_SET_IRQS: 0 or the negative errno. */
-static int irq_set(struct vdev *v, __u32 index, __u32 flags, __u32 start,
-		   __u32 count, const void *data, size_t size)
+int irq_set(struct vdev *v, __u32 index, __u32 flags, __u32 start,
+	    __u32 count, const void *data, size_t size)
 {
 	struct vfio_irq_set *set;
 	int err = 0;
@@ -54,8 +50,8 @@ static int irq_set(struct vdev *v, __u32 index, __u32 flags, __u32 start,
 	return err;
 }
 
-static int irq_set_fds(struct vdev *v, __u32 index, __u32 start, __u32 count,
-		       const __s32 *fds)
+int irq_set_fds(struct vdev *v, __u32 index, __u32 start, __u32 count,
+		const __s32 *fds)
 {
 	return irq_set(v, index,
 		       VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
@@ -63,7 +59,7 @@ static int irq_set_fds(struct vdev *v, __u32 index, __u32 start, __u32 count,
 }
 
 /* Drop every trigger of an index, as QEMU does when it disables one. */
-static int irq_disable(struct vdev *v, __u32 index)
+int irq_disable(struct vdev *v, __u32 index)
 {
 	return irq_set(v, index,
 		       VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
@@ -71,13 +67,13 @@ static int irq_disable(struct vdev *v, __u32 index)
 }
 
 /* ACTION_TRIGGER (loopback), ACTION_MASK or ACTION_UNMASK of one vector. */
-static int irq_action(struct vdev *v, __u32 index, __u32 action, __u32 vector)
+int irq_action(struct vdev *v, __u32 index, __u32 action, __u32 vector)
 {
 	return irq_set(v, index, VFIO_IRQ_SET_DATA_NONE | action, vector, 1,
 		       NULL, 0);
 }
 
-static bool efd_open(struct vdev *v, __s32 *fds, unsigned int n)
+bool efd_open(struct vdev *v, __s32 *fds, unsigned int n)
 {
 	unsigned int i;
 
@@ -93,7 +89,7 @@ static bool efd_open(struct vdev *v, __s32 *fds, unsigned int n)
 	return true;
 }
 
-static void efd_close(__s32 *fds, unsigned int n)
+void efd_close(__s32 *fds, unsigned int n)
 {
 	unsigned int i;
 
@@ -102,7 +98,7 @@ static void efd_close(__s32 *fds, unsigned int n)
 }
 
 /* Wait up to @timeout_ms for an eventfd; returns its counter, 0 if none. */
-static __u64 efd_wait(int fd, int timeout_ms)
+__u64 efd_wait(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	__u64 cnt;
@@ -118,8 +114,8 @@ static __u64 efd_wait(int fd, int timeout_ms)
  * After @what, which should raise eventfd @want of @fds (-1: none), check
  * that it fired exactly once and that no other one of them fires.
  */
-static bool expect_fired(struct vdev *v, const char *what, const char *name,
-			 const __s32 *fds, unsigned int n, int want)
+bool expect_fired(struct vdev *v, const char *what, const char *name,
+		  const __s32 *fds, unsigned int n, int want)
 {
 	struct pollfd pfd[VACCEL_MSIX_VECTORS];
 	unsigned int i, idx[VACCEL_MSIX_VECTORS], m = 0;
@@ -167,23 +163,23 @@ static bool expect_fired(struct vdev *v, const char *what, const char *name,
 	return false;
 }
 
-static bool intx_status(struct vdev *v)
+bool intx_status(struct vdev *v)
 {
 	return cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT;
 }
 
 /* Raise INT_TEST, or clear it from INT_CAUSE (RW1C). */
-static void int_test(struct vdev *v)
+void int_test(struct vdev *v)
 {
 	reg_wr(v, VACCEL_REG_INT_TEST, VACCEL_INT_TEST);
 }
 
-static void int_clear(struct vdev *v)
+void int_clear(struct vdev *v)
 {
 	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_TEST);
 }
 
-static void intx_unmask(struct vdev *v)
+void intx_unmask(struct vdev *v)
 {
 	check_errno(v, "SET_IRQS: INTx unmask",
 		    irq_action(v, VFIO_PCI_INTX_IRQ_INDEX,

@@ -1,31 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Reference results of the queue operations (model.h).
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
 #include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
-
-#include "vaccel_queue.h"
-#include "vaccel_regs.h"
+#include "model.h"
+#include "util.h"
 
 /*
  * CRC-32C (Castagnoli, reflected polynomial 0x82f63b78), eight bytes at a
@@ -35,7 +20,7 @@
  */
 static __u32 crc_tab[8][256];
 
-static void crc32c_init(void)
+void crc32c_init(void)
 {
 	unsigned int i, t, bit;
 	__u32 c;
@@ -52,7 +37,7 @@ static void crc32c_init(void)
 					crc_tab[0][crc_tab[t - 1][i] & 0xff];
 }
 
-static __u32 crc32c(__u32 seed, const void *buf, size_t len)
+__u32 crc32c(__u32 seed, const void *buf, size_t len)
 {
 	const __u8 *p = buf;
 	__u32 c = ~seed;
@@ -74,7 +59,7 @@ static __u32 crc32c(__u32 seed, const void *buf, size_t len)
 }
 
 /* The same a bit at a time, to check the tables against. */
-static __u32 crc32c_bitwise(__u32 seed, const __u8 *p, size_t len)
+__u32 crc32c_bitwise(__u32 seed, const __u8 *p, size_t len)
 {
 	__u32 c = ~seed;
 	unsigned int bit;
@@ -92,8 +77,8 @@ static __u32 crc32c_bitwise(__u32 seed, const __u8 *p, size_t len)
  * arithmetic modulo 2^32 (unsigned, so wrapping is defined).  A may sit at
  * any byte address.
  */
-static void gemm_ref(__u8 *c, const __u8 *a, const __u8 *b, __u32 m, __u32 n,
-		     __u32 k)
+void gemm_ref(__u8 *c, const __u8 *a, const __u8 *b, __u32 m, __u32 n,
+	      __u32 k)
 {
 	__u32 *acc = calloc(n, sizeof(*acc));
 	const __u8 *brow;
@@ -116,13 +101,13 @@ static void gemm_ref(__u8 *c, const __u8 *a, const __u8 *b, __u32 m, __u32 n,
 }
 
 /* Byte i of a FILL's destination: byte i % 8 of @value. */
-static __u8 fill_byte(__u64 value, size_t i)
+__u8 fill_byte(__u64 value, size_t i)
 {
 	return value >> 8 * (i % 8);
 }
 
 /* @p holds the FILL of @len bytes with @value; *at the first bad byte. */
-static bool fill_ok(const __u8 *p, size_t len, __u64 value, size_t *at)
+bool fill_ok(const __u8 *p, size_t len, __u64 value, size_t *at)
 {
 	size_t i;
 

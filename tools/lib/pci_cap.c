@@ -1,31 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The PCI capability list of a config space snapshot (pci_cap.h).
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <linux/pci_regs.h>
-#include <linux/vfio.h>
 
-#include "vaccel_queue.h"
-#include "vaccel_regs.h"
+#include "pci_cap.h"
+#include "util.h"
 
 /* Capabilities */
 
@@ -34,7 +18,7 @@
  * Returns the number of capabilities, or -1 if a pointer leaves the
  * capability area, is misaligned, or the list does not end.
  */
-static int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max)
+int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max)
 {
 	unsigned int p;
 	int n = 0;
@@ -50,7 +34,7 @@ static int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max)
 	return n;
 }
 
-static const char *cap_name(unsigned int id)
+const char *cap_name(unsigned int id)
 {
 	switch (id) {
 	case PCI_CAP_ID_PM:
@@ -71,8 +55,8 @@ static char flag(unsigned int val, unsigned int bit)
 }
 
 /* One line of what the capability at @pos of @cfg says. */
-static void cap_decode(const __u8 *cfg, unsigned int pos, char *buf,
-		       size_t size)
+void cap_decode(const __u8 *cfg, unsigned int pos, char *buf,
+		size_t size)
 {
 	static const char *const speeds[] = { "?", "2.5", "5", "8", "16", "32" };
 	unsigned int id = cfg[pos + PCI_CAP_LIST_ID];

@@ -1,31 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The command queues from the client (queue.h): guest memory, queues,
+ * descriptors, the function set up as a driver would.
+ */
+
 #define _GNU_SOURCE
 #include <assert.h>
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "irq.h"
+#include "model.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* Command queues: guest memory, queues, reference results */
 
@@ -38,24 +38,24 @@ static const char *const qerr_names[VACCEL_QERR_COUNT] = {
 	"MATRIX", "VALUE", "DMA", "RING", "DOORBELL",
 };
 
-static const char *qerr_name(__u32 code)
+const char *qerr_name(__u32 code)
 {
 	return code < VACCEL_QERR_COUNT ? qerr_names[code] : "?";
 }
 
-static struct opnd at_buf(const struct dma_buf *b, size_t off)
+struct opnd at_buf(const struct dma_buf *b, size_t off)
 {
 	return (struct opnd){ .p = b->va + off, .addr = b->iova + off };
 }
 
-static struct opnd at_bar2(const struct qenv *e, __u64 off)
+struct opnd at_bar2(const struct qenv *e, __u64 off)
 {
 	return (struct opnd){ .p = e->bar2 + off, .addr = off, .dev = true };
 }
 
 /* Guest memory */
 
-static int dma_map(struct vdev *v, struct dma_buf *b)
+int dma_map(struct vdev *v, struct dma_buf *b)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
@@ -72,7 +72,7 @@ static int dma_map(struct vdev *v, struct dma_buf *b)
 }
 
 /* 0, the negative errno, or -EIO if less than the buffer was unmapped. */
-static int dma_unmap(struct vdev *v, struct dma_buf *b)
+int dma_unmap(struct vdev *v, struct dma_buf *b)
 {
 	struct vfio_iommu_type1_dma_unmap unmap = {
 		.argsz = sizeof(unmap),
@@ -114,8 +114,8 @@ static int dma_alloc_try(struct qenv *e, struct dma_buf *b, size_t size,
 	return err;
 }
 
-static bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
-			 __u64 iova)
+bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
+		  __u64 iova)
 {
 	int err = dma_alloc_try(e, b, size, iova);
 
@@ -127,7 +127,7 @@ static bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
 }
 
 /* The same at the next free IOVA; an unmapped gap follows each buffer. */
-static bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size)
+bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size)
 {
 	__u64 iova = e->iova_next;
 
@@ -136,7 +136,7 @@ static bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size)
 	return dma_alloc_at(e, b, size, iova);
 }
 
-static void dma_free(struct qenv *e, struct dma_buf *b)
+void dma_free(struct qenv *e, struct dma_buf *b)
 {
 	int err;
 
@@ -154,12 +154,12 @@ static void dma_free(struct qenv *e, struct dma_buf *b)
 
 /* Queues */
 
-static __u32 q_rd(struct queue *qu, unsigned int reg)
+__u32 q_rd(struct queue *qu, unsigned int reg)
 {
 	return reg_rd(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg));
 }
 
-static void q_wr(struct queue *qu, unsigned int reg, __u32 val)
+void q_wr(struct queue *qu, unsigned int reg, __u32 val)
 {
 	reg_wr(qu->e->v, VACCEL_QUEUE_REG(qu->q, reg), val);
 }
@@ -170,17 +170,17 @@ static struct vaccel_wb *q_wb(struct queue *qu)
 }
 
 /* The writeback as the function last wrote it. */
-static __u32 wb_head(struct queue *qu)
+__u32 wb_head(struct queue *qu)
 {
 	return le32toh(__atomic_load_n(&q_wb(qu)->head, __ATOMIC_ACQUIRE));
 }
 
-static __u32 wb_error(struct queue *qu)
+__u32 wb_error(struct queue *qu)
 {
 	return le32toh(__atomic_load_n(&q_wb(qu)->error, __ATOMIC_ACQUIRE));
 }
 
-static __u64 wb_fence(struct queue *qu)
+__u64 wb_fence(struct queue *qu)
 {
 	return le64toh(__atomic_load_n(&q_wb(qu)->fence, __ATOMIC_ACQUIRE));
 }
@@ -197,7 +197,7 @@ static void queue_explain(struct queue *qu, char *buf, size_t size)
 		 q_rd(qu, VACCEL_Q_ERROR_INDEX), wb_head(qu), wb_error(qu));
 }
 
-static bool queue_failed(struct queue *qu, const char *what, int err)
+bool queue_failed(struct queue *qu, const char *what, int err)
 {
 	char why[200];
 
@@ -227,7 +227,7 @@ static void desc_write(struct vaccel_desc *d, const struct cmd *c)
 }
 
 /* Ring the doorbell: everything pushed so far is submitted. */
-static void queue_ring(struct queue *qu)
+void queue_ring(struct queue *qu)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	q_wr(qu, VACCEL_Q_TAIL, qu->tail);
@@ -238,7 +238,7 @@ static void queue_ring(struct queue *qu)
  * @timeout_ms.  0 once it does, -EIO when the queue is in error (the
  * writeback or STATUS says so), -ETIMEDOUT.
  */
-static int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms)
+int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms)
 {
 	__u64 t0 = now_ns(), t, poll_at = t0 + Q_POLL_MS * 1000000ULL;
 	unsigned int us = 10;
@@ -263,7 +263,7 @@ static int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms)
 }
 
 /* Wait for STATUS.ERROR; true once it is set. */
-static bool queue_wait_error(struct queue *qu, unsigned int timeout_ms)
+bool queue_wait_error(struct queue *qu, unsigned int timeout_ms)
 {
 	__u64 t0 = now_ns();
 
@@ -300,7 +300,7 @@ static void account(struct qenv *e, const struct cmd *c)
 }
 
 /* Put @c at TAIL; with the ring full, ring and wait for room first. */
-static bool queue_push(struct queue *qu, const struct cmd *c)
+bool queue_push(struct queue *qu, const struct cmd *c)
 {
 	struct vaccel_desc *ring = (struct vaccel_desc *)qu->ring.va;
 	int err;
@@ -320,7 +320,7 @@ static bool queue_push(struct queue *qu, const struct cmd *c)
 }
 
 /* Ring and wait for everything pushed; a failed check says why not. */
-static bool queue_sync(struct queue *qu, const char *what)
+bool queue_sync(struct queue *qu, const char *what)
 {
 	int err;
 
@@ -329,8 +329,8 @@ static bool queue_sync(struct queue *qu, const char *what)
 	return err ? queue_failed(qu, what, err) : true;
 }
 
-static bool queue_run(struct queue *qu, const char *what,
-		      const struct cmd *c, unsigned int n)
+bool queue_run(struct queue *qu, const char *what,
+	       const struct cmd *c, unsigned int n)
 {
 	unsigned int i;
 
@@ -340,14 +340,14 @@ static bool queue_run(struct queue *qu, const char *what,
 	return queue_sync(qu, what);
 }
 
-static void queue_reset(struct queue *qu)
+void queue_reset(struct queue *qu)
 {
 	q_wr(qu, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
 	qu->tail = 0;
 }
 
 /* Program RING, RING_SIZE and WB of the (disabled) queue and enable it. */
-static bool queue_enable(struct queue *qu)
+bool queue_enable(struct queue *qu)
 {
 	__u32 st;
 
@@ -365,7 +365,7 @@ static bool queue_enable(struct queue *qu)
 	return queue_failed(qu, "enable", -EIO);
 }
 
-static void queue_free(struct queue *qu)
+void queue_free(struct queue *qu)
 {
 	if (!qu->e)
 		return;
@@ -376,7 +376,7 @@ static void queue_free(struct queue *qu)
 }
 
 /* Ring and writeback memory for queue @q, programmed and enabled. */
-static struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size)
+struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size)
 {
 	struct queue *qu = &e->queue[q];
 
@@ -392,22 +392,22 @@ static struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size)
 
 /* Commands */
 
-static struct cmd cmd_nop(void)
+struct cmd cmd_nop(void)
 {
 	return (struct cmd){ .op = VACCEL_OP_NOP };
 }
 
-static struct cmd cmd_fence(__u64 value)
+struct cmd cmd_fence(__u64 value)
 {
 	return (struct cmd){ .op = VACCEL_OP_FENCE, .value = value };
 }
 
-static struct cmd cmd_busy(__u64 ns)
+struct cmd cmd_busy(__u64 ns)
 {
 	return (struct cmd){ .op = VACCEL_OP_BUSY, .value = ns };
 }
 
-static struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len)
+struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len)
 {
 	return (struct cmd){
 		.op = VACCEL_OP_COPY, .len = len,
@@ -417,7 +417,7 @@ static struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len)
 	};
 }
 
-static struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value)
+struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value)
 {
 	return (struct cmd){
 		.op = VACCEL_OP_FILL, .len = len, .value = value,
@@ -425,8 +425,8 @@ static struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value)
 	};
 }
 
-static struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
-			  __u32 seed)
+struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
+		   __u32 seed)
 {
 	return (struct cmd){
 		.op = VACCEL_OP_CRC32C, .len = len, .value = seed,
@@ -436,8 +436,8 @@ static struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
 	};
 }
 
-static struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
-			   __u32 m, __u32 n, __u32 k)
+struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
+		    __u32 m, __u32 n, __u32 k)
 {
 	return (struct cmd){
 		.op = VACCEL_OP_GEMM, .m = m, .n = n, .k = k,
@@ -450,7 +450,7 @@ static struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
 
 /* The function, set up as a driver would, and its MSI-X vectors. */
 
-static void stats_read(struct vdev *v, struct stats *s)
+void stats_read(struct vdev *v, struct stats *s)
 {
 	s->jobs = sysfs_need(v, "vaccel/jobs");
 	s->bytes = sysfs_need(v, "vaccel/bytes");
@@ -458,7 +458,7 @@ static void stats_read(struct vdev *v, struct stats *s)
 	s->errors = sysfs_need(v, "vaccel/errors");
 }
 
-static void drain_fds(struct qenv *e)
+void drain_fds(struct qenv *e)
 {
 	unsigned int i;
 
@@ -467,7 +467,7 @@ static void drain_fds(struct qenv *e)
 			efd_wait(e->fds[i], 0);
 }
 
-static bool msix_on(struct qenv *e)
+bool msix_on(struct qenv *e)
 {
 	struct vdev *v = e->v;
 	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
@@ -480,7 +480,7 @@ static bool msix_on(struct qenv *e)
 	return true;
 }
 
-static void msix_off(struct qenv *e)
+void msix_off(struct qenv *e)
 {
 	struct vdev *v = e->v;
 	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
@@ -493,7 +493,7 @@ static void msix_off(struct qenv *e)
  * Memory and bus mastering on, the function enabled, MSI-X vectors on
  * eventfds, INT_MASK enabling ERROR (vector 0), BAR2 mapped.
  */
-static bool qenv_init(struct qenv *e, struct vdev *v)
+bool qenv_init(struct qenv *e, struct vdev *v)
 {
 	unsigned int i;
 
@@ -528,7 +528,7 @@ static bool qenv_init(struct qenv *e, struct vdev *v)
 	return true;
 }
 
-static void qenv_fini(struct qenv *e)
+void qenv_fini(struct qenv *e)
 {
 	unsigned int i;
 
@@ -544,8 +544,8 @@ static void qenv_fini(struct qenv *e)
 }
 
 /* A sysfs statistic grew by exactly @want. */
-static void check_grew(struct vdev *v, const char *name, __u64 before,
-		       __u64 after, __u64 want)
+void check_grew(struct vdev *v, const char *name, __u64 before,
+		__u64 after, __u64 want)
 {
 	check(v, after - before == want,
 	      "sysfs vaccel/%s grew by %llu (%llu -> %llu), expected %llu",
@@ -564,7 +564,7 @@ static const unsigned int q_regs[] = {
  * STATUS may read IDLE: the spec calls the power-on state "all registers
  * 0" but also defines IDLE as HEAD == TAIL, which holds then.
  */
-static bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
+bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
 {
 	static bool told;
 	unsigned int i;
@@ -589,8 +589,8 @@ static bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
 }
 
 /* Run one CRC32C; its 4-byte result lands at @dst.  false on failure. */
-static bool crc_one(struct queue *qu, const char *what, struct opnd dst,
-		    struct opnd src, __u32 len, __u32 seed, __u32 *res)
+bool crc_one(struct queue *qu, const char *what, struct opnd dst,
+	     struct opnd src, __u32 len, __u32 seed, __u32 *res)
 {
 	struct cmd c = cmd_crc(dst, src, len, seed);
 

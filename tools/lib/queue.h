@@ -1,3 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command queues (include/vaccel_queue.h) from the client: guest
+ * memory mapped into the container at IOVAs (dma_*), a queue with its ring
+ * and writeback (queue_*, q_*, wb_*), commands pushed as descriptors
+ * (cmd_*), and the function set up as a driver would, with its MSI-X
+ * vectors on eventfds and BAR2 mapped (qenv_*).
+ */
+#ifndef _LIB_QUEUE_H
+#define _LIB_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/types.h>
+
+#include "vaccel_queue.h"
+#include "vaccel_regs.h"
+
+struct vdev;
+
 #define IOVA_BASE		0x100000000ULL	/* above 4 GiB: the _HI halves */
 #define IOVA_ALIGN		(2ULL << 20)
 #define IOVA_GAP		(2ULL << 20)	/* unmapped IOVA after each buffer */
@@ -71,3 +92,61 @@ struct opnd {
 	bool dev;
 };
 
+const char *qerr_name(__u32 code);
+
+/* Operands */
+struct opnd at_buf(const struct dma_buf *b, size_t off);
+struct opnd at_bar2(const struct qenv *e, __u64 off);
+
+/* Guest memory */
+int dma_map(struct vdev *v, struct dma_buf *b);
+int dma_unmap(struct vdev *v, struct dma_buf *b);
+bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
+		  __u64 iova);
+bool dma_alloc(struct qenv *e, struct dma_buf *b, size_t size);
+void dma_free(struct qenv *e, struct dma_buf *b);
+
+/* Queues */
+__u32 q_rd(struct queue *qu, unsigned int reg);
+void q_wr(struct queue *qu, unsigned int reg, __u32 val);
+__u32 wb_head(struct queue *qu);
+__u32 wb_error(struct queue *qu);
+__u64 wb_fence(struct queue *qu);
+bool queue_failed(struct queue *qu, const char *what, int err);
+void queue_ring(struct queue *qu);
+int queue_wait(struct queue *qu, __u32 head, unsigned int timeout_ms);
+bool queue_wait_error(struct queue *qu, unsigned int timeout_ms);
+bool queue_push(struct queue *qu, const struct cmd *c);
+bool queue_sync(struct queue *qu, const char *what);
+bool queue_run(struct queue *qu, const char *what,
+	       const struct cmd *c, unsigned int n);
+void queue_reset(struct queue *qu);
+bool queue_enable(struct queue *qu);
+void queue_free(struct queue *qu);
+struct queue *queue_start(struct qenv *e, unsigned int q, __u32 size);
+bool crc_one(struct queue *qu, const char *what, struct opnd dst,
+	     struct opnd src, __u32 len, __u32 seed, __u32 *res);
+
+/* Commands */
+struct cmd cmd_nop(void);
+struct cmd cmd_fence(__u64 value);
+struct cmd cmd_busy(__u64 ns);
+struct cmd cmd_copy(struct opnd dst, struct opnd src, __u32 len);
+struct cmd cmd_fill(struct opnd dst, __u32 len, __u64 value);
+struct cmd cmd_crc(struct opnd dst, struct opnd src, __u32 len,
+		   __u32 seed);
+struct cmd cmd_gemm(struct opnd c, struct opnd a, struct opnd b,
+		    __u32 m, __u32 n, __u32 k);
+
+/* The function */
+void stats_read(struct vdev *v, struct stats *s);
+void drain_fds(struct qenv *e);
+bool msix_on(struct qenv *e);
+void msix_off(struct qenv *e);
+bool qenv_init(struct qenv *e, struct vdev *v);
+void qenv_fini(struct qenv *e);
+void check_grew(struct vdev *v, const char *name, __u64 before,
+		__u64 after, __u64 want);
+bool check_q_zero(struct vdev *v, unsigned int q, const char *what);
+
+#endif

@@ -1,35 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Checks and what they print (report.h).
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
-
-#include "vaccel_queue.h"
-#include "vaccel_regs.h"
+#include "report.h"
+#include "vdev.h"
 
 /* Reporting */
 
-static const char *errname(int err)
+const char *errname(int err)
 {
 	if (!err)
 		return "success";
@@ -38,14 +23,14 @@ static const char *errname(int err)
 	return strerrorname_np(err) ?: "E?";
 }
 
-static void section(const char *title)
+void section(const char *title)
 {
 	printf("== %s\n", title);
 }
 
 /* Record a check: prints "ok" or "FAIL" and what was checked. */
 [[gnu::format(printf, 3, 4)]]
-static bool check(struct vdev *v, bool ok, const char *fmt, ...)
+bool check(struct vdev *v, bool ok, const char *fmt, ...)
 {
 	char what[sizeof(v->first_failure)];
 	va_list ap;
@@ -61,7 +46,7 @@ static bool check(struct vdev *v, bool ok, const char *fmt, ...)
 	return ok;
 }
 
-static bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want)
+bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want)
 {
 	if (got == want)
 		return check(v, true, "%s = %#llx", what, got);
@@ -69,7 +54,7 @@ static bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want)
 }
 
 /* A refusal: @got is 0 or the negative errno the operation gave. */
-static bool check_errno(struct vdev *v, const char *what, int got, int want)
+bool check_errno(struct vdev *v, const char *what, int got, int want)
 {
 	if (got == want)
 		return check(v, true, "%s: %s", what, errname(got));
@@ -79,7 +64,7 @@ static bool check_errno(struct vdev *v, const char *what, int got, int want)
 
 /* Something worth saying that is not a failed check. */
 [[gnu::format(printf, 1, 2)]]
-static void remark(const char *fmt, ...)
+void remark(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -1,34 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers (util.h): little-endian bytes, byte comparisons, time,
+ * random data.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
 #include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
-
-#include "vaccel_queue.h"
-#include "vaccel_regs.h"
+#include "util.h"
 
 /* Little endian values in byte arrays (config space snapshots). */
-static __u32 get_le(const __u8 *b, unsigned int off, unsigned int size)
+__u32 get_le(const __u8 *b, unsigned int off, unsigned int size)
 {
 	__u32 val = 0;
 	unsigned int i;
@@ -38,7 +24,7 @@ static __u32 get_le(const __u8 *b, unsigned int off, unsigned int size)
 	return val;
 }
 
-static bool is_zero(const void *buf, size_t size)
+bool is_zero(const void *buf, size_t size)
 {
 	const __u8 *b = buf;
 	size_t i;
@@ -49,7 +35,7 @@ static bool is_zero(const void *buf, size_t size)
 	return true;
 }
 
-static __u64 now_ns(void)
+__u64 now_ns(void)
 {
 	struct timespec ts;
 
@@ -57,7 +43,7 @@ static __u64 now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void sleep_us(unsigned int us)
+void sleep_us(unsigned int us)
 {
 	struct timespec ts = {
 		.tv_sec = us / 1000000,
@@ -70,7 +56,7 @@ static void sleep_us(unsigned int us)
 /* Random data: xorshift64*, reproducible from a fixed seed. */
 static __u64 rnd_state = 0x2545f4914f6cdd1dULL;
 
-static __u64 rnd(void)
+__u64 rnd(void)
 {
 	rnd_state ^= rnd_state >> 12;
 	rnd_state ^= rnd_state << 25;
@@ -79,12 +65,12 @@ static __u64 rnd(void)
 }
 
 /* A random number from @lo to @hi. */
-static __u64 rnd_between(__u64 lo, __u64 hi)
+__u64 rnd_between(__u64 lo, __u64 hi)
 {
 	return lo + rnd() % (hi - lo + 1);
 }
 
-static void rnd_fill(void *buf, size_t size)
+void rnd_fill(void *buf, size_t size)
 {
 	__u8 *p = buf;
 	__u64 r;
@@ -99,7 +85,7 @@ static void rnd_fill(void *buf, size_t size)
 	}
 }
 
-static bool all_bytes(const __u8 *p, size_t size, __u8 val)
+bool all_bytes(const __u8 *p, size_t size, __u8 val)
 {
 	size_t i;
 
@@ -110,7 +96,7 @@ static bool all_bytes(const __u8 *p, size_t size, __u8 val)
 }
 
 /* Index of the first byte where @a and @b differ, @size if none. */
-static size_t first_diff(const __u8 *a, const __u8 *b, size_t size)
+size_t first_diff(const __u8 *a, const __u8 *b, size_t size)
 {
 	size_t i = 0;
 
@@ -121,7 +107,7 @@ static size_t first_diff(const __u8 *a, const __u8 *b, size_t size)
 	return i;
 }
 
-static __u32 get_le32(const __u8 *p)
+__u32 get_le32(const __u8 *p)
 {
 	__u32 v;
 
@@ -129,7 +115,7 @@ static __u32 get_le32(const __u8 *p)
 	return le32toh(v);
 }
 
-static void put_le32(__u8 *p, __u32 val)
+void put_le32(__u8 *p, __u32 val)
 {
 	val = htole32(val);
 	memcpy(p, &val, 4);

@@ -1,42 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * An instance through VFIO (vdev.h): open and close it the way QEMU does,
+ * ask VFIO about it, and access its regions through the device fd.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#include "vaccel_queue.h"
 #include "vaccel_regs.h"
 
-static const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
+#include "pci_cap.h"
+#include "report.h"
+#include "vdev.h"
+
+const char *const region_names[VFIO_PCI_NUM_REGIONS] = {
 	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM", "config", "VGA",
 };
 
-static const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
+const char *const irq_names[VFIO_PCI_NUM_IRQS] = {
 	"INTx", "MSI", "MSI-X", "ERR", "REQ",
 };
 
 /* A setup step failed with errno: say which, on stderr; returns -1. */
-static int vdev_fail(struct vdev *v, const char *step)
+int vdev_fail(struct vdev *v, const char *step)
 {
 	int err = errno;
 
@@ -48,7 +47,7 @@ static int vdev_fail(struct vdev *v, const char *step)
 /* sysfs */
 
 /* Read a number from /sys/bus/mdev/devices/UUID/@rel. */
-static int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
+int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
 {
 	char path[PATH_MAX], buf[64], *end;
 	FILE *f;
@@ -68,7 +67,7 @@ static int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
 }
 
 /* A sysfs number that a check needs; records a failure if unreadable. */
-static __u64 sysfs_need(struct vdev *v, const char *rel)
+__u64 sysfs_need(struct vdev *v, const char *rel)
 {
 	__u64 val = 0;
 	int err = sysfs_u64(v, rel, &val);
@@ -95,7 +94,7 @@ static int find_group(struct vdev *v)
 	return atoi(basename(target));
 }
 
-static void vdev_close(struct vdev *v)
+void vdev_close(struct vdev *v)
 {
 	if (v->device >= 0)
 		close(v->device);
@@ -107,10 +106,6 @@ static void vdev_close(struct vdev *v)
 	v->group = -1;
 	v->container = -1;
 }
-
-static int region_rw(struct vdev *v, unsigned int index, __u64 off,
-		     void *buf, size_t size, bool write);
-static int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max);
 
 /* Device info, region and irq info, power-on config space, capabilities. */
 static int vdev_query(struct vdev *v)
@@ -163,7 +158,7 @@ static int vdev_query(struct vdev *v)
 }
 
 /* Container, group, IOMMU model, device: the order QEMU uses. */
-static int vdev_open(struct vdev *v, const char *uuid)
+int vdev_open(struct vdev *v, const char *uuid)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
@@ -219,8 +214,8 @@ static int vdev_open(struct vdev *v, const char *uuid)
  * pwrite on the device fd.  Returns 0, the negative errno, or -EIO for a
  * short transfer.
  */
-static int region_rw(struct vdev *v, unsigned int index, __u64 off,
-		     void *buf, size_t size, bool write)
+int region_rw(struct vdev *v, unsigned int index, __u64 off,
+	      void *buf, size_t size, bool write)
 {
 	__u64 base = REGION_OFFSET(index);
 	ssize_t n;
@@ -237,7 +232,7 @@ static int region_rw(struct vdev *v, unsigned int index, __u64 off,
 }
 
 /* Config space: a failed access is a failed check and reads all ones. */
-static __u32 cfg_rd(struct vdev *v, unsigned int off, unsigned int size)
+__u32 cfg_rd(struct vdev *v, unsigned int off, unsigned int size)
 {
 	__u32 le = 0;
 	int err = region_rw(v, CFG_REGION, off, &le, size, false);
@@ -250,8 +245,8 @@ static __u32 cfg_rd(struct vdev *v, unsigned int off, unsigned int size)
 	return le32toh(le);
 }
 
-static bool cfg_wr(struct vdev *v, unsigned int off, unsigned int size,
-		   __u32 val)
+bool cfg_wr(struct vdev *v, unsigned int off, unsigned int size,
+	    __u32 val)
 {
 	__u32 le = htole32(val);
 	int err = region_rw(v, CFG_REGION, off, &le, size, true);
@@ -263,7 +258,7 @@ static bool cfg_wr(struct vdev *v, unsigned int off, unsigned int size,
 }
 
 /* Whole standard config space, in 4-byte reads. */
-static void cfg_snapshot(struct vdev *v, __u8 *cfg)
+void cfg_snapshot(struct vdev *v, __u8 *cfg)
 {
 	unsigned int off;
 	__u32 val;
@@ -278,8 +273,8 @@ static void cfg_snapshot(struct vdev *v, __u8 *cfg)
 }
 
 /* Compare config snapshots; names the first difference. */
-static bool check_cfg_same(struct vdev *v, const char *what, const __u8 *got,
-			   const __u8 *want, unsigned int size)
+bool check_cfg_same(struct vdev *v, const char *what, const __u8 *got,
+		    const __u8 *want, unsigned int size)
 {
 	unsigned int i;
 
@@ -293,7 +288,7 @@ static bool check_cfg_same(struct vdev *v, const char *what, const __u8 *got,
 }
 
 /* BAR0 registers: aligned 32-bit accesses. */
-static __u32 reg_rd(struct vdev *v, unsigned int off)
+__u32 reg_rd(struct vdev *v, unsigned int off)
 {
 	__u32 le = 0;
 	int err = region_rw(v, BAR0_REGION, off, &le, 4, false);
@@ -305,7 +300,7 @@ static __u32 reg_rd(struct vdev *v, unsigned int off)
 	return le32toh(le);
 }
 
-static bool reg_wr(struct vdev *v, unsigned int off, __u32 val)
+bool reg_wr(struct vdev *v, unsigned int off, __u32 val)
 {
 	__u32 le = htole32(val);
 	int err = region_rw(v, BAR0_REGION, off, &le, 4, true);
@@ -317,8 +312,8 @@ static bool reg_wr(struct vdev *v, unsigned int off, __u32 val)
 }
 
 /* BAR2 device memory, through the fd. */
-static bool mem_rw(struct vdev *v, __u64 off, void *buf, size_t size,
-		   bool write)
+bool mem_rw(struct vdev *v, __u64 off, void *buf, size_t size,
+	    bool write)
 {
 	int err = region_rw(v, BAR2_REGION, off, buf, size, write);
 
@@ -329,7 +324,7 @@ static bool mem_rw(struct vdev *v, __u64 off, void *buf, size_t size,
 }
 
 /* mmap @size bytes of BAR2 at @off; NULL (and a failed check) if refused. */
-static void *mem_map(struct vdev *v, __u64 off, size_t size)
+void *mem_map(struct vdev *v, __u64 off, size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       v->device, v->region[BAR2_REGION].offset + off);

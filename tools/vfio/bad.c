@@ -1,31 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio bad: one bad descriptor, ring setup or doorbell per queue
+ * error code, each checked from the registers to the memory it names,
+ * while the next queue keeps working.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "irq.h"
+#include "model.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* bad: one bad descriptor or setup per error code */
 
@@ -450,7 +450,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 	}
 }
 
-static int cmd_bad(struct vdev *v)
+int cmd_bad(struct vdev *v)
 {
 	struct bad_case *list = calloc(MAX_BAD, sizeof(*list));
 	struct stats before, after;

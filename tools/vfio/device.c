@@ -1,24 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio info, config, bars, mem, irq, reset and check: the function
+ * as a PCI device through VFIO (identity, regions and interrupt indexes,
+ * config space and capabilities, BAR sizing, BAR2, MSI-X, MSI and INTx,
+ * VFIO_DEVICE_RESET and FLR).
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -26,6 +20,14 @@
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "irq.h"
+#include "pattern.h"
+#include "pci_cap.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* info: device, regions, irq indexes */
 
@@ -752,43 +754,43 @@ static void run_reset(struct vdev *v)
 
 /* Commands */
 
-static int cmd_info(struct vdev *v)
+int cmd_info(struct vdev *v)
 {
 	run_info(v);
 	return 0;
 }
 
-static int cmd_config(struct vdev *v)
+int cmd_config(struct vdev *v)
 {
 	run_config(v);
 	return 0;
 }
 
-static int cmd_bars(struct vdev *v)
+int cmd_bars(struct vdev *v)
 {
 	run_bars(v);
 	return 0;
 }
 
-static int cmd_mem(struct vdev *v)
+int cmd_mem(struct vdev *v)
 {
 	run_mem(v);
 	return 0;
 }
 
-static int cmd_irq(struct vdev *v)
+int cmd_irq(struct vdev *v)
 {
 	run_irq(v);
 	return 0;
 }
 
-static int cmd_reset(struct vdev *v)
+int cmd_reset(struct vdev *v)
 {
 	run_reset(v);
 	return 0;
 }
 
-static int cmd_check(struct vdev *v)
+int cmd_check(struct vdev *v)
 {
 	run_identity(v);
 	run_info(v);

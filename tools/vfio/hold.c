@@ -1,33 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio hold and req: keep an instance open until a signal, or until
+ * the kernel asks for it back through the REQ interrupt.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#include "vaccel_queue.h"
-#include "vaccel_regs.h"
+#include "commands.h"
+#include "irq.h"
+#include "vdev.h"
 
-static int cmd_hold(struct vdev *v)
+int cmd_hold(struct vdev *v)
 {
 	sigset_t mask;
 	int sig;
@@ -43,7 +33,7 @@ static int cmd_hold(struct vdev *v)
 	return 0;
 }
 
-static int cmd_req(struct vdev *v)
+int cmd_req(struct vdev *v)
 {
 	__u64 cnt;
 	__s32 fd;

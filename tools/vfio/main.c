@@ -57,35 +57,22 @@
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last
  * line, on stderr, names the first failure), 2 on bad usage.
+ *
+ * This file holds the options and the command table; each command is in
+ * its file of tools/vfio/, the helpers they share in tools/lib/.
  */
 
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
-
-#include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "util.h"
+#include "vdev.h"
 
 #define OPT_MEM_SIZE	BIT(0)
 #define OPT_OTHER	BIT(1)

@@ -1,24 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio ops, the queue around the operations: the IRQ flag with
+ * MSI-X, MSI and INTx, HEAD and TAIL around small rings, the largest
+ * length, and ENABLE, Bus_Master and function resets with commands running.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -27,8 +19,15 @@
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
 
+#include "irq.h"
+#include "ops.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
+
 /* IRQ flag: the queue's MSI-X vector, when the writeback is visible. */
-static void ops_irq_msix(struct qenv *e)
+void ops_irq_msix(struct qenv *e)
 {
 	struct vdev *v = e->v;
 	struct queue *qu;
@@ -83,7 +82,7 @@ static void ops_irq_msix(struct qenv *e)
 }
 
 /* IRQ flag without MSI-X: INT_CAUSE bit 16 + q, on MSI. */
-static void ops_irq_msi(struct qenv *e)
+void ops_irq_msi(struct qenv *e)
 {
 	const unsigned int q = 2;
 	struct vdev *v = e->v;
@@ -134,7 +133,7 @@ out:
 }
 
 /* IRQ flag with neither MSI-X nor MSI: INT_CAUSE bit 16 + q on INTA. */
-static void ops_irq_intx(struct qenv *e)
+void ops_irq_intx(struct qenv *e)
 {
 	const unsigned int q = 3;
 	struct vdev *v = e->v;
@@ -175,7 +174,7 @@ out:
 }
 
 /* HEAD and TAIL around small rings many times. */
-static void ops_wrap(struct qenv *e)
+void ops_wrap(struct qenv *e)
 {
 	const unsigned int n2 = 41, n4 = 203;
 	struct vdev *v = e->v;
@@ -323,7 +322,7 @@ static void ops_function_reset(struct qenv *e, bool vfio)
  * The largest length is accepted: a CRC32C of 2^30 bytes (of pages never
  * written) passes the checks and runs; abandoned by clearing ENABLE.
  */
-static void ops_limits(struct qenv *e)
+void ops_limits(struct qenv *e)
 {
 	struct vdev *v = e->v;
 	struct queue *qu = queue_start(e, 2, 8);
@@ -369,7 +368,7 @@ out:
 }
 
 /* ENABLE and Command.Bus_Master around running commands; resets. */
-static void ops_gates(struct qenv *e)
+void ops_gates(struct qenv *e)
 {
 	struct vdev *v = e->v;
 	struct queue *qu = queue_start(e, 0, 8);

@@ -1,31 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio ops: every operation of the command queues on IOVAs and
+ * BAR2, results checked byte for byte against the client's own, and the
+ * host statistics.  The queue around the operations (IRQ flag, ring wrap,
+ * limits, ENABLE, Bus_Master, resets) is in ops-queue.c.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "model.h"
+#include "ops.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* ops: every operation, results checked byte for byte */
 
@@ -718,7 +713,7 @@ out:
 	dma_free(e, &dst);
 }
 
-static int cmd_ops(struct vdev *v)
+int cmd_ops(struct vdev *v)
 {
 	struct stats before, after;
 	struct qenv e;

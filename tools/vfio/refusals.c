@@ -1,31 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio refusals: bad region accesses, ioctls and mmaps fail with the
+ * right errno and change nothing, on the instance or (--other) another one
+ * of the same card.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
-#include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "irq.h"
+#include "pattern.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* refusals: bad input fails and changes nothing */
 
@@ -526,7 +526,7 @@ out:
 	snapshot_free(before);
 }
 
-static int cmd_refusals(struct vdev *v)
+int cmd_refusals(struct vdev *v)
 {
 	struct vdev other;
 	int ret = 0;

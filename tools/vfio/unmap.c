@@ -1,31 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
-#define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+/*
+ * vaccel-vfio unmap: guest memory unmapped (VFIO_IOMMU_UNMAP_DMA) under
+ * running commands, rings and writebacks; recovery; exit with a command
+ * running.
+ */
 
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "irq.h"
+#include "model.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* unmap: guest memory taken away under the function's feet */
 
@@ -285,7 +279,7 @@ static void unmap_exit_busy(struct qenv *e)
 	      wb_head(qu));
 }
 
-static int cmd_unmap(struct vdev *v)
+int cmd_unmap(struct vdev *v)
 {
 	struct qenv e;
 

@@ -1,31 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio long, load and bench: workloads on every queue for a while
+ * (a random correct one, every result checked; BUSY commands for the
+ * scheduler) and the engines' throughput.
+ */
+
 #define _GNU_SOURCE
-#include <assert.h>
-#include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <linux/pci_regs.h>
-#include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
+
+#include "commands.h"
+#include "model.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
 
 /* long: a correct workload for a while, every result verified */
 
@@ -152,7 +148,7 @@ static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
 	return ok;
 }
 
-static int cmd_long(struct vdev *v)
+int cmd_long(struct vdev *v)
 {
 	struct long_queue lq[VACCEL_FN_QUEUES];
 	unsigned int q, s, fence_slot, done[L_KINDS] = { 0 }, bad = 0;
@@ -284,7 +280,7 @@ static bool load_top_up(struct queue *qu, const struct cmd *busy,
 	return true;
 }
 
-static int cmd_load(struct vdev *v)
+int cmd_load(struct vdev *v)
 {
 	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
 	const struct timespec tick = { .tv_nsec = 2000000 };
@@ -374,7 +370,7 @@ static double bench_run(struct queue *qu, const struct cmd *c, unsigned int n,
 	return (double)(now_ns() - t0) / n;
 }
 
-static int cmd_bench(struct vdev *v)
+int cmd_bench(struct vdev *v)
 {
 	struct dma_buf a = { }, b = { }, c = { };
 	double single, batched, iova, dev, crc, gemm;
