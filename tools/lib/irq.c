@@ -80,7 +80,8 @@ bool efd_open(struct vdev *v, __s32 *fds, unsigned int n)
 	for (i = 0; i < n; i++) {
 		fds[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (fds[i] < 0) {
-			check(v, false, "eventfd: %s", errname(-errno));
+			check(&v->report, false, "eventfd: %s",
+			      errname(-errno));
 			while (i--)
 				close(fds[i]);
 			return false;
@@ -128,12 +129,15 @@ bool expect_fired(struct vdev *v, const char *what, const char *name,
 		if (n > 1)
 			snprintf(which, sizeof(which), " vector %d", want);
 		if (cnt == 1)
-			ok = check(v, true, "%s: %s%s fired", what, name, which);
+			ok = check(&v->report, true, "%s: %s%s fired", what,
+				   name, which);
 		else if (cnt)
-			ok = check(v, false, "%s: %s%s fired %llu times, expected once",
+			ok = check(&v->report, false,
+				   "%s: %s%s fired %llu times, expected once",
 				   what, name, which, cnt);
 		else
-			ok = check(v, false, "%s: %s%s did not fire within %d ms",
+			ok = check(&v->report, false,
+				   "%s: %s%s did not fire within %d ms",
 				   what, name, which, FIRE_TIMEOUT_MS);
 	}
 
@@ -146,7 +150,7 @@ bool expect_fired(struct vdev *v, const char *what, const char *name,
 	if (!m)
 		return ok;
 	if (poll(pfd, m, QUIET_MS) <= 0)
-		return check(v, true, "%s: no %s%s fired", what,
+		return check(&v->report, true, "%s: no %s%s fired", what,
 			     want >= 0 ? "other " : "", name) && ok;
 
 	for (i = 0; i < m; i++) {
@@ -154,11 +158,12 @@ bool expect_fired(struct vdev *v, const char *what, const char *name,
 			continue;
 		efd_wait(pfd[i].fd, 0);		/* drain it */
 		if (n > 1)
-			check(v, false, "%s: %s vector %u fired, but should not have",
+			check(&v->report, false,
+			      "%s: %s vector %u fired, but should not have",
 			      what, name, idx[i]);
 		else
-			check(v, false, "%s: %s fired, but should not have",
-			      what, name);
+			check(&v->report, false,
+			      "%s: %s fired, but should not have", what, name);
 	}
 	return false;
 }
@@ -181,7 +186,7 @@ void int_clear(struct vdev *v)
 
 void intx_unmask(struct vdev *v)
 {
-	check_errno(v, "SET_IRQS: INTx unmask",
+	check_errno(&v->report, "SET_IRQS: INTx unmask",
 		    irq_action(v, VFIO_PCI_INTX_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_UNMASK, 0), 0);
 }

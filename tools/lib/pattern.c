@@ -23,16 +23,17 @@ void fill(__u64 *buf, __u64 off, size_t size, __u64 seed)
 }
 
 /* Does @buf hold the pattern of [@off, @off + @size)?  Names a mismatch. */
-bool check_pattern(struct vdev *v, const char *what, const __u64 *buf,
+bool check_pattern(struct report *r, const char *what, const __u64 *buf,
 		   __u64 off, size_t size, __u64 seed)
 {
 	size_t i;
 
 	for (i = 0; i < size / 8; i++)
 		if (buf[i] != pattern(off + 8 * i, seed))
-			return check(v, false, "%s: word at %#llx is %#llx, expected %#llx",
+			return check(r, false,
+				     "%s: word at %#llx is %#llx, expected %#llx",
 				     what, off + 8 * i, buf[i],
 				     pattern(off + 8 * i, seed));
-	return check(v, true, "%s", what);
+	return check(r, true, "%s", what);
 }
 

@@ -11,11 +11,11 @@
 
 #include <linux/types.h>
 
-struct vdev;
+#include "report.h"
 
 __u64 pattern(__u64 off, __u64 seed);
 void fill(__u64 *buf, __u64 off, size_t size, __u64 seed);
-bool check_pattern(struct vdev *v, const char *what, const __u64 *buf,
+bool check_pattern(struct report *r, const char *what, const __u64 *buf,
 		   __u64 off, size_t size, __u64 seed);
 
 #endif

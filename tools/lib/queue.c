@@ -120,7 +120,7 @@ bool dma_alloc_at(struct qenv *e, struct dma_buf *b, size_t size,
 	int err = dma_alloc_try(e, b, size, iova);
 
 	if (err)
-		return check(e->v, false,
+		return check(&e->v->report, false,
 			     "%#zx bytes of memory mapped at IOVA %#llx: %s",
 			     size, iova, errname(err));
 	return true;
@@ -143,7 +143,7 @@ void dma_free(struct qenv *e, struct dma_buf *b)
 	if (b->mapped) {
 		err = dma_unmap(e->v, b);
 		if (err)
-			check(e->v, false,
+			check(&e->v->report, false,
 			      "VFIO_IOMMU_UNMAP_DMA of %#zx bytes at IOVA %#llx: %s",
 			      b->size, b->iova, errname(err));
 	}
@@ -202,7 +202,8 @@ bool queue_failed(struct queue *qu, const char *what, int err)
 	char why[200];
 
 	queue_explain(qu, why, sizeof(why));
-	return check(qu->e->v, false, "queue %u: %s: %s: %s", qu->q, what,
+	return check(&qu->e->v->report, false, "queue %u: %s: %s: %s",
+		     qu->q, what,
 		     err == -ETIMEDOUT ? "timed out" : "queue error", why);
 }
 
@@ -472,7 +473,7 @@ bool msix_on(struct qenv *e)
 	struct vdev *v = e->v;
 	unsigned int ctrl = v->cap_msix + PCI_MSIX_FLAGS;
 
-	if (!check_errno(v, "SET_IRQS: eventfds for MSI-X vectors 0-7",
+	if (!check_errno(&v->report, "SET_IRQS: eventfds for MSI-X vectors 0-7",
 			 irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
 				     VACCEL_MSIX_VECTORS, e->fds), 0))
 		return false;
@@ -504,11 +505,11 @@ bool qenv_init(struct qenv *e, struct vdev *v)
 		e->fds[i] = -1;
 	crc32c_init();
 
-	if (!check_eq(v, "VERSION (1.1: command queues)",
+	if (!check_eq(&v->report, "VERSION (1.1: command queues)",
 		      reg_rd(v, VACCEL_REG_VERSION), VACCEL_VERSION) ||
-	    !check_eq(v, "QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+	    !check_eq(&v->report, "QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
 		      VACCEL_FN_QUEUES) ||
-	    !check(v, v->cap_msix, "MSI-X capability present"))
+	    !check(&v->report, v->cap_msix, "MSI-X capability present"))
 		return false;
 	e->bar2_size = v->region[BAR2_REGION].size;
 	e->bar2 = mem_map(v, 0, e->bar2_size);
@@ -547,7 +548,7 @@ void qenv_fini(struct qenv *e)
 void check_grew(struct vdev *v, const char *name, __u64 before,
 		__u64 after, __u64 want)
 {
-	check(v, after - before == want,
+	check(&v->report, after - before == want,
 	      "sysfs vaccel/%s grew by %llu (%llu -> %llu), expected %llu",
 	      name, after - before, before, after, want);
 }
@@ -580,12 +581,12 @@ bool check_q_zero(struct vdev *v, unsigned int q, const char *what)
 			continue;
 		}
 		if (val)
-			return check(v, false,
+			return check(&v->report, false,
 				     "%s: queue %u register %#x reads %#x, expected 0",
 				     what, q, q_regs[i], val);
 	}
-	return check(v, true, "%s: queue %u: all registers read 0%s", what, q,
-		     told ? " (STATUS: 0 or IDLE)" : "");
+	return check(&v->report, true, "%s: queue %u: all registers read 0%s",
+		     what, q, told ? " (STATUS: 0 or IDLE)" : "");
 }
 
 /* Run one CRC32C; its 4-byte result lands at @dst.  false on failure. */

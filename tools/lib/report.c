@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "report.h"
-#include "vdev.h"
 
 /* Reporting */
 
@@ -30,35 +29,35 @@ void section(const char *title)
 
 /* Record a check: prints "ok" or "FAIL" and what was checked. */
 [[gnu::format(printf, 3, 4)]]
-bool check(struct vdev *v, bool ok, const char *fmt, ...)
+bool check(struct report *r, bool ok, const char *fmt, ...)
 {
-	char what[sizeof(v->first_failure)];
+	char what[sizeof(r->first_failure)];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 
-	v->checks++;
+	r->checks++;
 	printf("  %-5s %s\n", ok ? "ok" : "FAIL", what);
-	if (!ok && !v->failures++)
-		snprintf(v->first_failure, sizeof(v->first_failure), "%s", what);
+	if (!ok && !r->failures++)
+		snprintf(r->first_failure, sizeof(r->first_failure), "%s", what);
 	return ok;
 }
 
-bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want)
+bool check_eq(struct report *r, const char *what, __u64 got, __u64 want)
 {
 	if (got == want)
-		return check(v, true, "%s = %#llx", what, got);
-	return check(v, false, "%s = %#llx, expected %#llx", what, got, want);
+		return check(r, true, "%s = %#llx", what, got);
+	return check(r, false, "%s = %#llx, expected %#llx", what, got, want);
 }
 
 /* A refusal: @got is 0 or the negative errno the operation gave. */
-bool check_errno(struct vdev *v, const char *what, int got, int want)
+bool check_errno(struct report *r, const char *what, int got, int want)
 {
 	if (got == want)
-		return check(v, true, "%s: %s", what, errname(got));
-	return check(v, false, "%s: %s, expected %s", what, errname(got),
+		return check(r, true, "%s: %s", what, errname(got));
+	return check(r, false, "%s: %s, expected %s", what, errname(got),
 		     errname(want));
 }
 

@@ -2,8 +2,8 @@
 /*
  * Checks and what they print.  section() heads a part of the output;
  * check() prints one line, "ok" or "FAIL" and what was checked, and counts
- * it (check_eq() and check_errno() word a value and an errno); remark()
- * says something worth saying that is not a check.
+ * it in a struct report (check_eq() and check_errno() word a value and an
+ * errno); remark() says something worth saying that is not a check.
  */
 #ifndef _LIB_REPORT_H
 #define _LIB_REPORT_H
@@ -12,14 +12,19 @@
 
 #include <linux/types.h>
 
-struct vdev;
+/* Checks made, how many failed, and what the first failure was. */
+struct report {
+	unsigned int checks;
+	unsigned int failures;
+	char first_failure[256];
+};
 
 const char *errname(int err);
 void section(const char *title);
 [[gnu::format(printf, 3, 4)]]
-bool check(struct vdev *v, bool ok, const char *fmt, ...);
-bool check_eq(struct vdev *v, const char *what, __u64 got, __u64 want);
-bool check_errno(struct vdev *v, const char *what, int got, int want);
+bool check(struct report *r, bool ok, const char *fmt, ...);
+bool check_eq(struct report *r, const char *what, __u64 got, __u64 want);
+bool check_errno(struct report *r, const char *what, int got, int want);
 [[gnu::format(printf, 1, 2)]]
 void remark(const char *fmt, ...);
 

@@ -73,7 +73,7 @@ __u64 sysfs_need(struct vdev *v, const char *rel)
 	int err = sysfs_u64(v, rel, &val);
 
 	if (err)
-		check(v, false, "sysfs %s of %s: %s", rel, v->uuid,
+		check(&v->report, false, "sysfs %s of %s: %s", rel, v->uuid,
 		      errname(err));
 	return val;
 }
@@ -238,8 +238,8 @@ __u32 cfg_rd(struct vdev *v, unsigned int off, unsigned int size)
 	int err = region_rw(v, CFG_REGION, off, &le, size, false);
 
 	if (err) {
-		check(v, false, "config: %u-byte read at %#x: %s", size, off,
-		      errname(err));
+		check(&v->report, false, "config: %u-byte read at %#x: %s",
+		      size, off, errname(err));
 		return ~0U >> (32 - 8 * size);
 	}
 	return le32toh(le);
@@ -252,7 +252,8 @@ bool cfg_wr(struct vdev *v, unsigned int off, unsigned int size,
 	int err = region_rw(v, CFG_REGION, off, &le, size, true);
 
 	if (err)
-		return check(v, false, "config: %u-byte write of %#x at %#x: %s",
+		return check(&v->report, false,
+			     "config: %u-byte write of %#x at %#x: %s",
 			     size, val, off, errname(err));
 	return true;
 }
@@ -281,10 +282,10 @@ bool check_cfg_same(struct vdev *v, const char *what, const __u8 *got,
 	for (i = 0; i < size && got[i] == want[i]; i++)
 		;
 	if (i == size)
-		return check(v, true, "%s: all %u bytes as expected", what,
-			     size);
-	return check(v, false, "%s: byte %#x is %#04x, expected %#04x", what, i,
-		     got[i], want[i]);
+		return check(&v->report, true, "%s: all %u bytes as expected",
+			     what, size);
+	return check(&v->report, false, "%s: byte %#x is %#04x, expected %#04x",
+		     what, i, got[i], want[i]);
 }
 
 /* BAR0 registers: aligned 32-bit accesses. */
@@ -294,7 +295,8 @@ __u32 reg_rd(struct vdev *v, unsigned int off)
 	int err = region_rw(v, BAR0_REGION, off, &le, 4, false);
 
 	if (err) {
-		check(v, false, "BAR0: read at %#x: %s", off, errname(err));
+		check(&v->report, false, "BAR0: read at %#x: %s", off,
+		      errname(err));
 		return ~0U;
 	}
 	return le32toh(le);
@@ -306,8 +308,8 @@ bool reg_wr(struct vdev *v, unsigned int off, __u32 val)
 	int err = region_rw(v, BAR0_REGION, off, &le, 4, true);
 
 	if (err)
-		return check(v, false, "BAR0: write of %#x at %#x: %s", val, off,
-			     errname(err));
+		return check(&v->report, false, "BAR0: write of %#x at %#x: %s",
+			     val, off, errname(err));
 	return true;
 }
 
@@ -318,7 +320,8 @@ bool mem_rw(struct vdev *v, __u64 off, void *buf, size_t size,
 	int err = region_rw(v, BAR2_REGION, off, buf, size, write);
 
 	if (err)
-		return check(v, false, "BAR2: %zu-byte %s at %#llx: %s", size,
+		return check(&v->report, false,
+			     "BAR2: %zu-byte %s at %#llx: %s", size,
 			     write ? "pwrite" : "pread", off, errname(err));
 	return true;
 }
@@ -330,8 +333,8 @@ void *mem_map(struct vdev *v, __u64 off, size_t size)
 		       v->device, v->region[BAR2_REGION].offset + off);
 
 	if (p == MAP_FAILED) {
-		check(v, false, "mmap of BAR2, %zu bytes at %#llx: %s", size, off,
-		      errname(-errno));
+		check(&v->report, false, "mmap of BAR2, %zu bytes at %#llx: %s",
+		      size, off, errname(-errno));
 		return NULL;
 	}
 	return p;

@@ -18,6 +18,8 @@
 
 #include "vaccel_regs.h"
 
+#include "report.h"
+
 /* vfio-pci's region layout; GET_REGION_INFO reports the same offsets. */
 #define REGION_SHIFT		40
 #define REGION_OFFSET(index)	((__u64)(index) << REGION_SHIFT)
@@ -46,9 +48,7 @@ struct vdev {
 	unsigned int cap_pm;
 	unsigned int cap_msi;
 	unsigned int cap_msix;
-	unsigned int checks;
-	unsigned int failures;
-	char first_failure[256];
+	struct report report;		/* the checks run on it */
 };
 
 extern const char *const region_names[VFIO_PCI_NUM_REGIONS];

@@ -299,7 +299,8 @@ static void side_check(struct vdev *v, struct queue *gq, struct bad_env *b,
 		queue_failed(gq, "the other queue meanwhile", err);
 		return;
 	}
-	check(v, got == crc32c(i, b->side.va, 65536) && wb_fence(gq) == i + 1 &&
+	check(&v->report,
+	      got == crc32c(i, b->side.va, 65536) && wb_fence(gq) == i + 1 &&
 	      !wb_error(gq) && !q_rd(gq, VACCEL_Q_ERROR),
 	      "  queue %u meanwhile: BUSY, CRC32C (%#x) and FENCE done, no error",
 	      gq->q, got);
@@ -371,14 +372,16 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 	idx = q_rd(bq, VACCEL_Q_ERROR_INDEX);
 	head = q_rd(bq, VACCEL_Q_HEAD);
 	if (bc->kind == BAD_SETUP) {
-		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		check(&v->report,
+		      err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
 		      !(st & VACCEL_Q_STATUS_ENABLED) && head == 0,
 		      "  at ENABLE: STATUS %#x (ERROR, not ENABLED), ERROR %u (%s), HEAD %u",
 		      st, err, qerr_name(err), head);
 		remark("ERROR_INDEX %u, writeback head %u error %u (RING at ENABLE)",
 		       idx, wb_head(bq), wb_error(bq));
 	} else {
-		check(v, err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
+		check(&v->report,
+		      err == bc->code && (st & VACCEL_Q_STATUS_ERROR) &&
 		      idx == want_idx && head == ngood,
 		      "  STATUS %#x (ERROR), ERROR %u (%s), ERROR_INDEX %u, HEAD %u%s",
 		      st, err, qerr_name(err), idx, head,
@@ -387,13 +390,14 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 		if (err != bc->code || idx != want_idx || head != ngood)
 			printf("        expected ERROR %u (%s), ERROR_INDEX %u, HEAD %u\n",
 			       bc->code, qerr_name(bc->code), want_idx, ngood);
-		check(v, wb_head(bq) == ngood && wb_error(bq) == bc->code,
+		check(&v->report,
+		      wb_head(bq) == ngood && wb_error(bq) == bc->code,
 		      "  writeback: head %u, error %u", wb_head(bq),
 		      wb_error(bq));
 	}
 	expect_fired(v, "  queue error", "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
 		     0);
-	check(v, reg_rd(v, VACCEL_REG_INT_CAUSE) & VACCEL_INT_ERROR,
+	check(&v->report, reg_rd(v, VACCEL_REG_INT_CAUSE) & VACCEL_INT_ERROR,
 	      "  INT_CAUSE.ERROR set");
 	check_grew(v, "errors", errors, sysfs_need(v, "vaccel/errors"), 1);
 
@@ -405,7 +409,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 			if (!fill_ok(b->good.va + 64 * j, 64,
 				     0x1111111111111111ULL * (j + 1), &at))
 				break;
-		check(v, j == ngood &&
+		check(&v->report, j == ngood &&
 		      all_bytes(b->good.va + 64 * ngood, 4096 - 64 * ngood,
 				SENTINEL),
 		      "  the %u good descriptors before it ran, the one after it did not",
@@ -419,7 +423,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 		if (dma && !same)
 			remark("the failed DMA command wrote part of its destination (allowed)");
 		else if (!dma)
-			check(v, same,
+			check(&v->report, same,
 			      "  nothing of the bad descriptor was done (memory it names unchanged)");
 	}
 
@@ -427,7 +431,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 	tail = (bc->kind == BAD_DOORBELL ? ngood : bq->tail) + 1;
 	q_wr(bq, VACCEL_Q_TAIL, tail);
 	sleep_us(20000);
-	check(v, q_rd(bq, VACCEL_Q_HEAD) == head &&
+	check(&v->report, q_rd(bq, VACCEL_Q_HEAD) == head &&
 	      q_rd(bq, VACCEL_Q_ERROR) == err &&
 	      (q_rd(bq, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
 	      "  doorbell while in error ignored (HEAD %u, ERROR %u)",
@@ -445,7 +449,8 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 		if (crc_one(bq, "a good job after the reset",
 			    at_buf(&b->good, 2048), at_buf(&b->good, 1024), 9,
 			    0, &got))
-			check_eq(v, "  good job after the reset: CRC32C of \"123456789\"",
+			check_eq(&v->report,
+				 "  good job after the reset: CRC32C of \"123456789\"",
 				 got, 0xe3069283);
 	}
 }
@@ -494,7 +499,8 @@ int cmd_bad(struct vdev *v)
 		map.iova = b.ro.iova;
 		if (b.ro.va == MAP_FAILED ||
 		    ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
-			check(v, false, "read-only VFIO_IOMMU_MAP_DMA: %s",
+			check(&v->report, false,
+			      "read-only VFIO_IOMMU_MAP_DMA: %s",
 			      errname(-errno));
 			if (b.ro.va == MAP_FAILED)
 				b.ro.va = NULL;
@@ -511,7 +517,8 @@ int cmd_bad(struct vdev *v)
 			ret = -1;
 			goto out;
 		}
-	check(v, true, "4 queues with rings of %u, data at IOVA %#llx, unmapped at %#llx",
+	check(&v->report, true,
+	      "4 queues with rings of %u, data at IOVA %#llx, unmapped at %#llx",
 	      BAD_RING, b.x.iova, b.x.iova + b.x.size);
 
 	section("bad: one error per case, the next queue working meanwhile");
@@ -521,14 +528,14 @@ int cmd_bad(struct vdev *v)
 		seen[list[i].code]++;
 	}
 	for (i = 1; i < VACCEL_QERR_COUNT; i++)
-		check(v, seen[i], "error %u (%s): %u cases", i, qerr_name(i),
-		      seen[i]);
+		check(&v->report, seen[i], "error %u (%s): %u cases", i,
+		      qerr_name(i), seen[i]);
 
 	section("bad: host statistics");
 	stats_read(v, &after);
 	check_grew(v, "errors", before.errors, after.errors, n);
-	check(v, after.jobs > before.jobs, "sysfs vaccel/jobs grew by %llu",
-	      after.jobs - before.jobs);
+	check(&v->report, after.jobs > before.jobs,
+	      "sysfs vaccel/jobs grew by %llu", after.jobs - before.jobs);
 out:
 	if (b.ro.mapped)
 		dma_free(&e, &b.ro);

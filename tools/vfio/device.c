@@ -68,7 +68,8 @@ static void info_region(struct vdev *v, unsigned int i)
 		  r->flags == want_region_flags(v, i) &&
 		  r->offset == REGION_OFFSET(i);
 
-	check(v, ok, "region %u %-6s size %#llx, offset %#llx, flags %#x%s%s%s",
+	check(&v->report, ok,
+	      "region %u %-6s size %#llx, offset %#llx, flags %#x%s%s%s",
 	      i, region_names[i], r->size, r->offset, r->flags,
 	      r->flags & VFIO_REGION_INFO_FLAG_READ ? " read" : "",
 	      r->flags & VFIO_REGION_INFO_FLAG_WRITE ? " write" : "",
@@ -88,8 +89,8 @@ static void info_irq(struct vdev *v, unsigned int i)
 	bool ok = q->count == want_irq_count(i) &&
 		  (q->flags & VFIO_IRQ_INFO_EVENTFD) && (q->flags & intx) == want;
 
-	check(v, ok, "irq %u %-6s count %u, flags %#x%s%s%s%s", i, irq_names[i],
-	      q->count, q->flags,
+	check(&v->report, ok, "irq %u %-6s count %u, flags %#x%s%s%s%s", i,
+	      irq_names[i], q->count, q->flags,
 	      q->flags & VFIO_IRQ_INFO_EVENTFD ? " eventfd" : "",
 	      q->flags & VFIO_IRQ_INFO_MASKABLE ? " maskable" : "",
 	      q->flags & VFIO_IRQ_INFO_AUTOMASKED ? " automasked" : "",
@@ -106,7 +107,7 @@ static void run_info(struct vdev *v)
 	unsigned int i;
 
 	section("info: device, regions, interrupts");
-	check(v, (v->info.flags & must) == must &&
+	check(&v->report, (v->info.flags & must) == must &&
 	      v->info.num_regions == VFIO_PCI_NUM_REGIONS &&
 	      v->info.num_irqs == VFIO_PCI_NUM_IRQS,
 	      "%s: iommu group %d, flags %#x%s%s, %u regions, %u irq indexes",
@@ -135,18 +136,19 @@ static void run_identity(struct vdev *v)
 	int n;
 
 	section("identity");
-	check_eq(v, "vendor ID", cfg_rd(v, PCI_VENDOR_ID, 2),
+	check_eq(&v->report, "vendor ID", cfg_rd(v, PCI_VENDOR_ID, 2),
 		 VACCEL_PCI_VENDOR_ID);
-	check_eq(v, "device ID", cfg_rd(v, PCI_DEVICE_ID, 2),
+	check_eq(&v->report, "device ID", cfg_rd(v, PCI_DEVICE_ID, 2),
 		 VACCEL_PCI_DEVICE_ID_VF);
-	check_eq(v, "class code", cfg_rd(v, PCI_CLASS_REVISION, 4) >> 8,
-		 VACCEL_PCI_CLASS);
-	check_eq(v, "revision", cfg_rd(v, PCI_REVISION_ID, 1),
+	check_eq(&v->report, "class code",
+		 cfg_rd(v, PCI_CLASS_REVISION, 4) >> 8, VACCEL_PCI_CLASS);
+	check_eq(&v->report, "revision", cfg_rd(v, PCI_REVISION_ID, 1),
 		 VACCEL_PCI_REVISION);
-	check_eq(v, "header type", cfg_rd(v, PCI_HEADER_TYPE, 1),
+	check_eq(&v->report, "header type", cfg_rd(v, PCI_HEADER_TYPE, 1),
 		 PCI_HEADER_TYPE_NORMAL);
-	check_eq(v, "interrupt pin (INTA)", cfg_rd(v, PCI_INTERRUPT_PIN, 1), 1);
-	check(v, cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST,
+	check_eq(&v->report, "interrupt pin (INTA)",
+		 cfg_rd(v, PCI_INTERRUPT_PIN, 1), 1);
+	check(&v->report, cfg_rd(v, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST,
 	      "status: capability list present");
 
 	/* The chain as the power-on snapshot has it; printed as walked. */
@@ -158,62 +160,66 @@ static void run_identity(struct vdev *v)
 	ok = n == (int)ARRAY_SIZE(chain);
 	for (i = 0; ok && i < ARRAY_SIZE(chain); i++)
 		ok = v->cfg_at_open[pos[i]] == chain[i];
-	check(v, ok, "capabilities %send (want PCIe -> PM -> MSI -> MSI-X)",
+	check(&v->report, ok,
+	      "capabilities %send (want PCIe -> PM -> MSI -> MSI-X)",
 	      n < 0 ? "malformed: " : line);
 
 	if (v->cap_exp)
-		check(v, cfg_rd(v, v->cap_exp + PCI_EXP_DEVCAP, 4) &
+		check(&v->report, cfg_rd(v, v->cap_exp + PCI_EXP_DEVCAP, 4) &
 		      PCI_EXP_DEVCAP_FLR, "PCIe: function level reset capable");
 	if (v->cap_msix) {
 		val = cfg_rd(v, v->cap_msix + PCI_MSIX_FLAGS, 2);
-		check_eq(v, "MSI-X table size",
+		check_eq(&v->report, "MSI-X table size",
 			 (val & PCI_MSIX_FLAGS_QSIZE) + 1, VACCEL_MSIX_VECTORS);
-		check_eq(v, "MSI-X table (BIR | offset)",
+		check_eq(&v->report, "MSI-X table (BIR | offset)",
 			 cfg_rd(v, v->cap_msix + PCI_MSIX_TABLE, 4),
 			 VACCEL_MSIX_TABLE | VACCEL_BAR_REGS);
-		check_eq(v, "MSI-X PBA (BIR | offset)",
+		check_eq(&v->report, "MSI-X PBA (BIR | offset)",
 			 cfg_rd(v, v->cap_msix + PCI_MSIX_PBA, 4),
 			 VACCEL_MSIX_PBA | VACCEL_BAR_REGS);
 	}
 
-	check_eq(v, "extended config space at 0x100",
+	check_eq(&v->report, "extended config space at 0x100",
 		 cfg_rd(v, PCI_CFG_SPACE_SIZE, 4), 0);
 	for (off = PCI_CFG_SPACE_SIZE; off < PCI_CFG_SPACE_EXP_SIZE; off += 4)
 		if (cfg_rd(v, off, 4))
 			break;
-	check(v, off == PCI_CFG_SPACE_EXP_SIZE,
+	check(&v->report, off == PCI_CFG_SPACE_EXP_SIZE,
 	      "extended config space 0x100-0xfff reads 0");
 	cfg_wr(v, PCI_CFG_SPACE_SIZE, 4, ~0U);
-	check_eq(v, "extended config space at 0x100 after writing ones",
+	check_eq(&v->report,
+		 "extended config space at 0x100 after writing ones",
 		 cfg_rd(v, PCI_CFG_SPACE_SIZE, 4), 0);
 
-	check_eq(v, "BAR0 ID", reg_rd(v, VACCEL_REG_ID), VACCEL_ID_MAGIC);
-	check_eq(v, "BAR0 VERSION (1.1)", reg_rd(v, VACCEL_REG_VERSION),
-		 VACCEL_VERSION);
-	check_eq(v, "BAR0 QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
+	check_eq(&v->report, "BAR0 ID", reg_rd(v, VACCEL_REG_ID),
+		 VACCEL_ID_MAGIC);
+	check_eq(&v->report, "BAR0 VERSION (1.1)",
+		 reg_rd(v, VACCEL_REG_VERSION), VACCEL_VERSION);
+	check_eq(&v->report, "BAR0 QUEUES", reg_rd(v, VACCEL_REG_QUEUES),
 		 VACCEL_FN_QUEUES);
-	check_eq(v, "BAR0 STATUS", reg_rd(v, VACCEL_REG_STATUS),
+	check_eq(&v->report, "BAR0 STATUS", reg_rd(v, VACCEL_REG_STATUS),
 		 VACCEL_STATUS_READY);
-	check_eq(v, "BAR0 MSIX_VECTORS", reg_rd(v, VACCEL_REG_MSIX_VECTORS),
-		 VACCEL_MSIX_VECTORS);
-	check_eq(v, "BAR0 ENGINES", reg_rd(v, VACCEL_REG_ENGINES),
+	check_eq(&v->report, "BAR0 MSIX_VECTORS",
+		 reg_rd(v, VACCEL_REG_MSIX_VECTORS), VACCEL_MSIX_VECTORS);
+	check_eq(&v->report, "BAR0 ENGINES", reg_rd(v, VACCEL_REG_ENGINES),
 		 sysfs_need(v, "../vaccel/engines"));
 
 	size = reg_rd(v, VACCEL_REG_MEM_SIZE_LO) |
 	       (__u64)reg_rd(v, VACCEL_REG_MEM_SIZE_HI) << 32;
-	check_eq(v, "BAR0 MEM_SIZE_HI:LO", size, v->mem_size);
-	check_eq(v, "BAR2 region size", v->region[BAR2_REGION].size,
+	check_eq(&v->report, "BAR0 MEM_SIZE_HI:LO", size, v->mem_size);
+	check_eq(&v->report, "BAR2 region size", v->region[BAR2_REGION].size,
 		 v->mem_size);
-	check_eq(v, "sysfs vaccel/memory_size",
+	check_eq(&v->report, "sysfs vaccel/memory_size",
 		 sysfs_need(v, "vaccel/memory_size"), v->mem_size);
 
 	card_mem = sysfs_need(v, "../vaccel/memory_size");
 	val = reg_rd(v, VACCEL_REG_SHARE);
 	slots = val & VACCEL_SHARE_SLOTS;
 	total = (val & VACCEL_SHARE_TOTAL) >> 8;
-	check_eq(v, "BAR0 SHARE total slots", total, 4);
+	check_eq(&v->report, "BAR0 SHARE total slots", total, 4);
 	if (card_mem)
-		check_eq(v, "BAR0 SHARE slots (4 * memory / card memory)", slots,
+		check_eq(&v->report,
+			 "BAR0 SHARE slots (4 * memory / card memory)", slots,
 			 4 * v->mem_size / card_mem);
 }
 
@@ -227,11 +233,11 @@ static void config_long_reads(struct vdev *v, const __u8 *cfg)
 	int err;
 
 	err = region_rw(v, CFG_REGION, 0, whole, sizeof(whole), false);
-	check(v, !err && !memcmp(whole, cfg, PCI_CFG_SPACE_SIZE),
+	check(&v->report, !err && !memcmp(whole, cfg, PCI_CFG_SPACE_SIZE),
 	      "one 4096-byte read agrees with the 4-byte reads (%s)",
 	      errname(err));
 	err = region_rw(v, CFG_REGION, 1, odd, sizeof(odd), false);
-	check(v, !err && !memcmp(odd, cfg + 1, sizeof(odd)),
+	check(&v->report, !err && !memcmp(odd, cfg + 1, sizeof(odd)),
 	      "a 3-byte read at 0x1 agrees (%s)", errname(err));
 }
 
@@ -258,14 +264,16 @@ static void run_config(struct vdev *v)
 		printf("  cap %#04x: %s (%#04x): %s\n", pos[i],
 		       cap_name(cfg[pos[i]]), cfg[pos[i]], line);
 	}
-	check(v, n >= 0, "capability list well formed (%d capabilities)", n);
+	check(&v->report, n >= 0,
+	      "capability list well formed (%d capabilities)", n);
 
 	/* The same bytes through 1- and 2-byte reads. */
 	for (off = 0; off < PCI_CFG_SPACE_SIZE; off++)
 		same &= cfg_rd(v, off, 1) == cfg[off];
 	for (off = 0; off < PCI_CFG_SPACE_SIZE; off += 2)
 		same &= cfg_rd(v, off, 2) == get_le(cfg, off, 2);
-	check(v, same, "1- and 2-byte reads agree with the 4-byte reads");
+	check(&v->report, same,
+	      "1- and 2-byte reads agree with the 4-byte reads");
 
 	config_long_reads(v, cfg);
 }
@@ -344,27 +352,27 @@ static void run_bars(struct vdev *v)
 			       ", non-prefetchable", b.size);
 		snprintf(what, sizeof(what), "BAR%u size = region %u size", bar,
 			 bar);
-		check_eq(v, what, b.size, v->region[bar].size);
+		check_eq(&v->report, what, b.size, v->region[bar].size);
 		if (bar == VACCEL_BAR_REGS)
-			check(v, !b.io && b.is64 && !b.prefetch &&
+			check(&v->report, !b.io && b.is64 && !b.prefetch &&
 			      b.size == VACCEL_BAR0_SIZE,
 			      "BAR0: 64-bit non-prefetchable memory of %#x bytes",
 			      VACCEL_BAR0_SIZE);
 		if (bar == VACCEL_BAR_MEM)
-			check(v, !b.io && b.is64 && b.prefetch &&
+			check(&v->report, !b.io && b.is64 && b.prefetch &&
 			      b.size == v->mem_size,
 			      "BAR2: 64-bit prefetchable memory of %#llx bytes",
 			      v->mem_size);
 	}
 	rom = bar_probe(v, PCI_ROM_ADDRESS) & PCI_ROM_ADDRESS_MASK;
 	printf("  ROM: %s\n", rom ? "implemented" : "not implemented");
-	check_eq(v, "ROM size = region 6 size", rom ? ~rom + 1 : 0,
+	check_eq(&v->report, "ROM size = region 6 size", rom ? ~rom + 1 : 0,
 		 v->region[VFIO_PCI_ROM_REGION_INDEX].size);
 
 	/* An address: the bits below the size read 0, the type stays. */
 	cfg_wr(v, PCI_BASE_ADDRESS_0, 4, 0xfebf1234);
 	cfg_wr(v, PCI_BASE_ADDRESS_1, 4, 0x1);
-	check_eq(v, "BAR0 after writing 0x1_febf1234",
+	check_eq(&v->report, "BAR0 after writing 0x1_febf1234",
 		 (__u64)cfg_rd(v, PCI_BASE_ADDRESS_1, 4) << 32 |
 		 cfg_rd(v, PCI_BASE_ADDRESS_0, 4),
 		 0x1febf0000ULL | PCI_BASE_ADDRESS_MEM_TYPE_64);
@@ -391,10 +399,11 @@ static void run_mem(struct vdev *v)
 	unsigned int i;
 
 	section("mem: BAR2 through mmap, pread and pwrite");
-	if (!check(v, size >= 3 * page && !(size & (size - 1)),
+	if (!check(&v->report, size >= 3 * page && !(size & (size - 1)),
 		   "BAR2 size %#zx is a power of two of at least 3 pages",
 		   size) ||
-	    !check(v, v->region[BAR2_REGION].flags & VFIO_REGION_INFO_FLAG_MMAP,
+	    !check(&v->report,
+		   v->region[BAR2_REGION].flags & VFIO_REGION_INFO_FLAG_MMAP,
 		   "BAR2 can be mmapped"))
 		return;
 	buf = malloc(page);
@@ -411,29 +420,32 @@ static void run_mem(struct vdev *v)
 			 "page at %#llx: written through mmap, read with pread",
 			 offs[i]);
 		if (mem_rw(v, offs[i], buf, page, false))
-			check_pattern(v, what, buf, offs[i], page, seed_map);
+			check_pattern(&v->report, what, buf, offs[i], page,
+				      seed_map);
 
 		fill(buf, offs[i], page, seed_fd);
 		snprintf(what, sizeof(what),
 			 "page at %#llx: written with pwrite, read through mmap",
 			 offs[i]);
 		if (mem_rw(v, offs[i], buf, page, true))
-			check_pattern(v, what, (__u64 *)(map + offs[i]),
+			check_pattern(&v->report, what,
+				      (__u64 *)(map + offs[i]),
 				      offs[i], page, seed_fd);
 	}
 
 	/* Any access inside BAR2 works: odd sizes and offsets. */
 	if (mem_rw(v, size / 2 + 5, bytes, sizeof(bytes), true))
-		check(v, !memcmp(map + size / 2 + 5, bytes, sizeof(bytes)),
+		check(&v->report,
+		      !memcmp(map + size / 2 + 5, bytes, sizeof(bytes)),
 		      "3-byte pwrite at %#zx seen through mmap", size / 2 + 5);
 	if (mem_rw(v, size - 1, &last, 1, false))
-		check_eq(v, "1-byte pread of the last byte", last,
+		check_eq(&v->report, "1-byte pread of the last byte", last,
 			 map[size - 1]);
 
 	/* A second mapping of one page at an offset sees the same memory. */
 	map2 = mem_map(v, size / 2, page);
 	if (map2) {
-		check(v, !memcmp(map2, map + size / 2, page),
+		check(&v->report, !memcmp(map2, map + size / 2, page),
 		      "mapping of the middle page alone shows the same bytes");
 		munmap(map2, page);
 	}
@@ -451,25 +463,25 @@ static void run_irq_msix(struct vdev *v)
 	__u32 flags;
 
 	section("irq: MSI-X");
-	if (!check(v, v->cap_msix, "MSI-X capability present") ||
+	if (!check(&v->report, v->cap_msix, "MSI-X capability present") ||
 	    !efd_open(v, fds, VACCEL_MSIX_VECTORS))
 		return;
-	check_errno(v, "SET_IRQS: eventfds for MSI-X vectors 0-7",
+	check_errno(&v->report, "SET_IRQS: eventfds for MSI-X vectors 0-7",
 		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
 				VACCEL_MSIX_VECTORS, fds), 0);
-	check_errno(v, "SET_IRQS: loopback trigger of MSI-X vector 3",
+	check_errno(&v->report, "SET_IRQS: loopback trigger of MSI-X vector 3",
 		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_TRIGGER, 3), 0);
 	expect_fired(v, "loopback", name, fds, VACCEL_MSIX_VECTORS, 3);
 
 	flags = cfg_rd(v, ctrl, 2);
 	cfg_wr(v, ctrl, 2, flags | PCI_MSIX_FLAGS_ENABLE);
-	check(v, cfg_rd(v, ctrl, 2) & PCI_MSIX_FLAGS_ENABLE,
+	check(&v->report, cfg_rd(v, ctrl, 2) & PCI_MSIX_FLAGS_ENABLE,
 	      "MSI-X enabled in config space (%#x)", ctrl);
 
 	reg_wr(v, VACCEL_REG_INT_MASK, 0);
 	int_test(v);
-	check_eq(v, "INT_CAUSE after INT_TEST",
+	check_eq(&v->report, "INT_CAUSE after INT_TEST",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_TEST);
 	expect_fired(v, "INT_TEST while INT_MASK disables it", name, fds,
 		     VACCEL_MSIX_VECTORS, -1);
@@ -477,7 +489,7 @@ static void run_irq_msix(struct vdev *v)
 	expect_fired(v, "enabling the pending cause in INT_MASK", name, fds,
 		     VACCEL_MSIX_VECTORS, 0);
 	int_clear(v);
-	check_eq(v, "INT_CAUSE after writing 1 to clear",
+	check_eq(&v->report, "INT_CAUSE after writing 1 to clear",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
 	expect_fired(v, "clearing the cause", name, fds, VACCEL_MSIX_VECTORS,
 		     -1);
@@ -491,7 +503,7 @@ static void run_irq_msix(struct vdev *v)
 
 	/* Tear down as QEMU does when the guest disables MSI-X. */
 	cfg_wr(v, ctrl, 2, flags & ~PCI_MSIX_FLAGS_ENABLE);
-	check_errno(v, "SET_IRQS: MSI-X off",
+	check_errno(&v->report, "SET_IRQS: MSI-X off",
 		    irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX), 0);
 	efd_close(fds, VACCEL_MSIX_VECTORS);
 }
@@ -504,20 +516,20 @@ static void run_irq_msi(struct vdev *v)
 	__s32 fd;
 
 	section("irq: MSI");
-	if (!check(v, v->cap_msi, "MSI capability present") ||
+	if (!check(&v->report, v->cap_msi, "MSI capability present") ||
 	    !efd_open(v, &fd, 1))
 		return;
-	check_errno(v, "SET_IRQS: eventfd for MSI",
+	check_errno(&v->report, "SET_IRQS: eventfd for MSI",
 		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd), 0);
 	flags = cfg_rd(v, ctrl, 2);
 	cfg_wr(v, ctrl, 2, flags | PCI_MSI_FLAGS_ENABLE);
-	check(v, cfg_rd(v, ctrl, 2) & PCI_MSI_FLAGS_ENABLE,
+	check(&v->report, cfg_rd(v, ctrl, 2) & PCI_MSI_FLAGS_ENABLE,
 	      "MSI enabled in config space (%#x)", ctrl);
 
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST);
 	int_test(v);
 	expect_fired(v, "INT_TEST", name, &fd, 1, 0);
-	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE),
+	check_eq(&v->report, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE),
 		 VACCEL_INT_TEST);
 	int_clear(v);
 	expect_fired(v, "clearing the cause", name, &fd, 1, -1);
@@ -526,7 +538,7 @@ static void run_irq_msi(struct vdev *v)
 	int_clear(v);
 
 	cfg_wr(v, ctrl, 2, flags & ~PCI_MSI_FLAGS_ENABLE);
-	check_errno(v, "SET_IRQS: MSI off",
+	check_errno(&v->report, "SET_IRQS: MSI off",
 		    irq_disable(v, VFIO_PCI_MSI_IRQ_INDEX), 0);
 	close(fd);
 }
@@ -542,26 +554,30 @@ static void run_irq_intx(struct vdev *v)
 		return;
 	cmd = cfg_rd(v, PCI_COMMAND, 2);
 	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
-	check_errno(v, "SET_IRQS: eventfd for INTx",
+	check_errno(&v->report, "SET_IRQS: eventfd for INTx",
 		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_TEST);
-	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear, nothing pending");
+	check(&v->report, !intx_status(v),
+	      "PCI_STATUS.INTERRUPT clear, nothing pending");
 
 	int_test(v);
 	expect_fired(v, "INT_TEST", name, &fd, 1, 0);
-	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set: level high");
+	check(&v->report, intx_status(v),
+	      "PCI_STATUS.INTERRUPT set: level high");
 	int_clear(v);
-	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	check(&v->report, !intx_status(v),
+	      "PCI_STATUS.INTERRUPT clear after clearing the cause");
 	expect_fired(v, "clearing the cause", name, &fd, 1, -1);
 
 	int_test(v);
 	expect_fired(v, "INT_TEST again before UNMASK (automasked)", name, &fd,
 		     1, -1);
-	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set while automasked");
+	check(&v->report, intx_status(v),
+	      "PCI_STATUS.INTERRUPT set while automasked");
 	intx_unmask(v);
 	expect_fired(v, "UNMASK with the level still high", name, &fd, 1, 0);
 	int_clear(v);
-	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear again");
+	check(&v->report, !intx_status(v), "PCI_STATUS.INTERRUPT clear again");
 	intx_unmask(v);
 	expect_fired(v, "UNMASK with the level low", name, &fd, 1, -1);
 	int_test(v);
@@ -583,12 +599,13 @@ static void run_irq_intx(struct vdev *v)
 	intx_unmask(v);
 
 	/* A user mask holds the interrupt back until UNMASK. */
-	check_errno(v, "SET_IRQS: INTx mask",
+	check_errno(&v->report, "SET_IRQS: INTx mask",
 		    irq_action(v, VFIO_PCI_INTX_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_MASK, 0), 0);
 	int_test(v);
 	expect_fired(v, "INT_TEST while masked", name, &fd, 1, -1);
-	check(v, intx_status(v), "PCI_STATUS.INTERRUPT set while masked");
+	check(&v->report, intx_status(v),
+	      "PCI_STATUS.INTERRUPT set while masked");
 	intx_unmask(v);
 	expect_fired(v, "UNMASK of the pending interrupt", name, &fd, 1, 0);
 	int_clear(v);
@@ -596,7 +613,7 @@ static void run_irq_intx(struct vdev *v)
 
 	reg_wr(v, VACCEL_REG_INT_MASK, 0);
 	cfg_wr(v, PCI_COMMAND, 2, cmd);
-	check_errno(v, "SET_IRQS: INTx off",
+	check_errno(&v->report, "SET_IRQS: INTx off",
 		    irq_disable(v, VFIO_PCI_INTX_IRQ_INDEX), 0);
 	close(fd);
 }
@@ -656,7 +673,7 @@ static void dirty_state(struct vdev *v, __u8 *map_page)
 	     cfg_rd(v, PCI_CACHE_LINE_SIZE, 1) == 0x10 &&
 	     cfg_rd(v, PCI_BASE_ADDRESS_0, 4) ==
 	     (0xfe000000 | PCI_BASE_ADDRESS_MEM_TYPE_64);
-	check(v, ok, "state set: %s",
+	check(&v->report, ok, "state set: %s",
 	      "registers, MSI-X table, command, BARs, MSI, BAR2 pages");
 }
 
@@ -669,35 +686,36 @@ static void expect_poweron(struct vdev *v, const char *how, __u8 *map_page)
 	__u8 *buf;
 
 	printf("  -- after %s\n", how);
-	check_eq(v, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
-	check_eq(v, "STATUS", reg_rd(v, VACCEL_REG_STATUS),
+	check_eq(&v->report, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
+	check_eq(&v->report, "STATUS", reg_rd(v, VACCEL_REG_STATUS),
 		 VACCEL_STATUS_READY);
-	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
-	check_eq(v, "INT_MASK", reg_rd(v, VACCEL_REG_INT_MASK), 0);
-	check_eq(v, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
+	check_eq(&v->report, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	check_eq(&v->report, "INT_MASK", reg_rd(v, VACCEL_REG_INT_MASK), 0);
+	check_eq(&v->report, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
 	for (i = 0; i < VACCEL_MSIX_VECTORS * msix_entry_words; i++)
 		if (reg_rd(v, VACCEL_MSIX_TABLE + 4 * i) !=
 		    (i % msix_entry_words == PCI_MSIX_ENTRY_VECTOR_CTRL / 4 ?
 		     PCI_MSIX_ENTRY_CTRL_MASKBIT : 0) && bad == ~0U)
 			bad = i;
-	check(v, bad == ~0U, "MSI-X table: all vectors masked, zero otherwise%s",
+	check(&v->report, bad == ~0U,
+	      "MSI-X table: all vectors masked, zero otherwise%s",
 	      bad == ~0U ? "" : " (differs)");
-	check_eq(v, "command register", cfg_rd(v, PCI_COMMAND, 2), 0);
+	check_eq(&v->report, "command register", cfg_rd(v, PCI_COMMAND, 2), 0);
 
 	cfg_snapshot(v, cfg);
 	check_cfg_same(v, "config space as at open (power-on)", cfg,
 		       v->cfg_at_open, PCI_CFG_SPACE_SIZE);
 
-	check(v, is_zero(map_page, v->page_size),
+	check(&v->report, is_zero(map_page, v->page_size),
 	      "BAR2 middle page reads 0 through mmap");
 	buf = malloc(v->page_size);
 	if (!buf)
 		return;
 	if (mem_rw(v, 0, buf, v->page_size, false))
-		check(v, is_zero(buf, v->page_size),
+		check(&v->report, is_zero(buf, v->page_size),
 		      "BAR2 first page reads 0 through pread");
 	if (mem_rw(v, last, buf, v->page_size, false))
-		check(v, is_zero(buf, v->page_size),
+		check(&v->report, is_zero(buf, v->page_size),
 		      "BAR2 last page reads 0 through pread");
 	free(buf);
 }
@@ -710,9 +728,9 @@ static void run_reset(struct vdev *v)
 	__u32 val;
 
 	section("reset: VFIO_DEVICE_RESET and function level reset");
-	if (!check(v, v->info.flags & VFIO_DEVICE_FLAGS_RESET,
+	if (!check(&v->report, v->info.flags & VFIO_DEVICE_FLAGS_RESET,
 		   "device info says RESET") ||
-	    !check(v, v->cap_exp, "PCI Express capability present"))
+	    !check(&v->report, v->cap_exp, "PCI Express capability present"))
 		return;
 	map = mem_map(v, v->mem_size / 2, v->page_size);
 	if (!map)
@@ -723,17 +741,17 @@ static void run_reset(struct vdev *v)
 	dirty_state(v, map);
 	reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
 	printf("  -- after CONTROL.RESET (registers only)\n");
-	check_eq(v, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
-	check_eq(v, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
-	check_eq(v, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
-	check_eq(v, "command register kept", cfg_rd(v, PCI_COMMAND, 2),
+	check_eq(&v->report, "SCRATCH", reg_rd(v, VACCEL_REG_SCRATCH), 0);
+	check_eq(&v->report, "CONTROL", reg_rd(v, VACCEL_REG_CONTROL), 0);
+	check_eq(&v->report, "INT_CAUSE", reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
+	check_eq(&v->report, "command register kept", cfg_rd(v, PCI_COMMAND, 2),
 		 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	check(v, !is_zero(map, v->page_size), "BAR2 kept");
-	check_eq(v, "sysfs resets unchanged by CONTROL.RESET",
+	check(&v->report, !is_zero(map, v->page_size), "BAR2 kept");
+	check_eq(&v->report, "sysfs resets unchanged by CONTROL.RESET",
 		 sysfs_need(v, "vaccel/resets"), before);
 
 	dirty_state(v, map);
-	check_errno(v, "VFIO_DEVICE_RESET",
+	check_errno(&v->report, "VFIO_DEVICE_RESET",
 		    ioctl(v->device, VFIO_DEVICE_RESET) ? -errno : 0, 0);
 	expect_poweron(v, "VFIO_DEVICE_RESET", map);
 
@@ -748,7 +766,7 @@ static void run_reset(struct vdev *v)
 	expect_poweron(v, "FLR (1-byte write of Device Control)", map);
 
 	after = sysfs_need(v, "vaccel/resets");
-	check_eq(v, "sysfs vaccel/resets increase", after - before, 3);
+	check_eq(&v->report, "sysfs vaccel/resets increase", after - before, 3);
 	munmap(map, v->page_size);
 }
 

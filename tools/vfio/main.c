@@ -204,16 +204,16 @@ int main(int argc, char **argv)
 
 	ret = cmd->run(&v);
 	vdev_close(&v);
-	if (v.failures) {
+	if (v.report.failures) {
 		fprintf(stderr, "vaccel-vfio: %s %s: FAILED %u of %u checks; the first: %s\n",
-			cmd->name, v.uuid, v.failures, v.checks,
-			v.first_failure);
+			cmd->name, v.uuid, v.report.failures, v.report.checks,
+			v.report.first_failure);
 		return 1;
 	}
 	if (ret)
 		return 1;
-	if (v.checks)
+	if (v.report.checks)
 		printf("vaccel-vfio: %s %s: all %u checks passed\n", cmd->name,
-		       v.uuid, v.checks);
+		       v.uuid, v.report.checks);
 	return 0;
 }

@@ -51,7 +51,8 @@ void ops_irq_msix(struct qenv *e)
 		snprintf(what, sizeof(what), "queue %u: NOP with IRQ", q);
 		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
 				 VACCEL_QUEUE_VECTOR(q)))
-			check_eq(v, "  writeback head when the interrupt came",
+			check_eq(&v->report,
+				 "  writeback head when the interrupt came",
 				 wb_head(qu), 1);
 		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
 
@@ -66,7 +67,8 @@ void ops_irq_msix(struct qenv *e)
 		snprintf(what, sizeof(what), "queue %u: FILL, NOP, FENCE with IRQ", q);
 		if (expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS,
 				 VACCEL_QUEUE_VECTOR(q)))
-			check(v, wb_head(qu) == 4 && wb_fence(qu) == q + 100,
+			check(&v->report,
+			      wb_head(qu) == 4 && wb_fence(qu) == q + 100,
 			      "  writeback when the interrupt came: head %u, fence %llu",
 			      wb_head(qu), wb_fence(qu));
 		queue_wait(qu, qu->tail, Q_TIMEOUT_MS);
@@ -76,7 +78,8 @@ void ops_irq_msix(struct qenv *e)
 		snprintf(what, sizeof(what), "queue %u: NOP without IRQ", q);
 		expect_fired(v, what, "MSI-X", e->fds, VACCEL_MSIX_VECTORS, -1);
 	}
-	check_eq(v, "INT_CAUSE with MSI-X (no cause register involved)",
+	check_eq(&v->report,
+		 "INT_CAUSE with MSI-X (no cause register involved)",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
 	dma_free(e, &d);
 }
@@ -92,11 +95,11 @@ void ops_irq_msi(struct qenv *e)
 	__s32 fd;
 
 	section("queues: IRQ flag with MSI: INT_CAUSE queue bits");
-	if (!check(v, v->cap_msi, "MSI capability present") ||
+	if (!check(&v->report, v->cap_msi, "MSI capability present") ||
 	    !efd_open(v, &fd, 1))
 		return;
 	msix_off(e);
-	check_errno(v, "SET_IRQS: eventfd for MSI",
+	check_errno(&v->report, "SET_IRQS: eventfd for MSI",
 		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fd), 0);
 	cfg_wr(v, ctrl, 2, cfg_rd(v, ctrl, 2) | PCI_MSI_FLAGS_ENABLE);
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
@@ -107,17 +110,17 @@ void ops_irq_msi(struct qenv *e)
 	c.flags = VACCEL_DESC_F_IRQ;
 	queue_run(qu, "NOP with IRQ", &c, 1);
 	expect_fired(v, "queue 2: NOP with IRQ", "MSI", &fd, 1, 0);
-	check_eq(v, "INT_CAUSE (bit 18: queue 2)",
+	check_eq(&v->report, "INT_CAUSE (bit 18: queue 2)",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
 	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
-	check_eq(v, "INT_CAUSE after writing 1 to clear",
+	check_eq(&v->report, "INT_CAUSE after writing 1 to clear",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
 
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR);
 	queue_run(qu, "NOP with IRQ", &c, 1);
 	expect_fired(v, "queue 2: NOP with IRQ, its bit not in INT_MASK", "MSI",
 		     &fd, 1, -1);
-	check_eq(v, "INT_CAUSE: the queue's bit pending though masked",
+	check_eq(&v->report, "INT_CAUSE: the queue's bit pending though masked",
 		 reg_rd(v, VACCEL_REG_INT_CAUSE), VACCEL_INT_QUEUE(q));
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
 	expect_fired(v, "enabling the pending queue bit in INT_MASK", "MSI", &fd,
@@ -148,7 +151,7 @@ void ops_irq_intx(struct qenv *e)
 	msix_off(e);
 	cmd = cfg_rd(v, PCI_COMMAND, 2);
 	cfg_wr(v, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_INTX_DISABLE);
-	check_errno(v, "SET_IRQS: eventfd for INTx",
+	check_errno(&v->report, "SET_IRQS: eventfd for INTx",
 		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd), 0);
 	reg_wr(v, VACCEL_REG_INT_MASK, VACCEL_INT_ERROR | VACCEL_INT_QUEUE(q));
 	qu = queue_start(e, q, 4);
@@ -157,11 +160,12 @@ void ops_irq_intx(struct qenv *e)
 	c.flags = VACCEL_DESC_F_IRQ;
 	queue_run(qu, "NOP with IRQ", &c, 1);
 	expect_fired(v, "queue 3: NOP with IRQ", "INTx", &fd, 1, 0);
-	check(v, intx_status(v) &&
+	check(&v->report, intx_status(v) &&
 	      reg_rd(v, VACCEL_REG_INT_CAUSE) == VACCEL_INT_QUEUE(q),
 	      "INT_CAUSE bit 19 (queue 3) pending, PCI_STATUS.INTERRUPT set");
 	reg_wr(v, VACCEL_REG_INT_CAUSE, VACCEL_INT_QUEUE(q));
-	check(v, !intx_status(v), "PCI_STATUS.INTERRUPT clear after clearing the cause");
+	check(&v->report, !intx_status(v),
+	      "PCI_STATUS.INTERRUPT clear after clearing the cause");
 	intx_unmask(v);
 	expect_fired(v, "UNMASK with the level low", "INTx", &fd, 1, -1);
 	queue_free(qu);
@@ -202,9 +206,9 @@ void ops_wrap(struct qenv *e)
 			if (le64toh(x) != (0x5157000000000000ULL | bad))
 				break;
 		}
-		check(v, bad == n2,
+		check(&v->report, bad == n2,
 		      "ring of 2: %u FILLs, all %u destinations right", n2, bad);
-		check(v, q_rd(qu, VACCEL_Q_HEAD) == n2 &&
+		check(&v->report, q_rd(qu, VACCEL_Q_HEAD) == n2 &&
 		      q_rd(qu, VACCEL_Q_TAIL) == n2 && wb_head(qu) == n2,
 		      "ring of 2: HEAD, TAIL and writeback head %u", n2);
 	}
@@ -218,7 +222,8 @@ void ops_wrap(struct qenv *e)
 			goto out;
 	}
 	if (queue_sync(qu, "FENCEs through a ring of 4"))
-		check(v, wb_fence(qu) == n4 && q_rd(qu, VACCEL_Q_HEAD) == n4,
+		check(&v->report,
+		      wb_fence(qu) == n4 && q_rd(qu, VACCEL_Q_HEAD) == n4,
 		      "ring of 4: %u FENCEs, fence %llu, HEAD %u", n4,
 		      wb_fence(qu), q_rd(qu, VACCEL_Q_HEAD));
 
@@ -233,7 +238,7 @@ void ops_wrap(struct qenv *e)
 			goto out;
 	}
 	if (queue_sync(qu, "a full ring of 8, twice"))
-		check(v, wb_head(qu) == 16 && wb_fence(qu) == 15,
+		check(&v->report, wb_head(qu) == 16 && wb_fence(qu) == 15,
 		      "ring of 8 filled completely twice (TAIL = HEAD + 8): head %u",
 		      wb_head(qu));
 
@@ -242,8 +247,8 @@ void ops_wrap(struct qenv *e)
 		goto out;
 	c = cmd_fence(4096);
 	if (queue_run(qu, "a ring of 4096", &c, 1))
-		check_eq(v, "ring of 4096 (the largest): FENCE", wb_fence(qu),
-			 4096);
+		check_eq(&v->report, "ring of 4096 (the largest): FENCE",
+			 wb_fence(qu), 4096);
 out:
 	dma_free(e, &d);
 }
@@ -299,7 +304,8 @@ static void ops_function_reset(struct qenv *e, bool vfio)
 	unaccount(e, &c, 1);
 	sleep_us(50000);
 	if (vfio)
-		check_errno(v, "VFIO_DEVICE_RESET with queue 1 running BUSY",
+		check_errno(&v->report,
+			    "VFIO_DEVICE_RESET with queue 1 running BUSY",
 			    ioctl(v->device, VFIO_DEVICE_RESET) ? -errno : 0, 0);
 	else
 		reg_wr(v, VACCEL_REG_CONTROL, VACCEL_CONTROL_RESET);
@@ -313,7 +319,8 @@ static void ops_function_reset(struct qenv *e, bool vfio)
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
 		qu[q]->tail = 0;
 		if (queue_enable(qu[q]) && queue_run(qu[q], "FENCE", &c, 1))
-			check_eq(v, "  enabled again, a FENCE runs: fence",
+			check_eq(&v->report,
+				 "  enabled again, a FENCE runs: fence",
 				 wb_fence(qu[q]), vfio + 20);
 	}
 }
@@ -341,7 +348,8 @@ void ops_limits(struct qenv *e)
 	queue_push(qu, &c);
 	queue_ring(qu);
 	sleep_us(300000);
-	check(v, !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR) &&
+	check(&v->report,
+	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR) &&
 	      !wb_error(qu),
 	      "CRC32C of 2^30 bytes accepted: running, no error after 300 ms (HEAD %u)",
 	      q_rd(qu, VACCEL_Q_HEAD));
@@ -393,23 +401,25 @@ void ops_gates(struct qenv *e)
 	remark("ENABLED cleared %llu us after the write",
 	       (now_ns() - t0) / 1000);
 	sleep_us(1200000);
-	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 && wb_head(qu) == 0 &&
+	check(&v->report, q_rd(qu, VACCEL_Q_HEAD) == 0 && wb_head(qu) == 0 &&
 	      wb_fence(qu) != 9 &&
 	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
 	      "ENABLE cleared during a 1 s BUSY: abandoned, HEAD %u, writeback head %u, no error",
 	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
 	q_wr(qu, VACCEL_Q_TAIL, 1);
 	sleep_us(20000);
-	check(v, q_rd(qu, VACCEL_Q_HEAD) == 0 &&
+	check(&v->report, q_rd(qu, VACCEL_Q_HEAD) == 0 &&
 	      !(q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ERROR),
 	      "a doorbell of the disabled queue is ignored (HEAD %u, TAIL reads %u)",
 	      q_rd(qu, VACCEL_Q_HEAD), q_rd(qu, VACCEL_Q_TAIL));
 	if (queue_enable(qu)) {
-		check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL),
+		check(&v->report,
+		      !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL),
 		      "enabled again: HEAD and TAIL start at 0");
 		c[0] = cmd_fence(10);
 		if (queue_run(qu, "FENCE after enabling again", c, 1))
-			check_eq(v, "FENCE after enabling again", wb_fence(qu), 10);
+			check_eq(&v->report, "FENCE after enabling again",
+				 wb_fence(qu), 10);
 	}
 
 	/* Without Bus_Master the engines wait. */
@@ -419,12 +429,13 @@ void ops_gates(struct qenv *e)
 	queue_push(qu, c);
 	queue_ring(qu);
 	sleep_us(300000);
-	check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 && wb_head(qu) == 1,
+	check(&v->report, q_rd(qu, VACCEL_Q_HEAD) == 1 && wb_head(qu) == 1,
 	      "Bus_Master clear: the FENCE waits (HEAD %u, writeback head %u)",
 	      q_rd(qu, VACCEL_Q_HEAD), wb_head(qu));
 	cfg_wr(v, PCI_COMMAND, 2, cmd);
 	if (!queue_wait(qu, qu->tail, Q_TIMEOUT_MS))
-		check_eq(v, "Bus_Master set again: the FENCE ran, fence",
+		check_eq(&v->report,
+			 "Bus_Master set again: the FENCE ran, fence",
 			 wb_fence(qu), 11);
 	else
 		queue_failed(qu, "after setting Bus_Master again", -ETIMEDOUT);

@@ -45,34 +45,41 @@ static void ops_registers(struct qenv *e)
 	qu = queue_start(e, 0, 16);
 	if (!qu)
 		return;
-	check(v, true, "queue 0: ring of 16 at IOVA %#llx, writeback at %#llx, enabled",
+	check(&v->report, true,
+	      "queue 0: ring of 16 at IOVA %#llx, writeback at %#llx, enabled",
 	      qu->ring.iova, qu->wbuf.iova);
-	check_eq(v, "RING_LO", q_rd(qu, VACCEL_Q_RING_LO), (__u32)qu->ring.iova);
-	check_eq(v, "RING_HI", q_rd(qu, VACCEL_Q_RING_HI), qu->ring.iova >> 32);
-	check_eq(v, "RING_SIZE", q_rd(qu, VACCEL_Q_RING_SIZE), 16);
-	check_eq(v, "WB_LO", q_rd(qu, VACCEL_Q_WB_LO), (__u32)qu->wbuf.iova);
-	check_eq(v, "WB_HI", q_rd(qu, VACCEL_Q_WB_HI), qu->wbuf.iova >> 32);
-	check_eq(v, "CONTROL (ENABLE)", q_rd(qu, VACCEL_Q_CONTROL),
+	check_eq(&v->report, "RING_LO", q_rd(qu, VACCEL_Q_RING_LO),
+		 (__u32)qu->ring.iova);
+	check_eq(&v->report, "RING_HI", q_rd(qu, VACCEL_Q_RING_HI),
+		 qu->ring.iova >> 32);
+	check_eq(&v->report, "RING_SIZE", q_rd(qu, VACCEL_Q_RING_SIZE), 16);
+	check_eq(&v->report, "WB_LO", q_rd(qu, VACCEL_Q_WB_LO),
+		 (__u32)qu->wbuf.iova);
+	check_eq(&v->report, "WB_HI", q_rd(qu, VACCEL_Q_WB_HI),
+		 qu->wbuf.iova >> 32);
+	check_eq(&v->report, "CONTROL (ENABLE)", q_rd(qu, VACCEL_Q_CONTROL),
 		 VACCEL_Q_CONTROL_ENABLE);
-	check_eq(v, "STATUS (ENABLED | IDLE)", q_rd(qu, VACCEL_Q_STATUS),
+	check_eq(&v->report, "STATUS (ENABLED | IDLE)",
+		 q_rd(qu, VACCEL_Q_STATUS),
 		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
-	check(v, !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL) &&
+	check(&v->report,
+	      !q_rd(qu, VACCEL_Q_HEAD) && !q_rd(qu, VACCEL_Q_TAIL) &&
 	      !q_rd(qu, VACCEL_Q_ERROR), "HEAD, TAIL and ERROR read 0");
 
 	base = (__u32)qu->ring.iova;
 	q_wr(qu, VACCEL_Q_RING_LO, base + 0x1000);
 	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
 	q_wr(qu, VACCEL_Q_WB_LO, (__u32)qu->wbuf.iova + 64);
-	check(v, q_rd(qu, VACCEL_Q_RING_LO) == base &&
+	check(&v->report, q_rd(qu, VACCEL_Q_RING_LO) == base &&
 	      q_rd(qu, VACCEL_Q_RING_SIZE) == 16 &&
 	      q_rd(qu, VACCEL_Q_WB_LO) == (__u32)qu->wbuf.iova,
 	      "RING_LO, RING_SIZE and WB_LO ignore writes while ENABLED");
 
 	q_wr(qu, VACCEL_Q_CONTROL, 0);
-	check_eq(v, "STATUS after clearing ENABLE (ENABLED clear)",
+	check_eq(&v->report, "STATUS after clearing ENABLE (ENABLED clear)",
 		 q_rd(qu, VACCEL_Q_STATUS) & VACCEL_Q_STATUS_ENABLED, 0);
 	q_wr(qu, VACCEL_Q_RING_SIZE, 32);
-	check_eq(v, "RING_SIZE writable again while disabled",
+	check_eq(&v->report, "RING_SIZE writable again while disabled",
 		 q_rd(qu, VACCEL_Q_RING_SIZE), 32);
 	queue_reset(qu);
 	check_q_zero(v, 0, "after CONTROL.RESET");
@@ -91,10 +98,11 @@ static void ops_nop_fence(struct qenv *e)
 	c[0] = cmd_nop();
 	c[0].tag = 0xfeedface12345678ULL;	/* not interpreted */
 	if (queue_run(qu, "NOP", c, 1)) {
-		check(v, wb_head(qu) == 1 && !wb_error(qu) && !wb_fence(qu),
+		check(&v->report,
+		      wb_head(qu) == 1 && !wb_error(qu) && !wb_fence(qu),
 		      "NOP (with a tag): writeback head %u, error %u, fence %#llx",
 		      wb_head(qu), wb_error(qu), wb_fence(qu));
-		check(v, q_rd(qu, VACCEL_Q_HEAD) == 1 &&
+		check(&v->report, q_rd(qu, VACCEL_Q_HEAD) == 1 &&
 		      q_rd(qu, VACCEL_Q_TAIL) == 1 &&
 		      q_rd(qu, VACCEL_Q_STATUS) ==
 		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
@@ -103,9 +111,9 @@ static void ops_nop_fence(struct qenv *e)
 
 	c[0] = cmd_fence(0x0123456789abcdefULL);
 	if (queue_run(qu, "FENCE", c, 1)) {
-		check_eq(v, "FENCE: writeback fence", wb_fence(qu),
+		check_eq(&v->report, "FENCE: writeback fence", wb_fence(qu),
 			 0x0123456789abcdefULL);
-		check_eq(v, "FENCE: FENCE_HI:FENCE_LO",
+		check_eq(&v->report, "FENCE: FENCE_HI:FENCE_LO",
 			 (__u64)q_rd(qu, VACCEL_Q_FENCE_HI) << 32 |
 			 q_rd(qu, VACCEL_Q_FENCE_LO), 0x0123456789abcdefULL);
 	}
@@ -113,7 +121,7 @@ static void ops_nop_fence(struct qenv *e)
 	c[1] = cmd_fence(0xffffffff00000000ULL);
 	c[2] = cmd_nop();
 	if (queue_run(qu, "FENCE, FENCE, NOP", c, 3)) {
-		check(v, wb_fence(qu) == 0xffffffff00000000ULL &&
+		check(&v->report, wb_fence(qu) == 0xffffffff00000000ULL &&
 		      q_rd(qu, VACCEL_Q_FENCE_HI) == 0xffffffff &&
 		      !q_rd(qu, VACCEL_Q_FENCE_LO) && wb_head(qu) == 5,
 		      "two FENCEs and a NOP: fence %#llx (the last FENCE's), head %u",
@@ -146,13 +154,14 @@ static bool check_piece(struct vdev *v, const char *what, const __u8 *p,
 	size_t at = first_diff(p, want, len);
 
 	if (at < len)
-		return check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+		return check(&v->report, false,
+			     "%s: byte %zu is %#04x, expected %#04x",
 			     what, at, p[at], want[at]);
 	if (!all_bytes(p - GAP, GAP, SENTINEL) ||
 	    !all_bytes(p + len, GAP, SENTINEL))
-		return check(v, false, "%s: right, but a byte next to it changed",
-			     what);
-	return check(v, true, "%s: right, neighbours untouched", what);
+		return check(&v->report, false,
+			     "%s: right, but a byte next to it changed", what);
+	return check(&v->report, true, "%s: right, neighbours untouched", what);
 }
 
 #define MAX_PIECES	12
@@ -231,7 +240,8 @@ static void ops_copy(struct qenv *e)
 		__u8 *buf = malloc(len[n - 1]);
 
 		if (buf && mem_rw(v, half + doff[n - 1], buf, len[n - 1], false))
-			check(v, !memcmp(buf, s.va + soff[n - 1], len[n - 1]),
+			check(&v->report,
+			      !memcmp(buf, s.va + soff[n - 1], len[n - 1]),
 			      "COPY IOVA -> BAR2, %zu bytes: the same read with pread",
 			      len[n - 1]);
 		free(buf);
@@ -247,13 +257,13 @@ static void ops_copy(struct qenv *e)
 	memcpy(s.va, d.va + GAP + 4097, 4097);
 	c = cmd_copy(at_buf(&d, GAP + 2 * 4097), at_buf(&d, GAP + 4097), 4097);
 	if (queue_run(qu, "adjacent COPY", &c, 1))
-		check(v, !memcmp(d.va + GAP + 2 * 4097, s.va, 4097) &&
+		check(&v->report, !memcmp(d.va + GAP + 2 * 4097, s.va, 4097) &&
 		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
 		      all_bytes(d.va + GAP + 3 * 4097, GAP, SENTINEL),
 		      "COPY to the range right after its source (touching, no overlap): right");
 	c = cmd_copy(at_buf(&d, GAP), at_buf(&d, GAP + 4097), 4097);
 	if (queue_run(qu, "adjacent COPY", &c, 1))
-		check(v, !memcmp(d.va + GAP, s.va, 4097) &&
+		check(&v->report, !memcmp(d.va + GAP, s.va, 4097) &&
 		      !memcmp(d.va + GAP + 4097, s.va, 4097) &&
 		      all_bytes(d.va, GAP, SENTINEL),
 		      "COPY to the range right before its source (touching, no overlap): right");
@@ -319,11 +329,13 @@ static void ops_fill(struct qenv *e)
 			snprintf(what, sizeof(what), "FILL of %s, %zu bytes of %#llx",
 				 pass ? "BAR2" : "IOVA", len[i], val[i]);
 			if (!fill_ok(dst.p + off[i], len[i], val[i], &at))
-				check(v, false, "%s: byte %zu is %#04x, expected %#04x",
+				check(&v->report, false,
+				      "%s: byte %zu is %#04x, expected %#04x",
 				      what, at, dst.p[off[i] + at],
 				      fill_byte(val[i], at));
 			else
-				check(v, all_bytes(dst.p + off[i] - GAP, GAP, SENTINEL) &&
+				check(&v->report,
+				      all_bytes(dst.p + off[i] - GAP, GAP, SENTINEL) &&
 				      all_bytes(dst.p + off[i] + len[i], GAP, SENTINEL),
 				      "%s: right, neighbours untouched", what);
 		}
@@ -345,7 +357,7 @@ static void ops_crc(struct qenv *e)
 	size_t i;
 
 	section("queues: CRC32C");
-	check_eq(v, "client CRC-32C of \"123456789\"",
+	check_eq(&v->report, "client CRC-32C of \"123456789\"",
 		 crc32c(0, digits, 9), 0xe3069283);
 	for (i = 0; i < 64; i++) {
 		__u8 tmp[67];
@@ -355,7 +367,8 @@ static void ops_crc(struct qenv *e)
 		    crc32c_bitwise(i, tmp + i % 3, 64))
 			break;
 	}
-	check(v, i == 64, "client CRC-32C: tables agree with the bitwise form");
+	check(&v->report, i == 64,
+	      "client CRC-32C: tables agree with the bitwise form");
 	if (!qu)
 		return;
 	if (!dma_alloc(e, &b, big + 64) || !dma_alloc(e, &r, 4096))
@@ -365,39 +378,42 @@ static void ops_crc(struct qenv *e)
 	memset(r.va, SENTINEL, 4096);
 	if (crc_one(qu, "CRC32C", at_buf(&r, 67), at_buf(&b, 1),
 		    9, 0, &got)) {
-		check_eq(v, "CRC32C of \"123456789\" (IOVA) at an unaligned IOVA",
+		check_eq(&v->report,
+			 "CRC32C of \"123456789\" (IOVA) at an unaligned IOVA",
 			 got, 0xe3069283);
-		check(v, all_bytes(r.va, 67, SENTINEL) &&
+		check(&v->report, all_bytes(r.va, 67, SENTINEL) &&
 		      all_bytes(r.va + 71, 4096 - 71, SENTINEL),
 		      "CRC32C wrote its 4 bytes and nothing else");
 	}
 	memcpy(e->bar2 + half + 7, digits, 9);
 	if (crc_one(qu, "CRC32C in BAR2", at_bar2(e, half + 100),
 		    at_bar2(e, half + 7), 9, 0, &got))
-		check_eq(v, "CRC32C of \"123456789\", source and result in BAR2",
+		check_eq(&v->report,
+			 "CRC32C of \"123456789\", source and result in BAR2",
 			 got, 0xe3069283);
 	b.va[0] = one;
 	if (crc_one(qu, "CRC32C of 1 byte", at_buf(&r, 8), at_buf(&b, 0), 1, 0,
 		    &got))
-		check_eq(v, "CRC32C of \"a\" (1 byte)", got, crc32c(0, &one, 1));
+		check_eq(&v->report, "CRC32C of \"a\" (1 byte)", got,
+			 crc32c(0, &one, 1));
 
 	rnd_fill(b.va, big + 64);
 	want = crc32c(0, b.va + 3, big);
 	if (crc_one(qu, "CRC32C of a big buffer", at_buf(&r, 16),
 		    at_buf(&b, 3), big, 0, &got))
-		check(v, got == want,
+		check(&v->report, got == want,
 		      "CRC32C of %zu random bytes: %#x, client %#x", big, got,
 		      want);
 	want = crc32c(0xffffffff, b.va + 5, 1000);
 	if (crc_one(qu, "CRC32C with seed 0xffffffff", at_buf(&r, 56),
 		    at_buf(&b, 5), 1000, 0xffffffff, &got))
-		check(v, got == want,
+		check(&v->report, got == want,
 		      "CRC32C of 1000 bytes seeded with 0xffffffff (the largest seed): %#x, client %#x",
 		      got, want);
 	want = crc32c(0xdeadbeef, b.va + 5, 1000);
 	if (crc_one(qu, "CRC32C with a seed", at_buf(&r, 24), at_buf(&b, 5),
 		    1000, 0xdeadbeef, &got))
-		check(v, got == want,
+		check(&v->report, got == want,
 		      "CRC32C of 1000 bytes seeded with 0xdeadbeef: %#x, client %#x",
 		      got, want);
 
@@ -412,7 +428,7 @@ static void ops_crc(struct qenv *e)
 		    cut2 - cut1, seed, &seed) &&
 	    crc_one(qu, "CRC32C piece 3", at_buf(&r, 48), at_buf(&b, 3 + cut2),
 		    big - cut2, seed, &parts))
-		check(v, parts == crc32c(0, b.va + 3, big),
+		check(&v->report, parts == crc32c(0, b.va + 3, big),
 		      "CRC32C chained over 3 pieces (%zu, %zu, %zu bytes) with the seeds: %#x, whole %#x",
 		      cut1, cut2 - cut1, big - cut2, parts,
 		      crc32c(0, b.va + 3, big));
@@ -495,7 +511,7 @@ static void gemm_verify(struct vdev *v, struct gemm_job *j, const char *what)
 	__u8 *want = malloc(j->c_size);
 
 	if (!want) {
-		check(v, false, "memory for a GEMM reference");
+		check(&v->report, false, "memory for a GEMM reference");
 		return;
 	}
 	gemm_ref(want, j->a.p, j->b.p, j->s.m, j->s.n, j->s.k);
@@ -532,7 +548,7 @@ static void ops_gemm(struct qenv *e)
 			goto out;
 		n++;
 	}
-	if (!check(v, bar_off <= e->bar2_size,
+	if (!check(&v->report, bar_off <= e->bar2_size,
 		   "GEMM operands in BAR2 fit (%#llx bytes)", bar_off))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -579,7 +595,7 @@ static void ops_gemm(struct qenv *e)
 		put_le32(j->b.p, 0xffffffff);
 		c = cmd_gemm(j->c, j->a, j->b, 1, 1, 1);
 		if (queue_run(qu, "GEMM INT32_MIN x -1", &c, 1))
-			check_eq(v, "GEMM INT32_MIN x -1 (wraps)",
+			check_eq(&v->report, "GEMM INT32_MIN x -1 (wraps)",
 				 get_le32(j->c.p), 0x80000000);
 	}
 	for (i = 0; i < n; i++)
@@ -596,7 +612,7 @@ static void ops_gemm(struct qenv *e)
 		}
 		c = cmd_gemm(j->c, j->a, j->b, j->s.m, j->s.n, j->s.k);
 		if (queue_run(qu, "GEMM with INT32_MAX", &c, 1)) {
-			check_eq(v, "GEMM: sum of INT32_MAX x 2 wraps",
+			check_eq(&v->report, "GEMM: sum of INT32_MAX x 2 wraps",
 				 get_le32(j->c.p), (__u32)(0xfffffffeU * j->s.k));
 			snprintf(what, sizeof(what), "GEMM %ux%ux%u again with INT32_MAX row",
 				 j->s.m, j->s.n, j->s.k);
@@ -626,7 +642,8 @@ static void ops_busy(struct qenv *e)
 		if (!queue_run(qu, "BUSY", &c, 1))
 			return;
 		dt = now_ns() - t0;
-		check(v, dt >= ns[i], "BUSY %llu ns took %llu ns", ns[i], dt);
+		check(&v->report, dt >= ns[i], "BUSY %llu ns took %llu ns",
+		      ns[i], dt);
 	}
 }
 
@@ -694,15 +711,18 @@ static void ops_multi(struct qenv *e)
 	remark("four queues done in %llu ms", (now_ns() - t0) / 1000000);
 	if (!ok)
 		goto out;
-	check(v, get_le32(dst.va + 2 * size) == crc32c(0, src.va, size),
+	check(&v->report,
+	      get_le32(dst.va + 2 * size) == crc32c(0, src.va, size),
 	      "queue 0: CRC32C of 2 MiB right");
 	for (i = 0; i < 4; i++)
 		gemm_verify(v, &gj[i], "queue 1: GEMM 48x40x56");
-	check(v, !memcmp(dst.va, src.va, size), "queue 2: COPY of 2 MiB right");
+	check(&v->report, !memcmp(dst.va, src.va, size),
+	      "queue 2: COPY of 2 MiB right");
 	ok = fill_ok(dst.va + size, size, 0x1122334455667788ULL, &at);
-	check(v, ok, "queue 3: FILL of 2 MiB right (first bad byte %zu)", at);
+	check(&v->report, ok,
+	      "queue 3: FILL of 2 MiB right (first bad byte %zu)", at);
 	for (q = 0; q < VACCEL_FN_QUEUES; q++)
-		check(v, q_rd(qu[q], VACCEL_Q_FENCE_LO) == 1000 + q &&
+		check(&v->report, q_rd(qu[q], VACCEL_Q_FENCE_LO) == 1000 + q &&
 		      wb_fence(qu[q]) == 1000 + q,
 		      "queue %u: its own fence %u (writeback %llu)", q,
 		      q_rd(qu[q], VACCEL_Q_FENCE_LO), wb_fence(qu[q]));
@@ -740,15 +760,16 @@ int cmd_ops(struct vdev *v)
 		section("queues: host statistics");
 		stats_read(v, &after);
 		check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
-		check(v, after.bytes - before.bytes >= e.min_bytes,
+		check(&v->report, after.bytes - before.bytes >= e.min_bytes,
 		      "sysfs vaccel/bytes grew by %llu, at least %llu expected",
 		      after.bytes - before.bytes, e.min_bytes);
-		check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+		check(&v->report,
+		      after.busy_ns - before.busy_ns >= e.min_busy_ns,
 		      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
 		      after.busy_ns - before.busy_ns, e.min_busy_ns);
 		check_grew(v, "errors", before.errors, after.errors, 0);
 		drain_fds(&e);
-		check_eq(v, "INT_CAUSE (no error raised)",
+		check_eq(&v->report, "INT_CAUSE (no error raised)",
 			 reg_rd(v, VACCEL_REG_INT_CAUSE), 0);
 	} else {
 		ret = -1;

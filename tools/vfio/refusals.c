@@ -61,28 +61,31 @@ static void snapshot_compare(struct vdev *v, const struct snapshot *a,
 
 	for (i = 0; i < ARRAY_SIZE(a->cfg) && a->cfg[i] == b->cfg[i]; i++)
 		;
-	check(v, i == ARRAY_SIZE(a->cfg), "%s: config space unchanged%s",
+	check(&v->report, i == ARRAY_SIZE(a->cfg),
+	      "%s: config space unchanged%s",
 	      v->uuid, i == ARRAY_SIZE(a->cfg) ? "" : " (differs)");
 	if (i < ARRAY_SIZE(a->cfg))
 		printf("        config byte %#x: %#04x, was %#04x\n", i,
 		       b->cfg[i], a->cfg[i]);
 	for (i = 0; i < ARRAY_SIZE(a->regs) && a->regs[i] == b->regs[i]; i++)
 		;
-	check(v, i == ARRAY_SIZE(a->regs), "%s: BAR0 registers unchanged%s",
+	check(&v->report, i == ARRAY_SIZE(a->regs),
+	      "%s: BAR0 registers unchanged%s",
 	      v->uuid, i == ARRAY_SIZE(a->regs) ? "" : " (differs)");
 	if (i < ARRAY_SIZE(a->regs))
 		printf("        BAR0 %#x: %#x, was %#x\n", 4 * i, b->regs[i],
 		       a->regs[i]);
 	for (i = 0; i < 2 * v->page_size && a->mem[i] == b->mem[i]; i++)
 		;
-	check(v, i == 2 * v->page_size,
+	check(&v->report, i == 2 * v->page_size,
 	      "%s: BAR2 first and last page unchanged%s", v->uuid,
 	      i == 2 * v->page_size ? "" : " (differs)");
 	if (i < 2 * v->page_size)
 		printf("        BAR2 page %s, byte %#lx: %#04x, was %#04x\n",
 		       i < v->page_size ? "first" : "last", i % v->page_size,
 		       b->mem[i], a->mem[i]);
-	check(v, b->resets == a->resets, "%s: sysfs vaccel/resets unchanged (%llu, was %llu)",
+	check(&v->report, b->resets == a->resets,
+	      "%s: sysfs vaccel/resets unchanged (%llu, was %llu)",
 	      v->uuid, b->resets, a->resets);
 }
 
@@ -106,7 +109,8 @@ static void set_known_state(struct vdev *v, __u32 scratch, __u64 seed)
 		mem_rw(v, last, buf, v->page_size, true);
 		free(buf);
 	}
-	check_eq(v, "SCRATCH set", reg_rd(v, VACCEL_REG_SCRATCH), scratch);
+	check_eq(&v->report, "SCRATCH set", reg_rd(v, VACCEL_REG_SCRATCH),
+		 scratch);
 }
 
 struct bad_rw {
@@ -167,7 +171,7 @@ static void refuse_bar2_fault(struct vdev *v, void *noaccess)
 	fill(before, off, sizeof(before), 0x7a7a);
 	if (!mem_rw(v, off, before, sizeof(before), true))
 		return;
-	check_errno(v, "BAR2: 64-byte write from an unmapped buffer",
+	check_errno(&v->report, "BAR2: 64-byte write from an unmapped buffer",
 		    region_rw(v, BAR2_REGION, off, noaccess, sizeof(after),
 			      true), -EFAULT);
 	if (!mem_rw(v, off, after, sizeof(after), false))
@@ -175,9 +179,11 @@ static void refuse_bar2_fault(struct vdev *v, void *noaccess)
 	for (i = 0; i < ARRAY_SIZE(after) && after[i] == before[i]; i++)
 		;
 	if (i == ARRAY_SIZE(after))
-		check(v, true, "BAR2: the refused write left the memory alone");
+		check(&v->report, true,
+		      "BAR2: the refused write left the memory alone");
 	else
-		check(v, false, "BAR2: the refused write changed word %#llx: %#llx, was %#llx",
+		check(&v->report, false,
+		      "BAR2: the refused write changed word %#llx: %#llx, was %#llx",
 		      off + 8 * i, after[i], before[i]);
 }
 
@@ -198,17 +204,18 @@ static void refuse_accesses(struct vdev *v, void *noaccess)
 			 region_names[b->index] : "region >8", b->size,
 			 b->write ? "write" : "read",
 			 b->from_end ? "size-" : "", b->off, b->why);
-		check_errno(v, what, region_rw(v, b->index, off, ones, b->size,
-					       b->write), -EINVAL);
+		check_errno(&v->report, what,
+			    region_rw(v, b->index, off, ones, b->size,
+				      b->write), -EINVAL);
 	}
 
 	/* Good accesses with a buffer the kernel cannot use. */
-	check_errno(v, "config: 4-byte read into an unmapped buffer",
+	check_errno(&v->report, "config: 4-byte read into an unmapped buffer",
 		    region_rw(v, CFG_REGION, 0, noaccess, 4, false), -EFAULT);
-	check_errno(v, "config: 2-byte write from an unmapped buffer",
+	check_errno(&v->report, "config: 2-byte write from an unmapped buffer",
 		    region_rw(v, CFG_REGION, PCI_COMMAND, noaccess, 2, true),
 		    -EFAULT);
-	check_errno(v, "BAR0: write from an unmapped buffer",
+	check_errno(&v->report, "BAR0: write from an unmapped buffer",
 		    region_rw(v, BAR0_REGION, VACCEL_REG_SCRATCH, noaccess, 4,
 			      true), -EFAULT);
 	refuse_bar2_fault(v, noaccess);
@@ -230,41 +237,41 @@ static void refuse_info_ioctls(struct vdev *v, void *noaccess, __u8 *ro)
 	struct vfio_region_info rinfo = { .argsz = 16, .index = 0 };
 	struct vfio_irq_info iinfo = { .argsz = 12, .index = 0 };
 
-	check_errno(v, "GET_INFO: argsz 12",
+	check_errno(&v->report, "GET_INFO: argsz 12",
 		    ioctl_err(v, VFIO_DEVICE_GET_INFO, &dinfo), -EINVAL);
-	check_errno(v, "GET_INFO: unmapped argument",
+	check_errno(&v->report, "GET_INFO: unmapped argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_INFO, noaccess), -EFAULT);
-	check_errno(v, "GET_INFO: read-only argument",
+	check_errno(&v->report, "GET_INFO: read-only argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_INFO, ro), -EFAULT);
 
-	check_errno(v, "GET_REGION_INFO: argsz 16",
+	check_errno(&v->report, "GET_REGION_INFO: argsz 16",
 		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
-	check_errno(v, "GET_REGION_INFO: unmapped argument",
+	check_errno(&v->report, "GET_REGION_INFO: unmapped argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, noaccess),
 		    -EFAULT);
-	check_errno(v, "GET_REGION_INFO: read-only argument",
+	check_errno(&v->report, "GET_REGION_INFO: read-only argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, ro + 64),
 		    -EFAULT);
 	rinfo.argsz = sizeof(rinfo);
 	rinfo.index = VFIO_PCI_NUM_REGIONS;
-	check_errno(v, "GET_REGION_INFO: index 9",
+	check_errno(&v->report, "GET_REGION_INFO: index 9",
 		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
 	rinfo.index = ~0U;
-	check_errno(v, "GET_REGION_INFO: index 0xffffffff",
+	check_errno(&v->report, "GET_REGION_INFO: index 0xffffffff",
 		    ioctl_err(v, VFIO_DEVICE_GET_REGION_INFO, &rinfo), -EINVAL);
 
-	check_errno(v, "GET_IRQ_INFO: argsz 12",
+	check_errno(&v->report, "GET_IRQ_INFO: argsz 12",
 		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, &iinfo), -EINVAL);
-	check_errno(v, "GET_IRQ_INFO: unmapped argument",
+	check_errno(&v->report, "GET_IRQ_INFO: unmapped argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, noaccess), -EFAULT);
-	check_errno(v, "GET_IRQ_INFO: read-only argument",
+	check_errno(&v->report, "GET_IRQ_INFO: read-only argument",
 		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, ro + 128), -EFAULT);
 	iinfo.argsz = sizeof(iinfo);
 	iinfo.index = VFIO_PCI_NUM_IRQS;
-	check_errno(v, "GET_IRQ_INFO: index 5",
+	check_errno(&v->report, "GET_IRQ_INFO: index 5",
 		    ioctl_err(v, VFIO_DEVICE_GET_IRQ_INFO, &iinfo), -EINVAL);
 
-	check_errno(v, "unknown ioctl VFIO_BASE + 60",
+	check_errno(&v->report, "unknown ioctl VFIO_BASE + 60",
 		    ioctl_err(v, _IO(VFIO_TYPE, VFIO_BASE + 60), NULL), -ENOTTY);
 }
 
@@ -289,39 +296,39 @@ static void refuse_set_irqs(struct vdev *v, void *noaccess, __u8 *edge)
 	struct vfio_irq_set *tail;
 	__s32 fds[VACCEL_MSIX_VECTORS], fresh, notefd, closed;
 
-	check_errno(v, "SET_IRQS: unknown flag 0x40",
+	check_errno(&v->report, "SET_IRQS: unknown flag 0x40",
 		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_ACTION_TRIGGER | 0x40, 0, 1,
 			    NULL, 0), -EINVAL);
-	check_errno(v, "SET_IRQS: two actions (trigger and unmask)",
+	check_errno(&v->report, "SET_IRQS: two actions (trigger and unmask)",
 		    irq_set(v, VFIO_PCI_INTX_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_ACTION_TRIGGER |
 			    VFIO_IRQ_SET_ACTION_UNMASK, 0, 1, NULL, 0),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: two data types (none and bool)",
+	check_errno(&v->report, "SET_IRQS: two data types (none and bool)",
 		    irq_set(v, VFIO_PCI_MSI_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_DATA_BOOL |
 			    VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1, "\1", 1),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: MSI-X start 7 count 2 (8 vectors)",
+	check_errno(&v->report, "SET_IRQS: MSI-X start 7 count 2 (8 vectors)",
 		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 7, 2, NULL, 0),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: MSI-X start 8 count 1",
+	check_errno(&v->report, "SET_IRQS: MSI-X start 8 count 1",
 		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_TRIGGER, 8), -EINVAL);
-	check_errno(v, "SET_IRQS: INTx start 0 count 2",
+	check_errno(&v->report, "SET_IRQS: INTx start 0 count 2",
 		    irq_set(v, VFIO_PCI_INTX_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 2, NULL, 0),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: MSI-X start 1 count 0xffffffff",
+	check_errno(&v->report, "SET_IRQS: MSI-X start 1 count 0xffffffff",
 		    irq_set(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			    none | VFIO_IRQ_SET_ACTION_TRIGGER, 1, ~0U, NULL, 0),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: irq index 5",
+	check_errno(&v->report, "SET_IRQS: irq index 5",
 		    irq_action(v, VFIO_PCI_NUM_IRQS,
 			       VFIO_IRQ_SET_ACTION_TRIGGER, 0), -EINVAL);
-	check_errno(v, "SET_IRQS: unmask of MSI (not maskable)",
+	check_errno(&v->report, "SET_IRQS: unmask of MSI (not maskable)",
 		    irq_action(v, VFIO_PCI_MSI_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_UNMASK, 0), -ENOTTY);
 
@@ -330,25 +337,26 @@ static void refuse_set_irqs(struct vdev *v, void *noaccess, __u8 *edge)
 	s.hdr.flags = efd;
 	s.hdr.index = VFIO_PCI_MSI_IRQ_INDEX;
 	s.hdr.count = 1;
-	check_errno(v, "SET_IRQS: eventfd data but argsz without it",
+	check_errno(&v->report, "SET_IRQS: eventfd data but argsz without it",
 		    irq_set_raw(v, &s.hdr), -EINVAL);
 	s.hdr.argsz = 8;
-	check_errno(v, "SET_IRQS: argsz 8", irq_set_raw(v, &s.hdr), -EINVAL);
-	check_errno(v, "SET_IRQS: unmapped argument",
+	check_errno(&v->report, "SET_IRQS: argsz 8", irq_set_raw(v, &s.hdr),
+		    -EINVAL);
+	check_errno(&v->report, "SET_IRQS: unmapped argument",
 		    irq_set_raw(v, noaccess), -EFAULT);
 	tail = (void *)(edge + v->page_size - sizeof(*tail));
 	*tail = s.hdr;
 	tail->argsz = sizeof(s);
-	check_errno(v, "SET_IRQS: eventfd data in an unmapped page",
+	check_errno(&v->report, "SET_IRQS: eventfd data in an unmapped page",
 		    irq_set_raw(v, tail), -EFAULT);
 
 	notefd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	closed = dup(notefd);
 	close(closed);
-	check_errno(v, "SET_IRQS: MSI eventfd that is /dev/null",
+	check_errno(&v->report, "SET_IRQS: MSI eventfd that is /dev/null",
 		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &notefd),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: MSI eventfd that is a closed fd",
+	check_errno(&v->report, "SET_IRQS: MSI eventfd that is a closed fd",
 		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &closed),
 		    -EBADF);
 
@@ -362,28 +370,31 @@ static void refuse_set_irqs(struct vdev *v, void *noaccess, __u8 *edge)
 		close(notefd);
 		return;
 	}
-	check_errno(v, "SET_IRQS: MSI-X eventfds (setup)",
+	check_errno(&v->report, "SET_IRQS: MSI-X eventfds (setup)",
 		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0,
 				VACCEL_MSIX_VECTORS, fds), 0);
-	check_errno(v, "SET_IRQS: MSI eventfd while MSI-X has triggers",
+	check_errno(&v->report,
+		    "SET_IRQS: MSI eventfd while MSI-X has triggers",
 		    irq_set_fds(v, VFIO_PCI_MSI_IRQ_INDEX, 0, 1, &fresh),
 		    -EBUSY);
-	check_errno(v, "SET_IRQS: INTx eventfd while MSI-X has triggers",
+	check_errno(&v->report,
+		    "SET_IRQS: INTx eventfd while MSI-X has triggers",
 		    irq_set_fds(v, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fresh),
 		    -EBUSY);
 	s.fd[0] = fresh;
 	s.fd[1] = notefd;
-	check_errno(v, "SET_IRQS: MSI-X vectors 0-1, the second not an eventfd",
+	check_errno(&v->report,
+		    "SET_IRQS: MSI-X vectors 0-1, the second not an eventfd",
 		    irq_set_fds(v, VFIO_PCI_MSIX_IRQ_INDEX, 0, 2, s.fd),
 		    -EINVAL);
-	check_errno(v, "SET_IRQS: loopback of MSI-X vector 0",
+	check_errno(&v->report, "SET_IRQS: loopback of MSI-X vector 0",
 		    irq_action(v, VFIO_PCI_MSIX_IRQ_INDEX,
 			       VFIO_IRQ_SET_ACTION_TRIGGER, 0), 0);
 	expect_fired(v, "after the refused set, loopback of vector 0", "MSI-X",
 		     fds, VACCEL_MSIX_VECTORS, 0);
-	check(v, !efd_wait(fresh, 0),
+	check(&v->report, !efd_wait(fresh, 0),
 	      "the refused set did not install its eventfd");
-	check_errno(v, "SET_IRQS: MSI-X off (cleanup)",
+	check_errno(&v->report, "SET_IRQS: MSI-X off (cleanup)",
 		    irq_disable(v, VFIO_PCI_MSIX_IRQ_INDEX), 0);
 	efd_close(fds, VACCEL_MSIX_VECTORS);
 	close(fresh);
@@ -407,22 +418,22 @@ static void refuse_mmaps(struct vdev *v)
 	size_t page = v->page_size, size = v->region[BAR2_REGION].size;
 	__u64 bar2 = v->region[BAR2_REGION].offset;
 
-	check_errno(v, "mmap of BAR0 (trapped registers)",
+	check_errno(&v->report, "mmap of BAR0 (trapped registers)",
 		    mmap_err(v, v->region[BAR0_REGION].offset, page,
 			     MAP_SHARED), -EINVAL);
-	check_errno(v, "mmap of config space",
+	check_errno(&v->report, "mmap of config space",
 		    mmap_err(v, v->region[CFG_REGION].offset, page, MAP_SHARED),
 		    -EINVAL);
-	check_errno(v, "mmap of empty BAR4",
+	check_errno(&v->report, "mmap of empty BAR4",
 		    mmap_err(v, v->region[4].offset, page, MAP_SHARED), -EINVAL);
-	check_errno(v, "mmap of BAR2: one page at its end",
+	check_errno(&v->report, "mmap of BAR2: one page at its end",
 		    mmap_err(v, bar2 + size, page, MAP_SHARED), -EINVAL);
-	check_errno(v, "mmap of BAR2: its last page and one more",
+	check_errno(&v->report, "mmap of BAR2: its last page and one more",
 		    mmap_err(v, bar2 + size - page, 2 * page, MAP_SHARED),
 		    -EINVAL);
-	check_errno(v, "mmap of BAR2: one page more than its size",
+	check_errno(&v->report, "mmap of BAR2: one page more than its size",
 		    mmap_err(v, bar2, size + page, MAP_SHARED), -EINVAL);
-	check_errno(v, "mmap of BAR2: private",
+	check_errno(&v->report, "mmap of BAR2: private",
 		    mmap_err(v, bar2, page, MAP_PRIVATE), -EINVAL);
 }
 
@@ -435,7 +446,7 @@ static struct snapshot *snapshot_new(struct vdev *v)
 	if (s && s->mem)
 		return s;
 	free(s);
-	check(v, false, "memory for a snapshot");
+	check(&v->report, false, "memory for a snapshot");
 	return NULL;
 }
 
@@ -461,7 +472,8 @@ static __u8 *bad_buffers(struct vdev *v)
 	struct vfio_irq_info *iinfo = (void *)(area + 2 * page + 128);
 
 	if (area == MAP_FAILED) {
-		check(v, false, "mmap of 3 anonymous pages: %s", errname(-errno));
+		check(&v->report, false, "mmap of 3 anonymous pages: %s",
+		      errname(-errno));
 		return NULL;
 	}
 	dinfo->argsz = sizeof(*dinfo);
@@ -470,7 +482,7 @@ static __u8 *bad_buffers(struct vdev *v)
 	iinfo->argsz = sizeof(*iinfo);
 	if (mprotect(area + page, page, PROT_NONE) ||
 	    mprotect(area + 2 * page, page, PROT_READ)) {
-		check(v, false, "mprotect: %s", errname(-errno));
+		check(&v->report, false, "mprotect: %s", errname(-errno));
 		munmap(area, 3 * page);
 		return NULL;
 	}
@@ -540,11 +552,12 @@ int cmd_refusals(struct vdev *v)
 	} else {
 		other.mem_size = other.region[BAR2_REGION].size;
 		run_refusals(v, &other);
-		v->checks += other.checks;
-		if (other.failures && !v->failures)
-			memcpy(v->first_failure, other.first_failure,
-			       sizeof(v->first_failure));
-		v->failures += other.failures;
+		v->report.checks += other.report.checks;
+		if (other.report.failures && !v->report.failures)
+			memcpy(v->report.first_failure,
+			       other.report.first_failure,
+			       sizeof(v->report.first_failure));
+		v->report.failures += other.report.failures;
 	}
 	vdev_close(&other);
 	return ret;

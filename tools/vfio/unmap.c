@@ -36,11 +36,13 @@ static bool unmap_expect(struct qenv *e, struct queue *qu, __u32 code,
 	err = q_rd(qu, VACCEL_Q_ERROR);
 	idx = q_rd(qu, VACCEL_Q_ERROR_INDEX);
 	h = q_rd(qu, VACCEL_Q_HEAD);
-	check(v, err == code && (st & VACCEL_Q_STATUS_ERROR) && h == head,
+	check(&v->report,
+	      err == code && (st & VACCEL_Q_STATUS_ERROR) && h == head,
 	      "STATUS %#x (ERROR), ERROR %u (%s), HEAD %u; expected ERROR %u (%s), HEAD %u",
 	      st, err, qerr_name(err), h, code, qerr_name(code), head);
 	if (code == VACCEL_QERR_DMA)
-		check_eq(v, "ERROR_INDEX (the command the memory went from under)",
+		check_eq(&v->report,
+			 "ERROR_INDEX (the command the memory went from under)",
 			 idx, head);
 	else
 		remark("ERROR_INDEX %u", idx);
@@ -49,7 +51,7 @@ static bool unmap_expect(struct qenv *e, struct queue *qu, __u32 code,
 
 		for (j = 0; j < 100 && wb_error(qu) != code; j++)
 			sleep_us(10000);
-		check(v, wb_error(qu) == code && wb_head(qu) == head,
+		check(&v->report, wb_error(qu) == code && wb_head(qu) == head,
 		      "writeback: head %u, error %u", wb_head(qu),
 		      wb_error(qu));
 	}
@@ -97,8 +99,8 @@ static int unmap_race(struct qenv *e, struct queue *qu, bool crc, size_t len)
 	t0 = now_ns();
 	err = dma_unmap(v, victim);
 	t1 = now_ns();
-	if (!check_errno(v, "VFIO_IOMMU_UNMAP_DMA while the command runs", err,
-			 0))
+	if (!check_errno(&v->report,
+			 "VFIO_IOMMU_UNMAP_DMA while the command runs", err, 0))
 		goto out;
 	remark("the unmap took %llu us", (t1 - t0) / 1000);
 	err = queue_wait(qu, 2, Q_TIMEOUT_MS);
@@ -110,10 +112,10 @@ static int unmap_race(struct qenv *e, struct queue *qu, bool crc, size_t len)
 		remark("the command completed before the unmap took effect");
 		if (crc) {
 			got = get_le32(dst.va);
-			check(v, got == crc32c(0, src.va, len),
+			check(&v->report, got == crc32c(0, src.va, len),
 			      "it completed, and right: CRC32C %#x", got);
 		} else {
-			check(v, !memcmp(dst.va, src.va, len),
+			check(&v->report, !memcmp(dst.va, src.va, len),
 			      "it completed, and right: the copy");
 		}
 		ret = 0;
@@ -125,17 +127,19 @@ static int unmap_race(struct qenv *e, struct queue *qu, bool crc, size_t len)
 	queue_reset(qu);
 	check_q_zero(v, qu->q, "after CONTROL.RESET");
 	err = dma_map(v, victim);
-	check_errno(v, "VFIO_IOMMU_MAP_DMA of the same memory again", err, 0);
+	check_errno(&v->report, "VFIO_IOMMU_MAP_DMA of the same memory again",
+		    err, 0);
 	if (err || !queue_enable(qu))
 		goto out;
 	c[0] = crc ? cmd_crc(at_buf(&dst, 0), at_buf(&src, 0), MIB, 0) :
 	       cmd_copy(at_buf(&dst, 0), at_buf(&src, 0), MIB);
 	if (queue_run(qu, "the same command on 1 MiB after the remap", c, 1)) {
 		if (crc)
-			check_eq(v, "CRC32C of the remapped source's first MiB",
+			check_eq(&v->report,
+				 "CRC32C of the remapped source's first MiB",
 				 get_le32(dst.va), crc32c(0, src.va, MIB));
 		else
-			check(v, !memcmp(dst.va, src.va, MIB),
+			check(&v->report, !memcmp(dst.va, src.va, MIB),
 			      "COPY of 1 MiB into the remapped destination right");
 	}
 	ret = 1;
@@ -164,7 +168,8 @@ static void unmap_races(struct qenv *e, bool crc)
 	if (r == 1)
 		remark("the DMA error was seen with %zu MiB", len >> 20);
 	else if (!r)
-		check(e->v, false, "no DMA error up to %zu MiB: every command won the race",
+		check(&e->v->report, false,
+		      "no DMA error up to %zu MiB: every command won the race",
 		      max >> 20);
 }
 
@@ -198,7 +203,8 @@ static void unmap_ring(struct qenv *e, unsigned int q, bool wb, bool busy)
 		sleep_us(50000);
 	}
 	err = dma_unmap(v, victim);
-	if (!check_errno(v, wb ? "VFIO_IOMMU_UNMAP_DMA of the writeback" :
+	if (!check_errno(&v->report,
+			 wb ? "VFIO_IOMMU_UNMAP_DMA of the writeback" :
 			 "VFIO_IOMMU_UNMAP_DMA of the ring", err, 0))
 		return;
 	if (busy) {
@@ -218,17 +224,18 @@ static void unmap_ring(struct qenv *e, unsigned int q, bool wb, bool busy)
 	queue_push(qu, &c[1]);
 	queue_ring(qu);
 	sleep_us(20000);
-	check_eq(v, "a doorbell after the error is ignored: HEAD",
+	check_eq(&v->report, "a doorbell after the error is ignored: HEAD",
 		 q_rd(qu, VACCEL_Q_HEAD), head);
 
 	queue_reset(qu);
 	check_q_zero(v, q, "after CONTROL.RESET");
 	err = dma_map(v, victim);
-	check_errno(v, "VFIO_IOMMU_MAP_DMA of it again", err, 0);
+	check_errno(&v->report, "VFIO_IOMMU_MAP_DMA of it again", err, 0);
 	if (!err && queue_enable(qu)) {
 		c[0] = cmd_fence(77);
 		if (queue_run(qu, "a FENCE after the remap", c, 1))
-			check_eq(v, "FENCE after the remap", wb_fence(qu), 77);
+			check_eq(&v->report, "FENCE after the remap",
+				 wb_fence(qu), 77);
 	}
 }
 
@@ -246,15 +253,16 @@ static void unmap_unused(struct qenv *e)
 	rnd_fill(z.va, 65536);
 	c = cmd_crc(at_buf(&z, 65532), at_buf(&z, 0), 65532, 0);
 	queue_run(qu, "CRC32C", &c, 1);
-	check_errno(v, "VFIO_IOMMU_UNMAP_DMA of a buffer the last command used",
+	check_errno(&v->report,
+		    "VFIO_IOMMU_UNMAP_DMA of a buffer the last command used",
 		    dma_unmap(v, &z), 0);
 	sleep_us(50000);
-	check_eq(v, "STATUS (ENABLED | IDLE, no error)",
+	check_eq(&v->report, "STATUS (ENABLED | IDLE, no error)",
 		 q_rd(qu, VACCEL_Q_STATUS),
 		 VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE);
 	c = cmd_fence(5);
 	if (queue_run(qu, "FENCE", &c, 1))
-		check_eq(v, "a FENCE still runs", wb_fence(qu), 5);
+		check_eq(&v->report, "a FENCE still runs", wb_fence(qu), 5);
 	dma_free(e, &z);
 }
 
@@ -275,7 +283,8 @@ static void unmap_exit_busy(struct qenv *e)
 	queue_push(qu, &c);
 	queue_ring(qu);
 	sleep_us(100000);
-	check(e->v, !wb_error(qu), "CRC32C of 1 GiB running, exiting without a reset (head %u)",
+	check(&e->v->report, !wb_error(qu),
+	      "CRC32C of 1 GiB running, exiting without a reset (head %u)",
 	      wb_head(qu));
 }
 

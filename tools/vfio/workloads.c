@@ -124,7 +124,8 @@ static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
 		len = 4ULL * c->m * c->n;
 		want = malloc(len);
 		if (!want)
-			return check(v, false, "memory for a GEMM reference");
+			return check(&v->report, false,
+				     "memory for a GEMM reference");
 		gemm_ref(want, j->src.p, j->src2.p, c->m, c->n, c->k);
 		at = first_diff(j->dst.p, want, len);
 		ok = at == len;
@@ -142,7 +143,8 @@ static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
 		ok = all_bytes(j->dst.p - GAP, GAP, SENTINEL) &&
 		     all_bytes(j->dst.p + len, GAP, SENTINEL);
 	if (!ok)
-		check(v, false, "queue %u: %s (len %u, %ux%ux%u, %s) wrong at byte %zu",
+		check(&v->report, false,
+		      "queue %u: %s (len %u, %ux%ux%u, %s) wrong at byte %zu",
 		      lq->qu->q, long_names[j->kind], c->len, c->m, c->n, c->k,
 		      j->dst.dev ? "BAR2" : "IOVA", at);
 	return ok;
@@ -180,7 +182,7 @@ int cmd_long(struct vdev *v)
 	section("long: work");
 	t0 = now_ns();
 	deadline = t0 + v->opts->seconds * 1000000000ULL;
-	while (now_ns() < deadline && !v->failures) {
+	while (now_ns() < deadline && !v->report.failures) {
 		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
 			memset(lq[q].dst.va, SENTINEL, lq[q].dst.size);
 			if (long_bar(&e))
@@ -211,7 +213,8 @@ int cmd_long(struct vdev *v)
 			}
 			if (fence_slot != ~0U &&
 			    wb_fence(lq[q].qu) != lq[q].job[fence_slot].c.value) {
-				check(v, false, "queue %u: fence %#llx, expected %#llx",
+				check(&v->report, false,
+				      "queue %u: fence %#llx, expected %#llx",
 				      q, wb_fence(lq[q].qu),
 				      lq[q].job[fence_slot].c.value);
 				bad++;
@@ -224,17 +227,19 @@ int cmd_long(struct vdev *v)
 	printf("  %llu rounds in %llu ms\n", batches,
 	       (now_ns() - t0) / 1000000);
 	for (s = 0; s < L_KINDS; s++)
-		check(v, true, "%s: %u results right", long_names[s], done[s]);
-	check(v, !bad, "no wrong result, no queue error (%u bad)", bad);
+		check(&v->report, true, "%s: %u results right", long_names[s],
+		      done[s]);
+	check(&v->report, !bad, "no wrong result, no queue error (%u bad)",
+	      bad);
 	for (q = 0; q < VACCEL_FN_QUEUES; q++)
-		check(v, !wb_error(lq[q].qu) &&
+		check(&v->report, !wb_error(lq[q].qu) &&
 		      q_rd(lq[q].qu, VACCEL_Q_STATUS) ==
 		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
 		      "queue %u: enabled, idle, no error", q);
 	stats_read(v, &after);
 	check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
 	check_grew(v, "errors", before.errors, after.errors, 0);
-	check(v, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+	check(&v->report, after.busy_ns - before.busy_ns >= e.min_busy_ns,
 	      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
 	      after.busy_ns - before.busy_ns, e.min_busy_ns);
 out:
@@ -385,7 +390,8 @@ int cmd_bench(struct vdev *v)
 	qu = queue_start(&e, 0, 256);
 	if (!qu || !dma_alloc(&e, &a, BENCH_COPY) ||
 	    !dma_alloc(&e, &b, BENCH_COPY) || !dma_alloc(&e, &c, BENCH_COPY) ||
-	    !check(v, e.bar2_size >= 2 * BENCH_COPY, "BAR2 holds two buffers"))
+	    !check(&v->report, e.bar2_size >= 2 * BENCH_COPY,
+		   "BAR2 holds two buffers"))
 		goto out;
 	rnd_fill(a.va, a.size);
 
