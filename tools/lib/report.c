@@ -13,6 +13,12 @@
 
 /* Reporting */
 
+struct report_style report_style = {
+	.pass = "  ok    ",
+	.fail = "  FAIL  ",
+	.note = "  note  ",
+};
+
 const char *errname(int err)
 {
 	if (!err)
@@ -27,7 +33,7 @@ void section(const char *title)
 	printf("== %s\n", title);
 }
 
-/* Record a check: prints "ok" or "FAIL" and what was checked. */
+/* Record a check in @r and print it: "ok" or "FAIL", what was checked. */
 [[gnu::format(printf, 3, 4)]]
 bool check(struct report *r, bool ok, const char *fmt, ...)
 {
@@ -39,7 +45,7 @@ bool check(struct report *r, bool ok, const char *fmt, ...)
 	va_end(ap);
 
 	r->checks++;
-	printf("  %-5s %s\n", ok ? "ok" : "FAIL", what);
+	printf("%s%s\n", ok ? report_style.pass : report_style.fail, what);
 	if (!ok && !r->failures++)
 		snprintf(r->first_failure, sizeof(r->first_failure), "%s", what);
 	return ok;
@@ -67,7 +73,7 @@ void remark(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("  note  ");
+	printf("%s", report_style.note);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

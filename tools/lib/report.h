@@ -4,6 +4,8 @@
  * check() prints one line, "ok" or "FAIL" and what was checked, and counts
  * it in a struct report (check_eq() and check_errno() word a value and an
  * errno); remark() says something worth saying that is not a check.
+ * report_style holds the words those lines begin with: vaccel-vfio's
+ * unless the program sets others (vaccel-guest: "PASS", "FAIL", "INFO").
  */
 #ifndef _LIB_REPORT_H
 #define _LIB_REPORT_H
@@ -11,6 +13,15 @@
 #include <stdbool.h>
 
 #include <linux/types.h>
+
+/* What a passed check's, a failed check's and a remark's line begin with. */
+struct report_style {
+	const char *pass;
+	const char *fail;
+	const char *note;
+};
+
+extern struct report_style report_style;
 
 /* Checks made, how many failed, and what the first failure was. */
 struct report {
