@@ -34,6 +34,27 @@ int cap_walk(const __u8 *cfg, unsigned int *pos, unsigned int max)
 	return n;
 }
 
+/*
+ * Offset of capability @id in the list of @cfg, or 0: found as an OS
+ * finds it, the low two bits of each pointer ignored and at most MAX_CAPS
+ * steps taken, without judging the list (cap_walk() does).
+ */
+unsigned int cap_find(const __u8 *cfg, unsigned int id)
+{
+	unsigned int pos, ttl = MAX_CAPS;
+
+	if (!(get_le(cfg, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	pos = cfg[PCI_CAPABILITY_LIST] & ~3U;
+	while (pos >= PCI_STD_HEADER_SIZEOF && pos < PCI_CFG_SPACE_SIZE - 4 &&
+	       ttl--) {
+		if (cfg[pos + PCI_CAP_LIST_ID] == id)
+			return pos;
+		pos = cfg[pos + PCI_CAP_LIST_NEXT] & ~3U;
+	}
+	return 0;
+}
+
 const char *cap_name(unsigned int id)
 {
 	switch (id) {
