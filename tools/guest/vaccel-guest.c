@@ -20,6 +20,9 @@
  *
  *   NESTED-RESULT passed=N failed=M
  *
+ * The checks, the BAR2 test pattern and the capability walk are those of
+ * tools/lib (report.h, pattern.h, pci_cap.h), which vaccel-vfio uses too.
+ *
  * Exit status: 0 if every check passed, 1 if one failed, 2 on bad usage.
  */
 
@@ -28,7 +31,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,11 @@
 #include <linux/types.h>
 
 #include "../../include/vaccel_regs.h"
+
+#include "pattern.h"
+#include "pci_cap.h"
+#include "report.h"
+#include "util.h"
 
 #define PCI_DEVICES		"/sys/bus/pci/devices"
 #define CFG_SIZE		4096
@@ -71,39 +78,8 @@ struct func {
 	__u64 mem_size;
 };
 
-static unsigned int passed, failed;
-
-static void say(const char *tag, const char *fmt, va_list ap)
-{
-	printf("%s ", tag);
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say("INFO", fmt, ap);
-	va_end(ap);
-}
-
-/* Count and print one check; returns @ok. */
-static bool check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say(ok ? "PASS" : "FAIL", fmt, ap);
-	va_end(ap);
-	if (ok)
-		passed++;
-	else
-		failed++;
-	return ok;
-}
+/* Every check of the run: "PASS what" or "FAIL what: why". */
+static struct report report;
 
 static double uptime(void)
 {
@@ -237,32 +213,6 @@ static int read_config(struct func *f)
 	return 0;
 }
 
-static unsigned int cfg16(const struct func *f, unsigned int off)
-{
-	return f->cfg[off] | f->cfg[off + 1] << 8;
-}
-
-static __u32 cfg32(const struct func *f, unsigned int off)
-{
-	return cfg16(f, off) | (__u32)cfg16(f, off + 2) << 16;
-}
-
-/* Offset of capability @id in the standard list, or 0. */
-static unsigned int find_cap(const struct func *f, unsigned int id)
-{
-	unsigned int pos, ttl = 48;
-
-	if (!(cfg16(f, PCI_STATUS) & PCI_STATUS_CAP_LIST))
-		return 0;
-	pos = f->cfg[PCI_CAPABILITY_LIST] & ~3U;
-	while (pos >= PCI_STD_HEADER_SIZEOF && pos < 256 - 4 && ttl--) {
-		if (f->cfg[pos + PCI_CAP_LIST_ID] == id)
-			return pos;
-		pos = f->cfg[pos + PCI_CAP_LIST_NEXT] & ~3U;
-	}
-	return 0;
-}
-
 static int read_resources(struct func *f)
 {
 	unsigned long long start, end, flags;
@@ -294,37 +244,39 @@ static void check_bar(const struct func *f, unsigned int i, __u64 size,
 		     (prefetch ? IORESOURCE_PREFETCH : 0);
 	__u64 mask = IORESOURCE_MEM | IORESOURCE_MEM_64 | IORESOURCE_PREFETCH;
 
-	check(b->size == size && (b->flags & mask) == want,
+	check(&report, b->size == size && (b->flags & mask) == want,
 	      "BAR%u: %llu bytes at %#llx, flags %#llx (want %llu bytes, 64-bit %sprefetchable memory)",
 	      i, b->size, b->start, b->flags, size, prefetch ? "" : "non-");
 }
 
 static void check_caps(const struct func *f)
 {
-	unsigned int exp = find_cap(f, PCI_CAP_ID_EXP);
-	unsigned int pm = find_cap(f, PCI_CAP_ID_PM);
-	unsigned int msi = find_cap(f, PCI_CAP_ID_MSI);
-	unsigned int msix = find_cap(f, PCI_CAP_ID_MSIX);
+	unsigned int exp = cap_find(f->cfg, PCI_CAP_ID_EXP);
+	unsigned int pm = cap_find(f->cfg, PCI_CAP_ID_PM);
+	unsigned int msi = cap_find(f->cfg, PCI_CAP_ID_MSI);
+	unsigned int msix = cap_find(f->cfg, PCI_CAP_ID_MSIX);
 	unsigned int flags, type;
 	__u32 devcap, table, pba;
 
-	if (check(exp, "capability PCI Express present (at %#x)", exp)) {
-		flags = cfg16(f, exp + PCI_EXP_FLAGS);
-		devcap = cfg32(f, exp + PCI_EXP_DEVCAP);
+	if (check(&report, exp, "capability PCI Express present (at %#x)",
+		  exp)) {
+		flags = get_le(f->cfg, exp + PCI_EXP_FLAGS, 2);
+		devcap = get_le(f->cfg, exp + PCI_EXP_DEVCAP, 4);
 		type = (flags & PCI_EXP_FLAGS_TYPE) >> 4;
-		check(type == PCI_EXP_TYPE_ENDPOINT &&
+		check(&report, type == PCI_EXP_TYPE_ENDPOINT &&
 		      (devcap & PCI_EXP_DEVCAP_FLR),
 		      "PCI Express endpoint with FLR (type %u, version %u, devcap %#x)",
 		      type, flags & PCI_EXP_FLAGS_VERS, devcap);
 	}
-	check(pm, "capability power management present (at %#x)", pm);
-	check(msi, "capability MSI present (at %#x)", msi);
-	if (!check(msix, "capability MSI-X present (at %#x)", msix))
+	check(&report, pm, "capability power management present (at %#x)", pm);
+	check(&report, msi, "capability MSI present (at %#x)", msi);
+	if (!check(&report, msix, "capability MSI-X present (at %#x)", msix))
 		return;
-	flags = cfg16(f, msix + PCI_MSIX_FLAGS);
-	table = cfg32(f, msix + PCI_MSIX_TABLE);
-	pba = cfg32(f, msix + PCI_MSIX_PBA);
-	check((flags & PCI_MSIX_FLAGS_QSIZE) + 1 == VACCEL_MSIX_VECTORS &&
+	flags = get_le(f->cfg, msix + PCI_MSIX_FLAGS, 2);
+	table = get_le(f->cfg, msix + PCI_MSIX_TABLE, 4);
+	pba = get_le(f->cfg, msix + PCI_MSIX_PBA, 4);
+	check(&report,
+	      (flags & PCI_MSIX_FLAGS_QSIZE) + 1 == VACCEL_MSIX_VECTORS &&
 	      table == (VACCEL_MSIX_TABLE | VACCEL_BAR_REGS) &&
 	      pba == (VACCEL_MSIX_PBA | VACCEL_BAR_REGS),
 	      "MSI-X: %u vectors, table %#x, PBA %#x (want %u, BAR0+%#x, BAR0+%#x)",
@@ -337,18 +289,19 @@ static void check_ids(struct func *f, const char *when)
 	bool ok = !read_config(f);
 	unsigned long class;
 
-	if (!check(ok, "%sconfig space readable (%zu bytes)", when,
+	if (!check(&report, ok, "%sconfig space readable (%zu bytes)", when,
 		   f->cfg_len))
 		return;
-	check(cfg16(f, PCI_VENDOR_ID) == VACCEL_PCI_VENDOR_ID &&
-	      cfg16(f, PCI_DEVICE_ID) == VACCEL_PCI_DEVICE_ID_VF,
-	      "%sconfig IDs %04x:%04x", when, cfg16(f, PCI_VENDOR_ID),
-	      cfg16(f, PCI_DEVICE_ID));
+	check(&report,
+	      get_le(f->cfg, PCI_VENDOR_ID, 2) == VACCEL_PCI_VENDOR_ID &&
+	      get_le(f->cfg, PCI_DEVICE_ID, 2) == VACCEL_PCI_DEVICE_ID_VF,
+	      "%sconfig IDs %04x:%04x", when, get_le(f->cfg, PCI_VENDOR_ID, 2),
+	      get_le(f->cfg, PCI_DEVICE_ID, 2));
 	class = read_hex_attr(f->bdf, "class");
-	check(class == VACCEL_PCI_CLASS &&
-	      cfg32(f, PCI_CLASS_REVISION) >> 8 == VACCEL_PCI_CLASS,
+	check(&report, class == VACCEL_PCI_CLASS &&
+	      get_le(f->cfg, PCI_CLASS_REVISION, 4) >> 8 == VACCEL_PCI_CLASS,
 	      "%sclass %#08lx (config %#08x)", when, class,
-	      cfg32(f, PCI_CLASS_REVISION) >> 8);
+	      get_le(f->cfg, PCI_CLASS_REVISION, 4) >> 8);
 }
 
 static void *map_bar(const struct func *f, unsigned int i)
@@ -402,12 +355,13 @@ static void check_regs(const struct func *f, const char *when)
 		     (__u64)reg(f, VACCEL_REG_MEM_SIZE_HI) << 32;
 	__u32 id = reg(f, VACCEL_REG_ID);
 
-	check(id == VACCEL_ID_MAGIC, "%sBAR0 ID register %#x", when, id);
-	check(reg(f, VACCEL_REG_VERSION) >> 16 == VACCEL_VERSION >> 16,
+	check(&report, id == VACCEL_ID_MAGIC, "%sBAR0 ID register %#x", when,
+	      id);
+	check(&report, reg(f, VACCEL_REG_VERSION) >> 16 == VACCEL_VERSION >> 16,
 	      "%sBAR0 VERSION register %#x", when, reg(f, VACCEL_REG_VERSION));
-	check(size == f->mem_size,
+	check(&report, size == f->mem_size,
 	      "%sBAR0 MEM_SIZE registers %llu = BAR2 size", when, size);
-	check(reg(f, VACCEL_REG_MSIX_VECTORS) == VACCEL_MSIX_VECTORS,
+	check(&report, reg(f, VACCEL_REG_MSIX_VECTORS) == VACCEL_MSIX_VECTORS,
 	      "%sBAR0 MSIX_VECTORS register %u", when,
 	      reg(f, VACCEL_REG_MSIX_VECTORS));
 }
@@ -425,29 +379,31 @@ static __u64 spot(const struct func *f, unsigned int i)
 	}
 }
 
-static __u32 pattern(__u64 off, __u32 seed)
-{
-	return (__u32)(off * 0x9e3779b1U) ^ (__u32)(off >> 32) ^ seed;
-}
-
 /*
- * Compare PATTERN_BYTES at each spot with the pattern of @seed (0: all
- * zero); write it first if @write.  Reports the first mismatch.
+ * Compare PATTERN_BYTES at each spot with the pattern of @seed (pattern.h;
+ * 0: all zero), 32 bits at a time; write it first if @write.  Reports the
+ * first mismatch.
  */
 static void check_mem(const struct func *f, __u32 seed, bool write,
 		      const char *what)
 {
+	static __u64 pat[PATTERN_BYTES / 8];
 	unsigned int s, i, n = PATTERN_BYTES / 4, bad = 0;
 	__u64 off, bad_off = 0;
 	__u32 want, val, got = 0;
 
 	for (s = 0; s < 3; s++) {
 		off = spot(f, s);
-		for (i = 0; write && i < n; i++)
-			mmio_write32(&f->mem[off / 4 + i],
-				     seed ? pattern(off + 4 * i, seed) : 0);
+		if (seed)
+			fill(pat, off, PATTERN_BYTES, seed);
+		else
+			memset(pat, 0, PATTERN_BYTES);
+		for (i = 0; write && i < n; i++) {
+			memcpy(&want, (__u8 *)pat + 4 * i, 4);
+			mmio_write32(&f->mem[off / 4 + i], want);
+		}
 		for (i = 0; i < n; i++) {
-			want = seed ? pattern(off + 4 * i, seed) : 0;
+			memcpy(&want, (__u8 *)pat + 4 * i, 4);
 			val = mmio_read32(&f->mem[off / 4 + i]);
 			if (val == want)
 				continue;
@@ -458,13 +414,15 @@ static void check_mem(const struct func *f, __u32 seed, bool write,
 		}
 	}
 	if (!bad) {
-		check(true, "BAR2 %s at %#llx, %#llx, %#llx (%u bytes each)",
+		check(&report, true,
+		      "BAR2 %s at %#llx, %#llx, %#llx (%u bytes each)",
 		      what, spot(f, 0),
 		      spot(f, 1),
 		      spot(f, 2), PATTERN_BYTES);
 		return;
 	}
-	check(false, "BAR2 %s: %u words differ, the first at %#llx reads %#x",
+	check(&report, false,
+	      "BAR2 %s: %u words differ, the first at %#llx reads %#x",
 	      what, bad, bad_off, got);
 }
 
@@ -485,7 +443,8 @@ static void sync_host(int tty, const char *name)
 	tcdrain(tty);
 	for (;;) {
 		if (poll(&pfd, 1, SYNC_TIMEOUT_MS) <= 0) {
-			check(false, "sync %s: no answer from the host in %d s",
+			check(&report, false,
+			      "sync %s: no answer from the host in %d s",
 			      name, SYNC_TIMEOUT_MS / 1000);
 			return;
 		}
@@ -503,7 +462,7 @@ static void sync_host(int tty, const char *name)
 			break;
 		len = 0;
 	}
-	info("sync %s: host answered", name);
+	remark("sync %s: host answered", name);
 }
 
 static int open_tty(const char *path)
@@ -513,7 +472,8 @@ static int open_tty(const char *path)
 
 	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || tcgetattr(fd, &t)) {
-		check(false, "sync channel %s: %s", path, strerror(errno));
+		check(&report, false, "sync channel %s: %s", path,
+		      strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -521,7 +481,7 @@ static int open_tty(const char *path)
 	cfmakeraw(&t);
 	cfsetspeed(&t, B115200);
 	if (tcsetattr(fd, TCSANOW, &t))
-		info("sync channel %s: tcsetattr: %s", path, strerror(errno));
+		remark("sync channel %s: tcsetattr: %s", path, strerror(errno));
 	tcflush(fd, TCIOFLUSH);
 	return fd;
 }
@@ -532,20 +492,20 @@ static void run(struct func *f, __u64 want_mem, int tty)
 	bool ok;
 
 	ok = !find_function(f);
-	if (!check(ok, "function %04x:%04x in " PCI_DEVICES "%s%s",
+	if (!check(&report, ok, "function %04x:%04x in " PCI_DEVICES "%s%s",
 		   VACCEL_PCI_VENDOR_ID, VACCEL_PCI_DEVICE_ID_VF,
 		   ok ? " at " : ": device not found", f->bdf))
 		return;
 	if (!driver_name(f, buf, sizeof(buf)))
-		info("%s is bound to the guest driver %s", f->bdf, buf);
+		remark("%s is bound to the guest driver %s", f->bdf, buf);
 	check_ids(f, "");
 	ok = !read_resources(f);
-	if (!check(ok, "resource file readable"))
+	if (!check(&report, ok, "resource file readable"))
 		return;
 	f->mem_size = f->bar[VACCEL_BAR_MEM].size;
 	check_bar(f, VACCEL_BAR_REGS, VACCEL_BAR0_SIZE, false);
 	check_bar(f, VACCEL_BAR_MEM, want_mem ? want_mem : f->mem_size, true);
-	if (!check(f->mem_size >= 2 * PATTERN_BYTES &&
+	if (!check(&report, f->mem_size >= 2 * PATTERN_BYTES &&
 		   !(f->mem_size & (f->mem_size - 1)),
 		   "BAR2 size %llu is a power of two, at least %u",
 		   f->mem_size, 2 * PATTERN_BYTES) ||
@@ -554,20 +514,21 @@ static void run(struct func *f, __u64 want_mem, int tty)
 	check_caps(f);
 
 	ok = !write_attr(f->bdf, "enable", "1");
-	if (!check(ok, "echo 1 > enable: %s", ok ? "ok" : strerror(errno)))
+	if (!check(&report, ok, "echo 1 > enable: %s",
+		   ok ? "ok" : strerror(errno)))
 		return;
 	f->regs = map_bar(f, VACCEL_BAR_REGS);
-	if (!check(f->regs, "mmap resource0 (BAR0, %u bytes): %s",
+	if (!check(&report, f->regs, "mmap resource0 (BAR0, %u bytes): %s",
 		   VACCEL_BAR0_SIZE, f->regs ? "ok" : strerror(errno)))
 		return;
 	f->mem = map_bar(f, VACCEL_BAR_MEM);
-	if (!check(f->mem, "mmap resource2 (BAR2, %llu bytes): %s",
+	if (!check(&report, f->mem, "mmap resource2 (BAR2, %llu bytes): %s",
 		   f->mem_size, f->mem ? "ok" : strerror(errno)))
 		return;
 
 	check_regs(f, "");
 	mmio_write32(&f->regs[VACCEL_REG_SCRATCH / 4], SCRATCH_VALUE);
-	check(reg(f, VACCEL_REG_SCRATCH) == SCRATCH_VALUE,
+	check(&report, reg(f, VACCEL_REG_SCRATCH) == SCRATCH_VALUE,
 	      "BAR0 SCRATCH register written and read back (%#x)",
 	      reg(f, VACCEL_REG_SCRATCH));
 	check_mem(f, 0, false, "reads zero before use");
@@ -575,18 +536,18 @@ static void run(struct func *f, __u64 want_mem, int tty)
 
 	if (read_attr(f->bdf, "reset_method", buf, sizeof(buf)))
 		snprintf(buf, sizeof(buf), "(unreadable: %s)", strerror(errno));
-	info("reset_method: %s", buf);
-	check(strstr(buf, "flr"), "reset_method offers flr (%s)", buf);
+	remark("reset_method: %s", buf);
+	check(&report, strstr(buf, "flr"), "reset_method offers flr (%s)", buf);
 
 	sync_host(tty, "before-reset");
 	ok = !write_attr(f->bdf, "reset", "1");
-	check(ok, "echo 1 > " PCI_DEVICES "/%s/reset: %s", f->bdf,
+	check(&report, ok, "echo 1 > " PCI_DEVICES "/%s/reset: %s", f->bdf,
 	      ok ? "ok" : strerror(errno));
 	sync_host(tty, "after-reset");
 
 	check_ids(f, "after reset: ");
 	check_regs(f, "after reset: ");
-	check(reg(f, VACCEL_REG_SCRATCH) == 0,
+	check(&report, reg(f, VACCEL_REG_SCRATCH) == 0,
 	      "after reset: BAR0 SCRATCH register is 0 again (%#x)",
 	      reg(f, VACCEL_REG_SCRATCH));
 	check_mem(f, 0, false, "reads zero after reset (FLR cleared it)");
@@ -603,6 +564,9 @@ int main(int argc, char **argv)
 	char *end;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	report_style = (struct report_style){
+		.pass = "PASS ", .fail = "FAIL ", .note = "INFO ",
+	};
 	while ((opt = getopt(argc, argv, "m:s:")) != -1) {
 		switch (opt) {
 		case 'm':
@@ -623,14 +587,15 @@ int main(int argc, char **argv)
 		}
 	}
 
-	info("vaccel-guest starts at %.1f s of uptime; expected BAR2 size %llu",
-	     uptime(), want_mem);
+	remark("vaccel-guest starts at %.1f s of uptime; expected BAR2 size %llu",
+	       uptime(), want_mem);
 	if (tty_path)
 		tty = open_tty(tty_path);
 	run(&f, want_mem, tty);
 	if (tty >= 0)
 		close(tty);
-	info("vaccel-guest done at %.1f s of uptime", uptime());
-	printf("NESTED-RESULT passed=%u failed=%u\n", passed, failed);
-	return failed ? 1 : 0;
+	remark("vaccel-guest done at %.1f s of uptime", uptime());
+	printf("NESTED-RESULT passed=%u failed=%u\n",
+	       report.checks - report.failures, report.failures);
+	return report.failures ? 1 : 0;
 }

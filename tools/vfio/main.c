@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio: a userspace VFIO client for vaccel instances.
+ *
+ * It opens an instance the way QEMU does (VFIO container, group, TYPE1v2
+ * IOMMU, device fd) and then drives it through the device fd alone: reads
+ * and writes of the regions at the offsets VFIO_DEVICE_GET_REGION_INFO
+ * gives, mmap of BAR2, VFIO_DEVICE_SET_IRQS with eventfds, and
+ * VFIO_DEVICE_RESET.
+ *
+ *   vaccel-vfio info UUID        device info, every region and irq index
+ *   vaccel-vfio config UUID      config space hex dump and capabilities
+ *   vaccel-vfio bars UUID        BAR sizing through config space
+ *   vaccel-vfio mem UUID         BAR2 through mmap, pread and pwrite
+ *   vaccel-vfio irq UUID         MSI-X, MSI and INTx through eventfds
+ *   vaccel-vfio reset UUID       VFIO_DEVICE_RESET and FLR
+ *   vaccel-vfio check UUID       identity, then all of the above
+ *   vaccel-vfio refusals UUID    bad accesses and ioctls fail with the
+ *                                right errno and change nothing
+ *   vaccel-vfio hold UUID        keep it open until SIGINT or SIGTERM
+ *                                (prints "holding" once open)
+ *   vaccel-vfio req UUID         arm the REQ eventfd, print "armed", wait
+ *                                until the kernel asks for the device
+ *                                back (someone removes the instance),
+ *                                close it
+ *
+ * The command queues (include/vaccel_queue.h), with guest memory that is
+ * anonymous memory mapped into the container with VFIO_IOMMU_MAP_DMA:
+ *
+ *   vaccel-vfio ops UUID         every operation (NOP, FENCE, COPY, FILL,
+ *                                CRC32C, GEMM, BUSY) on IOVAs and BAR2,
+ *                                results checked byte for byte against
+ *                                the client's own CRC-32C and GEMM; IRQ
+ *                                flag, all queues at once, ring wrap,
+ *                                host statistics
+ *   vaccel-vfio bad UUID         one bad descriptor, ring setup or
+ *                                doorbell per error code: the queue stops
+ *                                where it must, says why, raises vector
+ *                                0, the next queue keeps working, a reset
+ *                                recovers it
+ *   vaccel-vfio long UUID        a correct random workload on all queues
+ *                                for --seconds, every result checked
+ *   vaccel-vfio load UUID        BUSY commands on every queue, always
+ *                                full, for --seconds or until SIGINT or
+ *                                SIGTERM: a load for the scheduler
+ *   vaccel-vfio unmap UUID       VFIO_IOMMU_UNMAP_DMA of memory a running
+ *                                command uses (DMA), of a ring or
+ *                                writeback (RING); recovery; exit with a
+ *                                command running
+ *
+ * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
+ * size, default the instance's sysfs memory_size; K, M, G suffixes
+ * allowed), --other UUID2 (refusals: a second instance, on the same card,
+ * whose state must survive everything done to the first), --seconds S
+ * (long, load: how long to run, default 30).
+ *
+ * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
+ * when every check passed, 1 when a check or an operation failed (the last
+ * line, on stderr, names the first failure), 2 on bad usage.
+ *
+ * This file holds the options and the command table; each command is in
+ * its file of tools/vfio/, the helpers they share in tools/lib/.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vaccel_regs.h"
+
+#include "commands.h"
+#include "util.h"
+#include "vdev.h"
+
+#define OPT_MEM_SIZE	BIT(0)
+#define OPT_OTHER	BIT(1)
+#define OPT_SECONDS	BIT(2)
+
+static const struct command {
+	const char *name;
+	int (*run)(struct vdev *v);
+	unsigned int opts;
+	const char *help;
+} commands[] = {
+	{ "info", cmd_info, OPT_MEM_SIZE, "device info, regions, irq indexes" },
+	{ "config", cmd_config, 0, "config space dump and capabilities" },
+	{ "bars", cmd_bars, OPT_MEM_SIZE, "BAR sizing through config space" },
+	{ "mem", cmd_mem, OPT_MEM_SIZE, "BAR2 through mmap, pread, pwrite" },
+	{ "irq", cmd_irq, 0, "MSI-X, MSI and INTx through eventfds" },
+	{ "reset", cmd_reset, OPT_MEM_SIZE, "VFIO_DEVICE_RESET and FLR" },
+	{ "check", cmd_check, OPT_MEM_SIZE, "identity and all of the above" },
+	{ "refusals", cmd_refusals, OPT_OTHER,
+	  "bad input fails with the right errno, changes nothing" },
+	{ "hold", cmd_hold, 0, "keep it open until SIGINT or SIGTERM" },
+	{ "req", cmd_req, 0, "wait for the kernel's request to release it" },
+	{ "ops", cmd_ops, 0, "every queue operation, results checked" },
+	{ "bad", cmd_bad, 0, "one queue error per code, then recovery" },
+	{ "long", cmd_long, OPT_SECONDS,
+	  "a correct workload on all queues, every result checked" },
+	{ "unmap", cmd_unmap, 0, "DMA memory unmapped under running commands" },
+	{ "bench", cmd_bench, 0,
+	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
+	{ "load", cmd_load, OPT_SECONDS,
+	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
+};
+
+static void print_usage(void)
+{
+	unsigned int i;
+
+	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
+		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
+			commands[i].help,
+			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
+			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
+			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
+}
+
+/* BYTES with an optional K, M or G (binary) suffix. */
+static bool parse_size(const char *s, __u64 *size)
+{
+	static const char units[] = "KMG";
+	const char *unit;
+	char *end;
+
+	errno = 0;
+	*size = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	unit = *end ? strchr(units, *end) : NULL;
+	if (unit) {
+		*size <<= 10 * (unit - units + 1);
+		end++;
+	}
+	return !*end && *size;
+}
+
+static bool parse_options(const struct command *cmd, int argc, char **argv,
+			  struct options *o)
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--mem-size") && i + 1 < argc &&
+		    (cmd->opts & OPT_MEM_SIZE)) {
+			if (!parse_size(argv[++i], &o->mem_size)) {
+				fprintf(stderr, "vaccel-vfio: bad size '%s'\n",
+					argv[i]);
+				return false;
+			}
+		} else if (!strcmp(argv[i], "--other") && i + 1 < argc &&
+			   (cmd->opts & OPT_OTHER)) {
+			o->other = argv[++i];
+		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
+			   (cmd->opts & OPT_SECONDS)) {
+			errno = 0;
+			o->seconds = strtoul(argv[++i], &end, 0);
+			if (errno || *end || end == argv[i] || !o->seconds) {
+				fprintf(stderr, "vaccel-vfio: bad number of seconds '%s'\n",
+					argv[i]);
+				return false;
+			}
+		} else {
+			fprintf(stderr, "vaccel-vfio: %s does not take '%s'%s\n",
+				cmd->name, argv[i],
+				i + 1 < argc ? "" : " (or lacks its value)");
+			return false;
+		}
+	}
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *cmd = NULL;
+	struct options o = { .seconds = 30 };
+	struct vdev v;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; argc >= 3 && i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd || !parse_options(cmd, argc - 3, argv + 3, &o)) {
+		print_usage();
+		return 2;
+	}
+	/* Keep "ok"/"FAIL" lines and stderr in order in a shared log. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (vdev_open(&v, argv[2])) {
+		vdev_close(&v);
+		return 1;
+	}
+	v.opts = &o;
+	v.mem_size = o.mem_size;
+	if (!v.mem_size && sysfs_u64(&v, "vaccel/memory_size", &v.mem_size))
+		v.mem_size = v.region[BAR2_REGION].size;
+
+	ret = cmd->run(&v);
+	vdev_close(&v);
+	if (v.report.failures) {
+		fprintf(stderr, "vaccel-vfio: %s %s: FAILED %u of %u checks; the first: %s\n",
+			cmd->name, v.uuid, v.report.failures, v.report.checks,
+			v.report.first_failure);
+		return 1;
+	}
+	if (ret)
+		return 1;
+	if (v.report.checks)
+		printf("vaccel-vfio: %s %s: all %u checks passed\n", cmd->name,
+		       v.uuid, v.report.checks);
+	return 0;
+}

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaccel-vfio long, load and bench: workloads on every queue for a while
+ * (a random correct one, every result checked; BUSY commands for the
+ * scheduler) and the engines' throughput.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vaccel_queue.h"
+#include "vaccel_regs.h"
+
+#include "commands.h"
+#include "model.h"
+#include "queue.h"
+#include "report.h"
+#include "util.h"
+#include "vdev.h"
+
+/* long: a correct workload for a while, every result verified */
+
+#define LONG_SLOTS	6
+#define LONG_SLOT	(256 * 1024)
+
+enum long_kind { L_COPY, L_FILL, L_CRC, L_GEMM, L_BUSY, L_FENCE, L_KINDS };
+
+static const char *const long_names[L_KINDS] = {
+	"COPY", "FILL", "CRC32C", "GEMM", "BUSY", "FENCE",
+};
+
+struct long_job {
+	enum long_kind kind;
+	struct cmd c;
+	struct opnd src, src2, dst;
+};
+
+struct long_queue {
+	struct queue *qu;
+	struct dma_buf src;	/* random, never written */
+	struct dma_buf dst;	/* LONG_SLOTS slots */
+	__u64 bar;		/* its BAR2 slots */
+	struct long_job job[LONG_SLOTS];
+	unsigned int n;
+};
+
+/* BAR2 holds every queue's slots: some jobs write there. */
+static bool long_bar(const struct qenv *e)
+{
+	return e->bar2_size >= (__u64)VACCEL_FN_QUEUES * LONG_SLOTS * LONG_SLOT;
+}
+
+/* A random job writing slot @s. */
+static void long_make(struct qenv *e, struct long_queue *lq, unsigned int s)
+{
+	struct long_job *j = &lq->job[s];
+	bool to_bar = long_bar(e) && rnd() % 4 == 0;
+	size_t len = rnd_between(1, LONG_SLOT - 2 * GAP);
+	__u32 m, n, k;
+
+	j->kind = rnd() % L_KINDS;
+	j->dst = to_bar ? at_bar2(e, lq->bar + (__u64)s * LONG_SLOT + GAP) :
+		 at_buf(&lq->dst, (size_t)s * LONG_SLOT + GAP);
+	j->src = at_buf(&lq->src, rnd_between(0, lq->src.size - LONG_SLOT));
+	switch (j->kind) {
+	case L_COPY:
+		j->c = cmd_copy(j->dst, j->src, len);
+		break;
+	case L_FILL:
+		j->c = cmd_fill(j->dst, len, rnd());
+		break;
+	case L_CRC:
+		j->c = cmd_crc(j->dst, j->src, len, rnd() % 2 ? (__u32)rnd() : 0);
+		break;
+	case L_GEMM:
+		m = rnd_between(1, 48);
+		n = rnd_between(1, 48);
+		k = rnd_between(1, rnd() % 8 ? 48 : 512);
+		j->src = at_buf(&lq->src, 4 * rnd_between(0, 1024));
+		j->src2 = at_buf(&lq->src, 4 * rnd_between(0, 1024) + 4 * MIB / 8);
+		j->c = cmd_gemm(j->dst, j->src, j->src2, m, n, k);
+		break;
+	case L_BUSY:
+		j->c = cmd_busy(rnd_between(1, 20000000));
+		break;
+	case L_FENCE:
+		j->c = cmd_fence(rnd());
+		break;
+	default:
+		break;
+	}
+	j->c.tag = s;
+}
+
+/* Verify slot @s; counts it in @ok or records a failure. */
+static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
+			unsigned int *fence_slot)
+{
+	struct long_job *j = &lq->job[s];
+	const struct cmd *c = &j->c;
+	struct vdev *v = e->v;
+	__u8 *want = NULL;
+	size_t len = c->len, at = 0;
+	bool ok = true;
+
+	switch (j->kind) {
+	case L_COPY:
+		at = first_diff(j->dst.p, j->src.p, len);
+		ok = at == len;
+		break;
+	case L_FILL:
+		ok = fill_ok(j->dst.p, len, c->value, &at);
+		break;
+	case L_CRC:
+		len = 4;
+		ok = get_le32(j->dst.p) == crc32c(c->value, j->src.p, c->len);
+		break;
+	case L_GEMM:
+		len = 4ULL * c->m * c->n;
+		want = malloc(len);
+		if (!want)
+			return check(&v->report, false,
+				     "memory for a GEMM reference");
+		gemm_ref(want, j->src.p, j->src2.p, c->m, c->n, c->k);
+		at = first_diff(j->dst.p, want, len);
+		ok = at == len;
+		free(want);
+		break;
+	case L_FENCE:
+		*fence_slot = s;
+		len = 0;
+		break;
+	default:
+		len = 0;
+		break;
+	}
+	if (ok && len)
+		ok = all_bytes(j->dst.p - GAP, GAP, SENTINEL) &&
+		     all_bytes(j->dst.p + len, GAP, SENTINEL);
+	if (!ok)
+		check(&v->report, false,
+		      "queue %u: %s (len %u, %ux%ux%u, %s) wrong at byte %zu",
+		      lq->qu->q, long_names[j->kind], c->len, c->m, c->n, c->k,
+		      j->dst.dev ? "BAR2" : "IOVA", at);
+	return ok;
+}
+
+int cmd_long(struct vdev *v)
+{
+	struct long_queue lq[VACCEL_FN_QUEUES];
+	unsigned int q, s, fence_slot, done[L_KINDS] = { 0 }, bad = 0;
+	__u64 t0, deadline, batches = 0;
+	struct stats before, after;
+	struct qenv e;
+	int ret = 0;
+
+	memset(lq, 0, sizeof(lq));
+	section("long: setup");
+	stats_read(v, &before);
+	if (!qenv_init(&e, v)) {
+		ret = -1;
+		goto out;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		lq[q].qu = queue_start(&e, q, 8);
+		lq[q].bar = (__u64)q * LONG_SLOTS * LONG_SLOT;
+		if (!lq[q].qu || !dma_alloc(&e, &lq[q].src, 4 * MIB) ||
+		    !dma_alloc(&e, &lq[q].dst, LONG_SLOTS * LONG_SLOT)) {
+			ret = -1;
+			goto out;
+		}
+		rnd_fill(lq[q].src.va, lq[q].src.size);
+	}
+	printf("  running for %u s on %u queues\n", v->opts->seconds,
+	       VACCEL_FN_QUEUES);
+
+	section("long: work");
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while (now_ns() < deadline && !v->report.failures) {
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			memset(lq[q].dst.va, SENTINEL, lq[q].dst.size);
+			if (long_bar(&e))
+				memset(e.bar2 + lq[q].bar, SENTINEL,
+				       LONG_SLOTS * LONG_SLOT);
+			lq[q].n = rnd_between(1, LONG_SLOTS);
+			for (s = 0; s < lq[q].n; s++) {
+				long_make(&e, &lq[q], s);
+				queue_push(lq[q].qu, &lq[q].job[s].c);
+			}
+			queue_ring(lq[q].qu);
+		}
+		for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+			int err = queue_wait(lq[q].qu, lq[q].qu->tail,
+					     Q_TIMEOUT_MS);
+
+			if (err) {
+				queue_failed(lq[q].qu, "long workload", err);
+				bad++;
+				continue;
+			}
+			fence_slot = ~0U;
+			for (s = 0; s < lq[q].n; s++) {
+				if (long_verify(&e, &lq[q], s, &fence_slot))
+					done[lq[q].job[s].kind]++;
+				else
+					bad++;
+			}
+			if (fence_slot != ~0U &&
+			    wb_fence(lq[q].qu) != lq[q].job[fence_slot].c.value) {
+				check(&v->report, false,
+				      "queue %u: fence %#llx, expected %#llx",
+				      q, wb_fence(lq[q].qu),
+				      lq[q].job[fence_slot].c.value);
+				bad++;
+			}
+		}
+		batches++;
+	}
+
+	section("long: results");
+	printf("  %llu rounds in %llu ms\n", batches,
+	       (now_ns() - t0) / 1000000);
+	for (s = 0; s < L_KINDS; s++)
+		check(&v->report, true, "%s: %u results right", long_names[s],
+		      done[s]);
+	check(&v->report, !bad, "no wrong result, no queue error (%u bad)",
+	      bad);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		check(&v->report, !wb_error(lq[q].qu) &&
+		      q_rd(lq[q].qu, VACCEL_Q_STATUS) ==
+		      (VACCEL_Q_STATUS_ENABLED | VACCEL_Q_STATUS_IDLE),
+		      "queue %u: enabled, idle, no error", q);
+	stats_read(v, &after);
+	check_grew(v, "jobs", before.jobs, after.jobs, e.pushed);
+	check_grew(v, "errors", before.errors, after.errors, 0);
+	check(&v->report, after.busy_ns - before.busy_ns >= e.min_busy_ns,
+	      "sysfs vaccel/busy_ns grew by %llu, at least the %llu of BUSY",
+	      after.busy_ns - before.busy_ns, e.min_busy_ns);
+out:
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		dma_free(&e, &lq[q].src);
+		dma_free(&e, &lq[q].dst);
+	}
+	qenv_fini(&e);
+	return ret;
+}
+
+/*
+ * load: keep every queue of the function full of BUSY commands for
+ * --seconds, or until SIGINT or SIGTERM, a synthetic load for the
+ * scheduler's tests (tools/e2e/tests/26-sched-shares.sh): the function
+ * always has work for as many engines as it has queues, and what it gets
+ * is what the scheduler gives it.  A test that measures shares stops every
+ * load with a signal once its window is over, so that no load ends inside
+ * the window, whenever each one started.
+ */
+#define LOAD_RING	64
+#define LOAD_BUSY_NS	1000000ULL
+
+/*
+ * Refill @qu to at least half the ring; count in *@drained the times the
+ * queue had run dry since the last refill (the client was too slow, and
+ * the function was idle on that queue for a while: not the scheduler's
+ * doing).
+ */
+static bool load_top_up(struct queue *qu, const struct cmd *busy,
+			unsigned long *drained)
+{
+	__u32 head = wb_head(qu);
+
+	if (wb_error(qu))
+		return queue_failed(qu, "BUSY load", -EIO);
+	if (head == qu->tail)
+		(*drained)++;
+	while (qu->tail - wb_head(qu) < LOAD_RING / 2)
+		if (!queue_push(qu, busy))
+			return false;
+	queue_ring(qu);
+	return true;
+}
+
+int cmd_load(struct vdev *v)
+{
+	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
+	const struct timespec tick = { .tv_nsec = 2000000 };
+	bool stopped = false;
+	sigset_t stop;
+	struct queue *qu[VACCEL_FN_QUEUES];
+	__u64 t0, t1, deadline, done = 0;
+	struct stats before, after;
+	unsigned long drained = 0, tops = 0;
+	unsigned int q;
+	struct qenv e;
+	int ret = -1;
+
+	/* Blocked from the start: a stop that comes during set-up counts. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	stats_read(v, &before);
+	if (!qenv_init(&e, v))
+		goto out;
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		qu[q] = queue_start(&e, q, LOAD_RING);
+		if (!qu[q] || !load_top_up(qu[q], &busy, &drained))
+			goto out;
+	}
+	/* A new queue is empty: that is not a queue running dry. */
+	drained = 0;
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while ((t1 = now_ns()) < deadline) {
+		/* Every 2 ms, unless a stop comes first. */
+		if (sigtimedwait(&stop, NULL, &tick) > 0) {
+			stopped = true;
+			break;
+		}
+		for (q = 0; q < VACCEL_FN_QUEUES; q++)
+			if (!load_top_up(qu[q], &busy, &drained))
+				goto out;
+		tops++;
+	}
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		done += wb_head(qu[q]);
+	stats_read(v, &after);
+	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
+	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
+	       stopped ? " (stopped by a signal)" : "", done,
+	       LOAD_BUSY_NS / 1000);
+	printf(", host busy_ns +%llu (%.2f engines)\n",
+	       after.busy_ns - before.busy_ns,
+	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
+	printf("load: %lu refills of %u queues, %lu times a queue had run dry\n",
+	       tops, VACCEL_FN_QUEUES, drained);
+	ret = 0;
+out:
+	qenv_fini(&e);
+	return ret;
+}
+
+/*
+ * bench: what the engines do per second under this machine, and two
+ * ratios measured side by side in one run: NOPs with one doorbell per
+ * descriptor against one per batch (the cost of an MMIO write), and COPY
+ * between IOVAs (vfio_dma_rw) against COPY inside device memory.  Wall
+ * time of the client, one queue, nothing else running on the function.
+ */
+#define BENCH_NOPS	2000
+#define BENCH_BATCH	64
+#define BENCH_COPY	(16 * MIB)
+#define BENCH_GEMM	128
+
+/* Run @n copies of @c on @qu, @batch per doorbell; ns per command. */
+static double bench_run(struct queue *qu, const struct cmd *c, unsigned int n,
+			unsigned int batch)
+{
+	__u64 t0 = now_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!queue_push(qu, c))
+			return 0;
+		if ((i + 1) % batch == 0 || i + 1 == n)
+			queue_ring(qu);
+	}
+	if (!queue_sync(qu, "bench"))
+		return 0;
+	return (double)(now_ns() - t0) / n;
+}
+
+int cmd_bench(struct vdev *v)
+{
+	struct dma_buf a = { }, b = { }, c = { };
+	double single, batched, iova, dev, crc, gemm;
+	const struct cmd nop = cmd_nop();
+	struct cmd x;
+	struct queue *qu;
+	struct qenv e;
+	int ret = -1;
+
+	if (!qenv_init(&e, v))
+		goto out;
+	qu = queue_start(&e, 0, 256);
+	if (!qu || !dma_alloc(&e, &a, BENCH_COPY) ||
+	    !dma_alloc(&e, &b, BENCH_COPY) || !dma_alloc(&e, &c, BENCH_COPY) ||
+	    !check(&v->report, e.bar2_size >= 2 * BENCH_COPY,
+		   "BAR2 holds two buffers"))
+		goto out;
+	rnd_fill(a.va, a.size);
+
+	single = bench_run(qu, &nop, BENCH_NOPS, 1);
+	batched = bench_run(qu, &nop, BENCH_NOPS, BENCH_BATCH);
+	x = cmd_copy(at_buf(&b, 0), at_buf(&a, 0), BENCH_COPY);
+	iova = bench_run(qu, &x, 4, 4);
+	x = cmd_copy(at_bar2(&e, BENCH_COPY), at_bar2(&e, 0), BENCH_COPY);
+	dev = bench_run(qu, &x, 4, 4);
+	x = cmd_crc(at_buf(&c, 0), at_buf(&a, 0), BENCH_COPY, 0);
+	crc = bench_run(qu, &x, 4, 4);
+	x = cmd_gemm(at_buf(&c, 0), at_buf(&a, 0), at_buf(&b, 0), BENCH_GEMM,
+		     BENCH_GEMM, BENCH_GEMM);
+	gemm = bench_run(qu, &x, 4, 4);
+	if (!single || !batched || !iova || !dev || !crc || !gemm)
+		goto out;
+
+	printf("bench: NOP, a doorbell each: %.1f us per command\n",
+	       single / 1e3);
+	printf("bench: NOP, a doorbell per %u: %.1f us per command (%.2fx)\n",
+	       BENCH_BATCH, batched / 1e3, single / batched);
+	printf("bench: COPY IOVA to IOVA: %.1f MiB/s\n",
+	       BENCH_COPY / (iova / 1e9) / MIB);
+	printf("bench: COPY BAR2 to BAR2: %.1f MiB/s (%.2fx IOVA)\n",
+	       BENCH_COPY / (dev / 1e9) / MIB, iova / dev);
+	printf("bench: CRC32C of IOVA memory: %.1f MiB/s\n",
+	       BENCH_COPY / (crc / 1e9) / MIB);
+	printf("bench: GEMM %ux%ux%u int32: %.1f M multiply-adds/s\n",
+	       BENCH_GEMM, BENCH_GEMM, BENCH_GEMM,
+	       (double)BENCH_GEMM * BENCH_GEMM * BENCH_GEMM / (gemm / 1e3));
+	ret = 0;
+out:
+	dma_free(&e, &a);
+	dma_free(&e, &b);
+	dma_free(&e, &c);
+	qenv_fini(&e);
+	return ret;
+}
+
