@@ -455,7 +455,7 @@ static void bad_one(struct qenv *e, struct bad_env *b, unsigned int i,
 	}
 }
 
-int cmd_bad(struct vdev *v)
+int command_bad(struct vdev *v)
 {
 	struct bad_case *list = calloc(MAX_BAD, sizeof(*list));
 	struct stats before, after;

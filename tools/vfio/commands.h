@@ -18,33 +18,33 @@ struct options {
 struct vdev;
 
 /* device.c */
-int cmd_info(struct vdev *v);
-int cmd_config(struct vdev *v);
-int cmd_bars(struct vdev *v);
-int cmd_mem(struct vdev *v);
-int cmd_irq(struct vdev *v);
-int cmd_reset(struct vdev *v);
-int cmd_check(struct vdev *v);
+int command_info(struct vdev *v);
+int command_config(struct vdev *v);
+int command_bars(struct vdev *v);
+int command_mem(struct vdev *v);
+int command_irq(struct vdev *v);
+int command_reset(struct vdev *v);
+int command_check(struct vdev *v);
 
 /* refusals.c */
-int cmd_refusals(struct vdev *v);
+int command_refusals(struct vdev *v);
 
 /* hold.c */
-int cmd_hold(struct vdev *v);
-int cmd_req(struct vdev *v);
+int command_hold(struct vdev *v);
+int command_req(struct vdev *v);
 
 /* ops.c, ops-queue.c */
-int cmd_ops(struct vdev *v);
+int command_ops(struct vdev *v);
 
 /* bad.c */
-int cmd_bad(struct vdev *v);
+int command_bad(struct vdev *v);
 
 /* workloads.c */
-int cmd_long(struct vdev *v);
-int cmd_load(struct vdev *v);
-int cmd_bench(struct vdev *v);
+int command_long(struct vdev *v);
+int command_load(struct vdev *v);
+int command_bench(struct vdev *v);
 
 /* unmap.c */
-int cmd_unmap(struct vdev *v);
+int command_unmap(struct vdev *v);
 
 #endif

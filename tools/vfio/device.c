@@ -772,43 +772,43 @@ static void run_reset(struct vdev *v)
 
 /* Commands */
 
-int cmd_info(struct vdev *v)
+int command_info(struct vdev *v)
 {
 	run_info(v);
 	return 0;
 }
 
-int cmd_config(struct vdev *v)
+int command_config(struct vdev *v)
 {
 	run_config(v);
 	return 0;
 }
 
-int cmd_bars(struct vdev *v)
+int command_bars(struct vdev *v)
 {
 	run_bars(v);
 	return 0;
 }
 
-int cmd_mem(struct vdev *v)
+int command_mem(struct vdev *v)
 {
 	run_mem(v);
 	return 0;
 }
 
-int cmd_irq(struct vdev *v)
+int command_irq(struct vdev *v)
 {
 	run_irq(v);
 	return 0;
 }
 
-int cmd_reset(struct vdev *v)
+int command_reset(struct vdev *v)
 {
 	run_reset(v);
 	return 0;
 }
 
-int cmd_check(struct vdev *v)
+int command_check(struct vdev *v)
 {
 	run_identity(v);
 	run_info(v);

@@ -17,7 +17,7 @@
 #include "irq.h"
 #include "vdev.h"
 
-int cmd_hold(struct vdev *v)
+int command_hold(struct vdev *v)
 {
 	sigset_t mask;
 	int sig;
@@ -33,7 +33,7 @@ int cmd_hold(struct vdev *v)
 	return 0;
 }
 
-int cmd_req(struct vdev *v)
+int command_req(struct vdev *v)
 {
 	__u64 cnt;
 	__s32 fd;

@@ -733,7 +733,7 @@ out:
 	dma_free(e, &dst);
 }
 
-int cmd_ops(struct vdev *v)
+int command_ops(struct vdev *v)
 {
 	struct stats before, after;
 	struct qenv e;

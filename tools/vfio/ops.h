@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The parts of vaccel-vfio ops in ops-queue.c, which cmd_ops() in ops.c
+ * The parts of vaccel-vfio ops in ops-queue.c, which command_ops() in ops.c
  * runs with the others.
  */
 #ifndef _VFIO_OPS_H

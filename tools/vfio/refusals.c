@@ -538,7 +538,7 @@ out:
 	snapshot_free(before);
 }
 
-int cmd_refusals(struct vdev *v)
+int command_refusals(struct vdev *v)
 {
 	struct vdev other;
 	int ret = 0;

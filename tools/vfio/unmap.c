@@ -288,7 +288,7 @@ static void unmap_exit_busy(struct qenv *e)
 	      wb_head(qu));
 }
 
-int cmd_unmap(struct vdev *v)
+int command_unmap(struct vdev *v)
 {
 	struct qenv e;
 

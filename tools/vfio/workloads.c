@@ -150,7 +150,7 @@ static bool long_verify(struct qenv *e, struct long_queue *lq, unsigned int s,
 	return ok;
 }
 
-int cmd_long(struct vdev *v)
+int command_long(struct vdev *v)
 {
 	struct long_queue lq[VACCEL_FN_QUEUES];
 	unsigned int q, s, fence_slot, done[L_KINDS] = { 0 }, bad = 0;
@@ -285,7 +285,7 @@ static bool load_top_up(struct queue *qu, const struct cmd *busy,
 	return true;
 }
 
-int cmd_load(struct vdev *v)
+int command_load(struct vdev *v)
 {
 	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
 	const struct timespec tick = { .tv_nsec = 2000000 };
@@ -375,7 +375,7 @@ static double bench_run(struct queue *qu, const struct cmd *c, unsigned int n,
 	return (double)(now_ns() - t0) / n;
 }
 
-int cmd_bench(struct vdev *v)
+int command_bench(struct vdev *v)
 {
 	struct dma_buf a = { }, b = { }, c = { };
 	double single, batched, iova, dev, crc, gemm;
