@@ -17,7 +17,7 @@ export KDIR KVER VACCEL_CACHE
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
 
 .PHONY: all modules clean install deps tools kunit e2e demo \
-	check checkpatch sparse w1 docrefs style help print-kernel
+	check checkpatch sparse w1 docrefs layout style help print-kernel
 
 all: modules tools
 
@@ -63,7 +63,10 @@ w1:
 docrefs:
 	tools/style.sh docrefs
 
-style: checkpatch sparse w1 docrefs
+layout:
+	tools/style.sh layout
+
+style: checkpatch sparse w1 docrefs layout
 
 # Everything, with one closing "N passed, N failed" line.
 check:
@@ -82,4 +85,5 @@ help:
 	@echo "make demo       simulated card in a VM, one instance of each type"
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
 	@echo "make docrefs    every function and struct docs/*.md name exists"
+	@echo "make layout     file sizes in tools/ and kunit/, no helper defined twice in tools/"
 	@echo "make check      all of the above, ending in 'N passed, N failed'"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The project's test command: installs what is missing, then runs the style
-# checks (checkpatch, sparse, W=1, the names the docs quote), the KUnit
+# checks (checkpatch, sparse, W=1, the names the docs quote, the layout
+# rules), the KUnit
 # suites and the end-to-end tests, and ends with one line "N passed,
 # N failed".  Exits non-zero when
 # anything failed or nothing ran.  Each stage runs even if an earlier one
@@ -25,7 +26,7 @@ start=$SECONDS
 
 for stage in "${stages[@]}"; do
 	case $stage in
-	style) target=(-k style) names='checkpatch|sparse|w1|docrefs' ;;
+	style) target=(-k style) names='checkpatch|sparse|w1|docrefs|layout' ;;
 	kunit) target=(kunit) names=kunit ;;
 	e2e) target=(e2e) names=e2e ;;
 	*) echo "check: unknown stage $stage"; failed=$((failed + 1)); continue ;;

@@ -12,7 +12,10 @@
 #               quote in backticks exists: in the project's C sources, or
 #               (the VFIO core, eventfds...) in the kernel source; and
 #               every project path the docs and READMEs name exists
-#   all         the four, in that order
+#   layout      no C file of tools/ or kunit/ is longer than 1,200 lines,
+#               and no function is defined twice across tools/ (its
+#               programs share tools/lib instead)
+#   all         the five, in that order
 #
 # Any finding fails the check.  The builds run on a copy of the sources in
 # $VACCEL_CACHE/style-build/<check>, made afresh each time, so the repository
@@ -20,7 +23,7 @@
 # comes from the kernel source that tools/kunit.sh extracts into
 # $VACCEL_CACHE/linux-source-6.1; the builds use the Debian headers in KDIR.
 #
-# Usage: tools/style.sh checkpatch|sparse|w1|docrefs|all
+# Usage: tools/style.sh checkpatch|sparse|w1|docrefs|layout|all
 # Each check ends with "<check>: 1 passed, 0 failed" or "... 0 passed,
 # 1 failed"; "all" then prints "style: N passed, N failed".  The exit
 # status is non-zero when a check failed.
@@ -241,18 +244,62 @@ run_docrefs() {
 	result docrefs 0
 }
 
+# The shape rules of docs/design.md ("Where things go"), as a check.
+max_lines=1200
+run_layout() {
+	local bad=0 f n defs dups
+
+	while read -r f; do
+		n=$(wc -l <"$repo/$f")
+		if [ "$n" -gt "$max_lines" ]; then
+			echo "layout: $f has $n lines, more than $max_lines: split it"
+			bad=$((bad + 1))
+		fi
+	done < <(c_files | grep -E '^(tools|kunit)/')
+
+	# A definition starts a line with its type and name, and its body
+	# opens with a "{" alone at the start of a line (kernel style, which
+	# checkpatch enforces here); its parameters may take several lines.
+	defs=$(cd "$repo" && c_files | grep -E '^tools/.*\.c$' | while read -r f; do
+		awk -v f="$f" '
+			/^[A-Za-z_][^;=]*[ *][a-z_][a-z0-9_]*\(/ { sig = $0; next }
+			/^[^ \t]/ && $0 != "{" { sig = "" }
+			$0 == "{" && sig != "" {
+				name = sig
+				sub(/\(.*/, "", name)
+				sub(/.*[ *]/, "", name)
+				print name, f
+				sig = ""
+			}' "$f"
+	done)
+	dups=$(awk '$1 != "main" { n[$1]++; w[$1] = w[$1] " " $2 }
+		    END { for (k in n) if (n[k] > 1) print k ":" w[k] }' <<<"$defs" | sort)
+	if [ -n "$dups" ]; then
+		echo "layout: functions defined more than once across tools/ (share them in tools/lib):"
+		sed 's/^/    /' <<<"$dups"
+		bad=$((bad + $(wc -l <<<"$dups")))
+	fi
+	echo "layout: $(wc -l <<<"$defs") function definitions in tools/, $bad findings"
+	if [ -z "$defs" ] || [ "$bad" -gt 0 ]; then
+		result layout 1
+		return
+	fi
+	result layout 0
+}
+
 run_check() {
 	case $1 in
 	checkpatch) run_checkpatch ;;
 	sparse) run_build sparse C=2 CHECK=sparse ;;
 	w1) run_build w1 W=1 ;;
 	docrefs) run_docrefs ;;
-	*) echo "usage: $0 checkpatch|sparse|w1|docrefs|all" >&2; return 2 ;;
+	layout) run_layout ;;
+	*) echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|all" >&2; return 2 ;;
 	esac
 }
 
 if [ $# -ne 1 ]; then
-	echo "usage: $0 checkpatch|sparse|w1|docrefs|all" >&2
+	echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|all" >&2
 	exit 2
 fi
 
@@ -263,7 +310,7 @@ fi
 
 passed=0
 failed=0
-for check in checkpatch sparse w1 docrefs; do
+for check in checkpatch sparse w1 docrefs layout; do
 	echo "==== $check"
 	if run_check "$check"; then
 		passed=$((passed + 1))
