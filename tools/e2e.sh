@@ -16,7 +16,8 @@
 #
 # Environment: KDIR or KVER (the kernel the module was built for),
 # VACCEL_CACHE, VACCEL_VM_TIMEOUT (whole VM, default 1800 s),
-# VACCEL_TEST_TIMEOUT (each test, default 300 s).
+# VACCEL_TEST_TIMEOUT (each test; default 300 s, or what the test sets in an
+# "# e2e-timeout: SECONDS" line).
 
 set -euo pipefail
 

@@ -8,8 +8,9 @@
 #
 # TEST is a file of tools/e2e/tests, by path, by name or by name without
 # ".sh"; all of them, in sorted order, when none is given.  Each runs as
-# "bash FILE" in the repository root under a timeout (VACCEL_TEST_TIMEOUT,
-# default 300 s), its output in $VACCEL_RESULTS/NAME.log and the kernel log
+# "bash FILE" in the repository root under a timeout: VACCEL_TEST_TIMEOUT
+# if set, else the test's own "# e2e-timeout: SECONDS" line, else 300 s.
+# The test sees the timeout it runs under in VACCEL_TEST_TIMEOUT.  Its output in $VACCEL_RESULTS/NAME.log and the kernel log
 # of its run in NAME.dmesg.  Exit status 0 passes, 77 skips, anything else
 # fails, and so does a test during which the kernel logged a WARNING, BUG,
 # Oops or similar.  After each test, leftovers (processes, mdev devices,
@@ -28,6 +29,7 @@ VACCEL_KO=${VACCEL_KO:-$REPO/vaccel.ko}
 VACCEL_KVER=${VACCEL_KVER:-$(uname -r)}
 export REPO VACCEL_RESULTS VACCEL_KO VACCEL_KVER
 test_timeout=${VACCEL_TEST_TIMEOUT:-300}
+timeout_forced=${VACCEL_TEST_TIMEOUT:+1}
 tests_dir=$REPO/tools/e2e/tests
 splat='WARNING:|BUG:|Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|Kernel panic|INFO: task .* blocked'
 
@@ -50,7 +52,12 @@ else
 	done
 fi
 
-echo "run-in-vm: kernel $(uname -r), ${#tests[@]} tests, timeout ${test_timeout} s each"
+if [ -n "$timeout_forced" ]; then
+	echo "run-in-vm: kernel $(uname -r), ${#tests[@]} tests, timeout ${test_timeout} s each"
+else
+	echo "run-in-vm: kernel $(uname -r), ${#tests[@]} tests, timeout ${test_timeout} s each" \
+	     "unless the test sets its own"
+fi
 if ! modprobe -a vfio vfio_iommu_type1 mdev; then
 	echo "run-in-vm: cannot load vfio, vfio_iommu_type1 and mdev" >&2
 	exit 1
@@ -110,11 +117,17 @@ passed=0 failed=0 skipped=0
 for f in "${tests[@]}"; do
 	name=$(basename "$f" .sh)
 	log=$VACCEL_RESULTS/$name.log
+	t_timeout=$test_timeout
+	if [ -z "$timeout_forced" ]; then
+		own=$(sed -n 's/^# e2e-timeout: \([0-9][0-9]*\)$/\1/p' "$f" | head -n 1)
+		t_timeout=${own:-$test_timeout}
+	fi
 	kmsg_mark "begin $name"
 	t0=$(date +%s)
 	# setsid: the test and whatever it starts form one process group,
 	# which timeout (and cleanup) signal as a whole.
-	(cd "$REPO" && exec setsid --wait timeout --kill-after=10 "$test_timeout" bash "$f") \
+	(cd "$REPO" && VACCEL_TEST_TIMEOUT=$t_timeout \
+		exec setsid --wait timeout --kill-after=10 "$t_timeout" bash "$f") \
 		</dev/null >"$log" 2>&1 &
 	pid=$!
 	wait "$pid"
@@ -126,7 +139,7 @@ for f in "${tests[@]}"; do
 	sed -n "/vaccel-e2e: begin $name\$/,/vaccel-e2e: end $name\$/p" \
 		"$VACCEL_RESULTS/dmesg.log" > "$VACCEL_RESULTS/$name.dmesg"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-		echo "run-in-vm: killed after the ${test_timeout} s timeout (VACCEL_TEST_TIMEOUT)" >> "$log"
+		echo "run-in-vm: killed after the ${t_timeout} s timeout" >> "$log"
 	fi
 	if [ -n "$notes" ]; then
 		echo "run-in-vm: cleanup after the test:" >> "$log"
@@ -142,7 +155,7 @@ for f in "${tests[@]}"; do
 		result=SKIP
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		result=FAIL
-		reason="timed out after ${test_timeout} s"
+		reason="timed out after ${t_timeout} s"
 	else
 		result=FAIL
 		reason="exit $rc"
