@@ -177,7 +177,7 @@ struct vaccel_type {
  * @nr_instances: length of @instances
  * @engine: the compute engines, @engines of them
  * @run_lock: protects @sched, @timer_due, the run state of every queue of
- *	the card (struct vaccel_queue: run_node, queued, on_engine) and each
+ *	the card (struct vaccel_queue: run, see struct vaccel_queue_run) and each
  *	instance's run queue (struct vaccel_instance: runq)
  * @sched: the time-slice scheduler of the card's engines
  * @sched_timer: fires when the scheduler asked to be called back
