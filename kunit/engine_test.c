@@ -57,7 +57,7 @@ static struct vaccel_instance *eng_find(struct vaccel_card *card,
 /* What the VMM does before the guest runs: fake memory, bus master on. */
 static void eng_attach(struct vaccel_instance *inst)
 {
-	inst->dma = &fake_dma;
+	inst->dma = &vkt_fake_dma;
 	mutex_lock(&inst->lock);
 	WRITE_ONCE(inst->bus_master, true);
 	mutex_unlock(&inst->lock);
@@ -81,7 +81,7 @@ static int vaccel_engine_test_init(struct kunit *test)
 	};
 	struct eng_test *ctx;
 
-	fake_iova_init(test);
+	vkt_fake_iova_init(test);
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -113,7 +113,7 @@ static void vaccel_engine_test_exit(struct kunit *test)
 		eng_close(ctx->b);
 	if (ctx)
 		vaccel_test_card_exit(&ctx->tc);
-	fake_iova_exit(test);
+	vkt_fake_iova_exit(test);
 }
 
 /*
@@ -152,7 +152,7 @@ static void tq_start(struct kunit *test, struct tq *t,
 
 static void tq_push(struct tq *t, const struct vaccel_desc *d)
 {
-	fake_put(t->ring + (t->tail % 16) * VACCEL_DESC_SIZE, d, sizeof(*d));
+	vkt_fake_put(t->ring + (t->tail % 16) * VACCEL_DESC_SIZE, d, sizeof(*d));
 	t->tail++;
 }
 
@@ -165,7 +165,7 @@ static struct vaccel_wb tq_wb(struct tq *t)
 {
 	struct vaccel_wb wb;
 
-	fake_get(t->wb, &wb, sizeof(wb));
+	vkt_fake_get(t->wb, &wb, sizeof(wb));
 	return wb;
 }
 
@@ -231,7 +231,7 @@ static void vaccel_engine_test_ops(struct kunit *test)
 	tq_start(test, &b0, ctx->b, 1, 0);
 
 	/* A0: CRC32C of "123456789", then a FENCE that interrupts. */
-	fake_put(a0.data, "123456789", 9);
+	vkt_fake_put(a0.data, "123456789", 9);
 	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_CRC32C),
 		.len = cpu_to_le32(9), .src = cpu_to_le64(a0.data),
 		.dst = cpu_to_le64(a0.data + 64) };
@@ -241,8 +241,8 @@ static void vaccel_engine_test_ops(struct kunit *test)
 		.value = cpu_to_le64(0x1234567890ULL) };
 	tq_push(&a0, &d);
 	/* A1: a 2x3 by 3x2 GEMM. */
-	fake_put(a1.data, ga, sizeof(ga));
-	fake_put(a1.data + 64, gb, sizeof(gb));
+	vkt_fake_put(a1.data, ga, sizeof(ga));
+	vkt_fake_put(a1.data + 64, gb, sizeof(gb));
 	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_GEMM),
 		.src = cpu_to_le64(a1.data), .src2 = cpu_to_le64(a1.data + 64),
 		.dst = cpu_to_le64(a1.data + 128), .m = cpu_to_le32(2),
@@ -253,7 +253,7 @@ static void vaccel_engine_test_ops(struct kunit *test)
 	tq_push(&a2, &d);
 	tq_push(&a2, &d);
 	/* B0: COPY 3 pages into device memory and back (several chunks). */
-	fake_put(FAKE_IOVA(64), buf, 3 * PAGE_SIZE);
+	vkt_fake_put(FAKE_IOVA(64), buf, 3 * PAGE_SIZE);
 	d = (struct vaccel_desc){ .opcode = cpu_to_le16(VACCEL_OP_COPY),
 		.flags = cpu_to_le16(VACCEL_DESC_F_DST_DEV),
 		.len = cpu_to_le32(3 * PAGE_SIZE - 5),
@@ -278,14 +278,14 @@ static void vaccel_engine_test_ops(struct kunit *test)
 	tq_settle(&a2);
 	tq_settle(&b0);
 
-	fake_get(a0.data + 64, &crc, sizeof(crc));
+	vkt_fake_get(a0.data + 64, &crc, sizeof(crc));
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(crc), 0xe3069283U);
 	KUNIT_EXPECT_EQ(test, le64_to_cpu(tq_wb(&a0).fence), 0x1234567890ULL);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_FENCE_LO),
 			0x34567890U);
-	fake_get(a1.data + 128, c, sizeof(c));
+	vkt_fake_get(a1.data + 128, c, sizeof(c));
 	KUNIT_EXPECT_EQ(test, memcmp(c, gc, sizeof(c)), 0);
-	fake_get(FAKE_IOVA(80), back, 3 * PAGE_SIZE - 5);
+	vkt_fake_get(FAKE_IOVA(80), back, 3 * PAGE_SIZE - 5);
 	KUNIT_EXPECT_EQ(test, memcmp(back, buf, 3 * PAGE_SIZE - 5), 0);
 
 	/* The FENCE's IRQ flag raised queue 0's cause (INTx mode). */
@@ -381,27 +381,27 @@ static void vaccel_engine_test_unmap(struct kunit *test)
 	tq_push(&a0, &busy);
 	tq_push(&a0, &copy);
 	tq_ring(&a0);
-	fake_set_mapped(107, 1, false);
+	vkt_fake_set_mapped(107, 1, false);
 	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 2), -EIO);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),
 			(u32)VACCEL_QERR_DMA);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR_INDEX),
 			1U);
-	KUNIT_EXPECT_GT(test, fake_iova_faults(), 0U);
+	KUNIT_EXPECT_GT(test, vkt_fake_iova_faults(), 0U);
 
 	/* A1: its ring is unmapped while a BUSY runs. */
 	tq_push(&a1, &busy);
 	tq_push(&a1, &busy);
 	tq_ring(&a1);
-	pins = fake_pins_total();
-	fake_set_mapped(4, 1, false);
+	pins = vkt_fake_pins_total();
+	vkt_fake_set_mapped(4, 1, false);
 	vaccel_queues_dma_unmap(ctx->a, a1.ring, PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a1.q, VACCEL_Q_ERROR),
 			(u32)VACCEL_QERR_RING);
 	/* Its ring and writeback pages are unpinned. */
-	KUNIT_EXPECT_EQ(test, fake_pins_total(), pins - 2);
-	fake_set_mapped(4, 1, true);
-	fake_set_mapped(107, 1, true);
+	KUNIT_EXPECT_EQ(test, vkt_fake_pins_total(), pins - 2);
+	vkt_fake_set_mapped(4, 1, true);
+	vkt_fake_set_mapped(107, 1, true);
 }
 
 /* A function reset with every queue busy stops them, B runs on. */
@@ -434,7 +434,7 @@ static void vaccel_engine_test_reset(struct kunit *test)
 					    q, i);
 	KUNIT_EXPECT_EQ(test, tq_wait(&b0, 12), 0);
 	/* Only B's queue holds pins: A let go of all of its pages. */
-	KUNIT_EXPECT_EQ(test, fake_pins_total(), 2);
+	KUNIT_EXPECT_EQ(test, vkt_fake_pins_total(), 2);
 	eng_attach(ctx->a);
 }
 

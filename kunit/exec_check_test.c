@@ -316,7 +316,7 @@ static void run_check_case(struct kunit *test, const struct check_case *c)
 	struct vaccel_job job, untouched;
 	int ret;
 
-	tdesc_encode(&c->d, &d);
+	vkt_tdesc_encode(&c->d, &d);
 	memset(&job, 0x5a, sizeof(job));
 	memset(&untouched, 0x5a, sizeof(untouched));
 	ret = vaccel_desc_check(&d, c->no_dev_mem ? 0 : DEV_SIZE, &job);

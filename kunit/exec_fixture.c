@@ -161,12 +161,12 @@ static void fill_noise(u8 *buf, size_t len, u32 seed)
 }
 
 /**
- * fake_reset_memory() - map every memory of the fake, and fill it anew
+ * vkt_fake_reset_memory() - map every memory of the fake, and fill it anew
  * @fx: the fixture
  *
- * Every memory gets the same deterministic noise as at exec_test_init().
+ * Every memory gets the same deterministic noise as at vkt_exec_init().
  */
-void fake_reset_memory(struct exec_fixture *fx)
+void vkt_fake_reset_memory(struct exec_fixture *fx)
 {
 	int i;
 
@@ -177,12 +177,12 @@ void fake_reset_memory(struct exec_fixture *fx)
 }
 
 /**
- * exec_test_init() - a suite's init: a fresh fake memory for each case
+ * vkt_exec_init() - a suite's init: a fresh fake memory for each case
  * @test: the case; its resources hold the fixture, failures abort it
  *
  * Return: 0; test->priv is then a struct exec_fixture.
  */
-int exec_test_init(struct kunit *test)
+int vkt_exec_init(struct kunit *test)
 {
 	struct exec_fixture *fx;
 	int i;
@@ -199,7 +199,7 @@ int exec_test_init(struct kunit *test)
 		r->buf = kunit_kmalloc(test, r->size, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, r->buf);
 	}
-	fake_reset_memory(fx);
+	vkt_fake_reset_memory(fx);
 	for (i = 0; i < 2; i++) {
 		fx->scratch[i] = kunit_kmalloc(test, VACCEL_EXEC_SCRATCH +
 					       SCRATCH_CANARY, GFP_KERNEL);
@@ -215,13 +215,13 @@ int exec_test_init(struct kunit *test)
 }
 
 /**
- * fake_snapshot() - copy every memory of the fake
+ * vkt_fake_snapshot() - copy every memory of the fake
  * @test: the case; its resources hold the copy
  * @fx: the fixture
  * @s: the copy
  */
-void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
-		   struct fake_snap *s)
+void vkt_fake_snapshot(struct kunit *test, struct exec_fixture *fx,
+		       struct fake_snap *s)
 {
 	int i;
 
@@ -233,13 +233,13 @@ void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
 }
 
 /**
- * expect_memory() - expect every byte of every memory to be what @want says
+ * vkt_expect_memory() - expect every byte of every memory to be what @want says
  * @test: the case, failed at the first byte that differs in each memory
  * @fx: the fixture
  * @want: the memories expected
  */
-void expect_memory(struct kunit *test, struct exec_fixture *fx,
-		   const struct fake_snap *want)
+void vkt_expect_memory(struct kunit *test, struct exec_fixture *fx,
+		       const struct fake_snap *want)
 {
 	int i;
 	u64 b;
@@ -257,12 +257,12 @@ void expect_memory(struct kunit *test, struct exec_fixture *fx,
 }
 
 /**
- * loc_addr() - the address of a place
+ * vkt_loc_addr() - the address of a place
  * @l: the place
  *
  * Return: its IOVA, or its device memory offset.
  */
-u64 loc_addr(struct loc l)
+u64 vkt_loc_addr(struct loc l)
 {
 	return fake_layout[l.mem].base + l.off;
 }
@@ -273,35 +273,35 @@ static u16 loc_flag(struct loc l, u16 flag)
 }
 
 /**
- * snap_ptr() - a place in a snapshot
+ * vkt_snap_ptr() - a place in a snapshot
  * @s: the snapshot
  * @l: the place
  *
  * Return: the copy of its first byte.
  */
-u8 *snap_ptr(const struct fake_snap *s, struct loc l)
+u8 *vkt_snap_ptr(const struct fake_snap *s, struct loc l)
 {
 	return s->buf[l.mem] + l.off;
 }
 
 /**
- * mem_ptr() - a place in the fake's memories
+ * vkt_mem_ptr() - a place in the fake's memories
  * @fx: the fixture
  * @l: the place
  *
  * Return: its first byte, for the test to read or set directly.
  */
-u8 *mem_ptr(struct exec_fixture *fx, struct loc l)
+u8 *vkt_mem_ptr(struct exec_fixture *fx, struct loc l)
 {
 	return fx->f.mem[l.mem].buf + l.off;
 }
 
 /**
- * tdesc_encode() - a descriptor as a guest writes it
+ * vkt_tdesc_encode() - a descriptor as a guest writes it
  * @t: the descriptor in CPU byte order
  * @d: the descriptor in little endian, with some tag
  */
-void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
+void vkt_tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 {
 	d->opcode = cpu_to_le16(t->opcode);
 	d->flags = cpu_to_le16(t->flags);
@@ -319,58 +319,58 @@ void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d)
 }
 
 /**
- * make_job() - a job from a valid descriptor
+ * vkt_make_job() - a job from a valid descriptor
  * @test: the case, aborted if vaccel_desc_check() refuses the descriptor
  * @t: the descriptor
  * @job: the job, as vaccel_desc_check() makes it with DEV_SIZE bytes of
  *	device memory
  */
-void make_job(struct kunit *test, const struct tdesc *t,
-	      struct vaccel_job *job)
+void vkt_make_job(struct kunit *test, const struct tdesc *t,
+		  struct vaccel_job *job)
 {
 	struct vaccel_desc d;
 
-	tdesc_encode(t, &d);
+	vkt_tdesc_encode(t, &d);
 	KUNIT_ASSERT_EQ(test, vaccel_desc_check(&d, DEV_SIZE, job), 0);
 }
 
 /**
- * copy_desc() - a COPY descriptor
+ * vkt_copy_desc() - a COPY descriptor
  * @src: the source
  * @dst: the destination
  * @len: bytes
  *
  * Return: the descriptor, with the flags of operands in device memory.
  */
-struct tdesc copy_desc(struct loc src, struct loc dst, u32 len)
+struct tdesc vkt_copy_desc(struct loc src, struct loc dst, u32 len)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_COPY,
 		.flags = loc_flag(src, VACCEL_DESC_F_SRC_DEV) |
 			 loc_flag(dst, VACCEL_DESC_F_DST_DEV),
-		.len = len, .src = loc_addr(src), .dst = loc_addr(dst),
+		.len = len, .src = vkt_loc_addr(src), .dst = vkt_loc_addr(dst),
 	};
 }
 
 /**
- * fill_desc() - a FILL descriptor
+ * vkt_fill_desc() - a FILL descriptor
  * @dst: the destination
  * @len: bytes
  * @value: the 8-byte pattern
  *
  * Return: the descriptor, with the flag of a destination in device memory.
  */
-struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
+struct tdesc vkt_fill_desc(struct loc dst, u32 len, u64 value)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_FILL,
 		.flags = loc_flag(dst, VACCEL_DESC_F_DST_DEV),
-		.len = len, .dst = loc_addr(dst), .value = value,
+		.len = len, .dst = vkt_loc_addr(dst), .value = value,
 	};
 }
 
 /**
- * crc_desc() - a CRC32C descriptor
+ * vkt_crc_desc() - a CRC32C descriptor
  * @src: the data
  * @len: its bytes
  * @dst: where the 4-byte result goes
@@ -378,20 +378,20 @@ struct tdesc fill_desc(struct loc dst, u32 len, u64 value)
  *
  * Return: the descriptor, with the flags of operands in device memory.
  */
-struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
-		      u32 seed)
+struct tdesc vkt_crc_desc(struct loc src, u32 len, struct loc dst,
+			  u32 seed)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_CRC32C,
 		.flags = loc_flag(src, VACCEL_DESC_F_SRC_DEV) |
 			 loc_flag(dst, VACCEL_DESC_F_DST_DEV),
-		.len = len, .src = loc_addr(src), .dst = loc_addr(dst),
+		.len = len, .src = vkt_loc_addr(src), .dst = vkt_loc_addr(dst),
 		.value = seed,
 	};
 }
 
 /**
- * gemm_desc() - a GEMM descriptor, C = A * B
+ * vkt_gemm_desc() - a GEMM descriptor, C = A * B
  * @m: rows of A and C
  * @k: columns of A, rows of B
  * @n: columns of B and C
@@ -401,27 +401,27 @@ struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
  *
  * Return: the descriptor, with the flags of operands in device memory.
  */
-struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
-		       struct loc b, struct loc c)
+struct tdesc vkt_gemm_desc(u32 m, u32 k, u32 n, struct loc a,
+			   struct loc b, struct loc c)
 {
 	return (struct tdesc){
 		.opcode = VACCEL_OP_GEMM,
 		.flags = loc_flag(a, VACCEL_DESC_F_SRC_DEV) |
 			 loc_flag(b, VACCEL_DESC_F_SRC2_DEV) |
 			 loc_flag(c, VACCEL_DESC_F_DST_DEV),
-		.src = loc_addr(a), .src2 = loc_addr(b), .dst = loc_addr(c),
+		.src = vkt_loc_addr(a), .src2 = vkt_loc_addr(b), .dst = vkt_loc_addr(c),
 		.m = m, .n = n, .k = k,
 	};
 }
 
 /**
- * job_eq() - compare two jobs field by field (struct vaccel_job has padding)
+ * vkt_job_eq() - compare two jobs field by field (struct vaccel_job has padding)
  * @a: one job
  * @b: the other
  *
  * Return: true when they are the same.
  */
-bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b)
+bool vkt_job_eq(const struct vaccel_job *a, const struct vaccel_job *b)
 {
 	return a->opcode == b->opcode && a->flags == b->flags &&
 	       a->len == b->len && a->src == b->src && a->src2 == b->src2 &&
@@ -478,13 +478,13 @@ static void fake_chunk_start(struct fake_mem *f, const struct vaccel_job *job)
 }
 
 /**
- * job_total() - what a job's pos reaches when it is done
+ * vkt_job_total() - what a job's pos reaches when it is done
  * @job: the job
  *
  * Return: bytes for COPY, FILL and CRC32C, elements of C for GEMM, ns for
  * BUSY, 0 for NOP and FENCE.
  */
-u64 job_total(const struct vaccel_job *job)
+u64 vkt_job_total(const struct vaccel_job *job)
 {
 	switch (job->opcode) {
 	case VACCEL_OP_COPY:
@@ -523,11 +523,11 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
 	u64 i, j, ew, row;
 
 	KUNIT_EXPECT_GE(test, job->pos, before->pos);
-	KUNIT_EXPECT_LE(test, job->pos, job_total(job));
+	KUNIT_EXPECT_LE(test, job->pos, vkt_job_total(job));
 	if (job->opcode != VACCEL_OP_NOP && job->opcode != VACCEL_OP_FENCE) {
 		KUNIT_EXPECT_GT(test, adv, 0ULL);
 		KUNIT_EXPECT_EQ(test, ret == VACCEL_EXEC_DONE,
-				job->pos == job_total(job));
+				job->pos == vkt_job_total(job));
 	}
 	KUNIT_EXPECT_EQ(test, f->rd, w[W_SRC].rd + w[W_SRC2].rd);
 	KUNIT_EXPECT_EQ(test, f->wr, w[W_DST].wr);
@@ -544,7 +544,7 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
 	case VACCEL_OP_FENCE:
 		KUNIT_EXPECT_EQ(test, ret, VACCEL_EXEC_DONE);
 		KUNIT_EXPECT_EQ(test, f->calls, 0U);
-		KUNIT_EXPECT_TRUE(test, job_eq(job, before));
+		KUNIT_EXPECT_TRUE(test, vkt_job_eq(job, before));
 		break;
 	case VACCEL_OP_COPY:
 		KUNIT_EXPECT_LE(test, adv, (u64)VACCEL_CHUNK_BYTES);
@@ -604,7 +604,7 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
 }
 
 /**
- * exec_one() - run one chunk of a job through the fake, and check it
+ * vkt_exec_one() - run one chunk of a job through the fake, and check it
  * @test: the case, failed by any check
  * @fx: the fixture
  * @job: the job, advanced by the chunk
@@ -616,8 +616,8 @@ static void check_chunk(struct kunit *test, struct fake_mem *f,
  *
  * Return: what vaccel_exec_chunk() returned.
  */
-int exec_one(struct kunit *test, struct exec_fixture *fx,
-	     struct vaccel_job *job)
+int vkt_exec_one(struct kunit *test, struct exec_fixture *fx,
+		 struct vaccel_job *job)
 {
 	struct vaccel_job before = *job;
 	u8 *scratch = fx->env.scratch;
@@ -633,7 +633,7 @@ int exec_one(struct kunit *test, struct exec_fixture *fx,
 		KUNIT_ASSERT_EQ(test, scratch[VACCEL_EXEC_SCRATCH + b], 0x5c);
 	if (ret < 0) {
 		KUNIT_EXPECT_EQ(test, ret, -VACCEL_QERR_DMA);
-		KUNIT_EXPECT_TRUE(test, job_eq(job, &before));
+		KUNIT_EXPECT_TRUE(test, vkt_job_eq(job, &before));
 		return ret;
 	}
 	KUNIT_EXPECT_TRUE(test, ret == VACCEL_EXEC_DONE ||
@@ -645,7 +645,7 @@ int exec_one(struct kunit *test, struct exec_fixture *fx,
 #define MAX_CHUNKS	30000
 
 /**
- * exec_run() - run a job to completion, with exec_one()
+ * vkt_exec_run() - run a job to completion, with vkt_exec_one()
  * @test: the case, aborted when a chunk fails or there are too many
  * @fx: the fixture
  * @job: the job
@@ -654,15 +654,15 @@ int exec_one(struct kunit *test, struct exec_fixture *fx,
  *
  * Return: the chunks run.
  */
-unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
-		      struct vaccel_job *job, u64 *pos,
+unsigned int vkt_exec_run(struct kunit *test, struct exec_fixture *fx,
+			  struct vaccel_job *job, u64 *pos,
 		      unsigned int max_pos)
 {
 	unsigned int chunks = 0;
 	int ret;
 
 	do {
-		ret = exec_one(test, fx, job);
+		ret = vkt_exec_one(test, fx, job);
 		KUNIT_ASSERT_GE(test, ret, 0);
 		if (pos && chunks < max_pos)
 			pos[chunks] = job->pos;

@@ -10,16 +10,20 @@
  * IOVA_HOLE is mapped nowhere, and a test unmaps a region by clearing its
  * @mapped.  busy() records what it was asked and answers as @busy_mode of
  * struct fake_mem says.  The fake accounts every byte moved, per chunk and
- * per operand of the job, so that exec_one() checks the bounds of every
+ * per operand of the job, so that vkt_exec_one() checks the bounds of every
  * chunk it runs.
  *
- * A suite takes exec_test_init() as its init: test->priv is then a struct
- * exec_fixture.  A case builds descriptors in CPU byte order (struct tdesc,
- * copy_desc() and the like) whose operands are places in the fake (struct
- * loc, AT()), makes jobs of them with make_job(), runs them with exec_one()
- * or exec_run(), and compares the memories with what it expects, most
- * often a snapshot it changed (fake_snapshot(), snap_ptr(), mem_ptr(),
- * expect_memory()).
+ * A suite takes vkt_exec_init() as its init: test->priv is then a struct
+ * exec_fixture.  A case builds descriptors in CPU byte order (struct
+ * tdesc, vkt_copy_desc() and the like) whose operands are places in the
+ * fake (struct loc, AT()), makes jobs of them with vkt_make_job(), runs
+ * them with vkt_exec_one() or vkt_exec_run(), and compares the memories
+ * with what it expects, most often a snapshot it changed
+ * (vkt_fake_snapshot(), vkt_snap_ptr(), vkt_mem_ptr(),
+ * vkt_expect_memory()).
+ *
+ * The fixtures' global names start with vkt_ (vaccel KUnit test): the
+ * tests are built into the kernel, and must not take a name it may use.
  */
 #ifndef _VACCEL_EXEC_FIXTURE_H
 #define _VACCEL_EXEC_FIXTURE_H
@@ -149,7 +153,7 @@ struct fake_mem {
 #define SCRATCH_CANARY	64
 
 /**
- * struct exec_fixture - what exec_test_init() leaves in test->priv
+ * struct exec_fixture - what vkt_exec_init() leaves in test->priv
  * @f: the fake memory
  * @env: the environment of vaccel_exec_chunk(), on the fake
  * @scratch: two scratch buffers of VACCEL_EXEC_SCRATCH bytes and a canary
@@ -183,7 +187,7 @@ struct loc {
 #define AT(m, o)	((struct loc){ .mem = (m), .off = (o) })
 
 /**
- * struct tdesc - a descriptor in CPU byte order, as tdesc_encode() takes it
+ * struct tdesc - a descriptor in CPU byte order, as vkt_tdesc_encode() takes it
  * @opcode: the command, VACCEL_OP_*
  * @flags: VACCEL_DESC_F_*
  * @len: bytes, for COPY, FILL and CRC32C
@@ -210,33 +214,33 @@ struct tdesc {
 	u32 rsvd;
 };
 
-int exec_test_init(struct kunit *test);
-void fake_reset_memory(struct exec_fixture *fx);
-void fake_snapshot(struct kunit *test, struct exec_fixture *fx,
-		   struct fake_snap *s);
-void expect_memory(struct kunit *test, struct exec_fixture *fx,
-		   const struct fake_snap *want);
+int vkt_exec_init(struct kunit *test);
+void vkt_fake_reset_memory(struct exec_fixture *fx);
+void vkt_fake_snapshot(struct kunit *test, struct exec_fixture *fx,
+		       struct fake_snap *s);
+void vkt_expect_memory(struct kunit *test, struct exec_fixture *fx,
+		       const struct fake_snap *want);
 
-u64 loc_addr(struct loc l);
-u8 *snap_ptr(const struct fake_snap *s, struct loc l);
-u8 *mem_ptr(struct exec_fixture *fx, struct loc l);
+u64 vkt_loc_addr(struct loc l);
+u8 *vkt_snap_ptr(const struct fake_snap *s, struct loc l);
+u8 *vkt_mem_ptr(struct exec_fixture *fx, struct loc l);
 
-void tdesc_encode(const struct tdesc *t, struct vaccel_desc *d);
-void make_job(struct kunit *test, const struct tdesc *t,
-	      struct vaccel_job *job);
-struct tdesc copy_desc(struct loc src, struct loc dst, u32 len);
-struct tdesc fill_desc(struct loc dst, u32 len, u64 value);
-struct tdesc crc_desc(struct loc src, u32 len, struct loc dst,
-		      u32 seed);
-struct tdesc gemm_desc(u32 m, u32 k, u32 n, struct loc a,
-		       struct loc b, struct loc c);
-bool job_eq(const struct vaccel_job *a, const struct vaccel_job *b);
-u64 job_total(const struct vaccel_job *job);
+void vkt_tdesc_encode(const struct tdesc *t, struct vaccel_desc *d);
+void vkt_make_job(struct kunit *test, const struct tdesc *t,
+		  struct vaccel_job *job);
+struct tdesc vkt_copy_desc(struct loc src, struct loc dst, u32 len);
+struct tdesc vkt_fill_desc(struct loc dst, u32 len, u64 value);
+struct tdesc vkt_crc_desc(struct loc src, u32 len, struct loc dst,
+			  u32 seed);
+struct tdesc vkt_gemm_desc(u32 m, u32 k, u32 n, struct loc a,
+			   struct loc b, struct loc c);
+bool vkt_job_eq(const struct vaccel_job *a, const struct vaccel_job *b);
+u64 vkt_job_total(const struct vaccel_job *job);
 
-int exec_one(struct kunit *test, struct exec_fixture *fx,
-	     struct vaccel_job *job);
-unsigned int exec_run(struct kunit *test, struct exec_fixture *fx,
-		      struct vaccel_job *job, u64 *pos,
+int vkt_exec_one(struct kunit *test, struct exec_fixture *fx,
+		 struct vaccel_job *job);
+unsigned int vkt_exec_run(struct kunit *test, struct exec_fixture *fx,
+			  struct vaccel_job *job, u64 *pos,
 		      unsigned int max_pos);
 
 #endif /* _VACCEL_EXEC_FIXTURE_H */

@@ -10,7 +10,7 @@
  * device memory buffer and a busy() that records what it was asked.  The
  * fake accounts every byte moved, per chunk and per operand, so that the
  * bounds of each chunk are checked on every chunk of every test
- * (exec_one()).  Expected results are computed here independently of
+ * (vkt_exec_one()).  Expected results are computed here independently of
  * src/exec.c: a bitwise CRC-32C, a naive GEMM on s64 products, and the
  * expected memory image, compared whole after each command.
  */
@@ -40,21 +40,21 @@ static void vaccel_exec_test_nop_fence(struct kunit *test)
 	struct vaccel_job job, before;
 	struct fake_snap snap;
 
-	fake_snapshot(test, fx, &snap);
-	make_job(test, &nop, &job);
+	vkt_fake_snapshot(test, fx, &snap);
+	vkt_make_job(test, &nop, &job);
 	before = job;
-	KUNIT_EXPECT_EQ(test, exec_one(test, fx, &job), VACCEL_EXEC_DONE);
-	KUNIT_EXPECT_TRUE(test, job_eq(&job, &before));
+	KUNIT_EXPECT_EQ(test, vkt_exec_one(test, fx, &job), VACCEL_EXEC_DONE);
+	KUNIT_EXPECT_TRUE(test, vkt_job_eq(&job, &before));
 
-	make_job(test, &fence, &job);
+	vkt_make_job(test, &fence, &job);
 	before = job;
-	KUNIT_EXPECT_EQ(test, exec_one(test, fx, &job), VACCEL_EXEC_DONE);
-	KUNIT_EXPECT_TRUE(test, job_eq(&job, &before));
+	KUNIT_EXPECT_EQ(test, vkt_exec_one(test, fx, &job), VACCEL_EXEC_DONE);
+	KUNIT_EXPECT_TRUE(test, vkt_job_eq(&job, &before));
 	KUNIT_EXPECT_EQ(test, job.value, 0x0123456789abcdefULL);
 
 	KUNIT_EXPECT_EQ(test, fx->f.busy_total_calls, 0U);
 	KUNIT_EXPECT_EQ(test, fx->f.faults, 0U);
-	expect_memory(test, fx, &snap);
+	vkt_expect_memory(test, fx, &snap);
 }
 
 struct copy_case {
@@ -100,18 +100,18 @@ static void vaccel_exec_test_copy(struct kunit *test)
 {
 	const struct copy_case *c = test->param_value;
 	struct exec_fixture *fx = test->priv;
-	struct tdesc d = copy_desc(c->src, c->dst, c->len);
+	struct tdesc d = vkt_copy_desc(c->src, c->dst, c->len);
 	struct vaccel_job job;
 	struct fake_snap want;
 	unsigned int chunks;
 
-	fake_snapshot(test, fx, &want);
-	memcpy(snap_ptr(&want, c->dst), mem_ptr(fx, c->src), c->len);
-	make_job(test, &d, &job);
-	chunks = exec_run(test, fx, &job, NULL, 0);
+	vkt_fake_snapshot(test, fx, &want);
+	memcpy(vkt_snap_ptr(&want, c->dst), vkt_mem_ptr(fx, c->src), c->len);
+	vkt_make_job(test, &d, &job);
+	chunks = vkt_exec_run(test, fx, &job, NULL, 0);
 	KUNIT_EXPECT_GE(test, chunks, DIV_ROUND_UP(c->len, VACCEL_CHUNK_BYTES));
 	KUNIT_EXPECT_EQ(test, job.pos, (u64)c->len);
-	expect_memory(test, fx, &want);
+	vkt_expect_memory(test, fx, &want);
 	KUNIT_EXPECT_EQ(test, fx->f.faults, 0U);
 }
 
@@ -155,21 +155,21 @@ static void vaccel_exec_test_fill(struct kunit *test)
 {
 	const struct fill_case *c = test->param_value;
 	struct exec_fixture *fx = test->priv;
-	struct tdesc d = fill_desc(c->dst, c->len, c->value);
+	struct tdesc d = vkt_fill_desc(c->dst, c->len, c->value);
 	struct vaccel_job job;
 	struct fake_snap want;
 	u8 le[8];
 	u64 i;
 
 	put_unaligned_le64(c->value, le);
-	fake_snapshot(test, fx, &want);
+	vkt_fake_snapshot(test, fx, &want);
 	for (i = c->start; i < c->len; i++)
-		snap_ptr(&want, c->dst)[i] = le[i % 8];
-	make_job(test, &d, &job);
+		vkt_snap_ptr(&want, c->dst)[i] = le[i % 8];
+	vkt_make_job(test, &d, &job);
 	job.pos = c->start;
-	exec_run(test, fx, &job, NULL, 0);
+	vkt_exec_run(test, fx, &job, NULL, 0);
 	KUNIT_EXPECT_EQ(test, job.pos, (u64)c->len);
-	expect_memory(test, fx, &want);
+	vkt_expect_memory(test, fx, &want);
 }
 
 /* CRC-32C, one bit at a time, reflected polynomial 0x82f63b78. */
@@ -231,7 +231,7 @@ KUNIT_ARRAY_PARAM(crc, crc_cases, crc_case_desc);
 
 static void crc_prepare(struct exec_fixture *fx, const struct crc_case *c)
 {
-	u8 *p = mem_ptr(fx, c->src);
+	u8 *p = vkt_mem_ptr(fx, c->src);
 	u32 i;
 
 	switch (c->data) {
@@ -261,34 +261,34 @@ static void vaccel_exec_test_crc32c(struct kunit *test)
 {
 	const struct crc_case *c = test->param_value;
 	struct exec_fixture *fx = test->priv;
-	struct tdesc d = crc_desc(c->src, c->len, c->dst, c->seed);
+	struct tdesc d = vkt_crc_desc(c->src, c->len, c->dst, c->seed);
 	struct vaccel_job job;
 	struct fake_snap want;
 	u32 expect;
 
 	crc_prepare(fx, c);
-	expect = ref_crc32c(c->seed, mem_ptr(fx, c->src), c->len);
+	expect = ref_crc32c(c->seed, vkt_mem_ptr(fx, c->src), c->len);
 	/* The reference itself against the published values. */
 	if (c->known)
 		KUNIT_ASSERT_EQ(test, expect, c->known);
-	fake_snapshot(test, fx, &want);
-	put_unaligned_le32(expect, snap_ptr(&want, c->dst));
-	make_job(test, &d, &job);
-	exec_run(test, fx, &job, NULL, 0);
-	KUNIT_EXPECT_EQ(test, get_unaligned_le32(mem_ptr(fx, c->dst)), expect);
-	expect_memory(test, fx, &want);
+	vkt_fake_snapshot(test, fx, &want);
+	put_unaligned_le32(expect, vkt_snap_ptr(&want, c->dst));
+	vkt_make_job(test, &d, &job);
+	vkt_exec_run(test, fx, &job, NULL, 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(vkt_mem_ptr(fx, c->dst)), expect);
+	vkt_expect_memory(test, fx, &want);
 }
 
 /* Run a CRC32C to the end and return its result as read from memory. */
 static u32 crc_run(struct kunit *test, struct exec_fixture *fx, struct loc src,
 		   u32 len, struct loc dst, u32 seed)
 {
-	struct tdesc d = crc_desc(src, len, dst, seed);
+	struct tdesc d = vkt_crc_desc(src, len, dst, seed);
 	struct vaccel_job job;
 
-	make_job(test, &d, &job);
-	exec_run(test, fx, &job, NULL, 0);
-	return get_unaligned_le32(mem_ptr(fx, dst));
+	vkt_make_job(test, &d, &job);
+	vkt_exec_run(test, fx, &job, NULL, 0);
+	return get_unaligned_le32(vkt_mem_ptr(fx, dst));
 }
 
 /* CRC(A then B) = CRC(B, seed = CRC(A)), at and across chunk boundaries. */
@@ -304,7 +304,7 @@ static void vaccel_exec_test_crc32c_chain(struct kunit *test)
 	unsigned int s;
 
 	whole = crc_run(test, fx, AT(MEM_LO, 0), len, AT(MEM_HI, 0), 0);
-	KUNIT_EXPECT_EQ(test, whole, ref_crc32c(0, mem_ptr(fx, AT(MEM_LO, 0)),
+	KUNIT_EXPECT_EQ(test, whole, ref_crc32c(0, vkt_mem_ptr(fx, AT(MEM_LO, 0)),
 						len));
 	for (s = 0; s < ARRAY_SIZE(splits); s++) {
 		first = crc_run(test, fx, AT(MEM_LO, 0), splits[s],
@@ -316,7 +316,7 @@ static void vaccel_exec_test_crc32c_chain(struct kunit *test)
 	}
 
 	/* "1234" then "56789". */
-	memcpy(mem_ptr(fx, AT(MEM_DEV, 0)), "123456789", 9);
+	memcpy(vkt_mem_ptr(fx, AT(MEM_DEV, 0)), "123456789", 9);
 	first = crc_run(test, fx, AT(MEM_DEV, 0), 4, AT(MEM_DEV, 16), 0);
 	second = crc_run(test, fx, AT(MEM_DEV, 4), 5, AT(MEM_DEV, 16), first);
 	KUNIT_EXPECT_EQ(test, second, 0xe3069283U);
@@ -385,19 +385,19 @@ static void vaccel_exec_test_gemm(struct kunit *test)
 {
 	const struct gemm_case *c = test->param_value;
 	struct exec_fixture *fx = test->priv;
-	struct tdesc d = gemm_desc(c->m, c->k, c->n, c->a, c->b, c->c);
+	struct tdesc d = vkt_gemm_desc(c->m, c->k, c->n, c->a, c->b, c->c);
 	u32 per_row = DIV_ROUND_UP(c->n, max(1U, VACCEL_CHUNK_MACS / c->k));
 	struct vaccel_job job;
 	struct fake_snap want;
 	unsigned int chunks;
 
-	fake_snapshot(test, fx, &want);
-	ref_gemm(snap_ptr(&want, c->a), snap_ptr(&want, c->b),
-		 snap_ptr(&want, c->c), c->m, c->k, c->n);
-	make_job(test, &d, &job);
-	chunks = exec_run(test, fx, &job, NULL, 0);
+	vkt_fake_snapshot(test, fx, &want);
+	ref_gemm(vkt_snap_ptr(&want, c->a), vkt_snap_ptr(&want, c->b),
+		 vkt_snap_ptr(&want, c->c), c->m, c->k, c->n);
+	vkt_make_job(test, &d, &job);
+	chunks = vkt_exec_run(test, fx, &job, NULL, 0);
 	KUNIT_EXPECT_EQ(test, chunks, c->m * per_row);
-	expect_memory(test, fx, &want);
+	vkt_expect_memory(test, fx, &want);
 }
 
 /* Wrap-around and signs, worked out by hand. */
@@ -407,20 +407,20 @@ static void vaccel_exec_test_gemm_wrap(struct kunit *test)
 	static const s32 b[4] = { -1, 0x10000, S32_MIN, -7 };
 	static const u32 c[4] = { 0, 7, 0x7fff0000, 0xffffffeb };
 	struct exec_fixture *fx = test->priv;
-	struct tdesc d = gemm_desc(2, 2, 2, AT(MEM_LO, 0), AT(MEM_DEV, 40),
+	struct tdesc d = vkt_gemm_desc(2, 2, 2, AT(MEM_LO, 0), AT(MEM_DEV, 40),
 				   AT(MEM_HI, 4));
 	struct vaccel_job job;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		put_unaligned_le32(a[i], mem_ptr(fx, AT(MEM_LO, 4 * i)));
-		put_unaligned_le32(b[i], mem_ptr(fx, AT(MEM_DEV, 40 + 4 * i)));
+		put_unaligned_le32(a[i], vkt_mem_ptr(fx, AT(MEM_LO, 4 * i)));
+		put_unaligned_le32(b[i], vkt_mem_ptr(fx, AT(MEM_DEV, 40 + 4 * i)));
 	}
-	make_job(test, &d, &job);
-	exec_run(test, fx, &job, NULL, 0);
+	vkt_make_job(test, &d, &job);
+	vkt_exec_run(test, fx, &job, NULL, 0);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ_MSG(test,
-				    get_unaligned_le32(mem_ptr(fx, AT(MEM_HI, 4 + 4 * i))),
+				    get_unaligned_le32(vkt_mem_ptr(fx, AT(MEM_HI, 4 + 4 * i))),
 				    c[i], "C element %d", i);
 }
 
@@ -462,8 +462,8 @@ static void vaccel_exec_test_busy(struct kunit *test)
 	unsigned int chunks;
 
 	fx->f.busy_mode = c->mode;
-	make_job(test, &d, &job);
-	chunks = exec_run(test, fx, &job, NULL, 0);
+	vkt_make_job(test, &d, &job);
+	chunks = vkt_exec_run(test, fx, &job, NULL, 0);
 	KUNIT_EXPECT_EQ(test, job.pos, c->ns);
 	KUNIT_EXPECT_EQ(test, fx->f.busy_total_calls, chunks);
 	KUNIT_EXPECT_LE(test, fx->f.busy_max_asked, (u64)VACCEL_CHUNK_NS);
@@ -500,43 +500,43 @@ struct bounds_case {
 
 static struct tdesc bounds_copy(void)
 {
-	return copy_desc(AT(MEM_DEV, 1), AT(MEM_HI, 2), 7 * VACCEL_CHUNK_BYTES + 1);
+	return vkt_copy_desc(AT(MEM_DEV, 1), AT(MEM_HI, 2), 7 * VACCEL_CHUNK_BYTES + 1);
 }
 
 static struct tdesc bounds_fill(void)
 {
-	return fill_desc(AT(MEM_DEV, 3), 5 * VACCEL_CHUNK_BYTES, 0x1234);
+	return vkt_fill_desc(AT(MEM_DEV, 3), 5 * VACCEL_CHUNK_BYTES, 0x1234);
 }
 
 static struct tdesc bounds_crc(void)
 {
-	return crc_desc(AT(MEM_LO, 0), 4 * VACCEL_CHUNK_BYTES + 2,
+	return vkt_crc_desc(AT(MEM_LO, 0), 4 * VACCEL_CHUNK_BYTES + 2,
 			AT(MEM_DEV, 0), 0);
 }
 
 static struct tdesc bounds_gemm(void)
 {
-	return gemm_desc(2, 1024, 64, AT(MEM_LO, 0), AT(MEM_HI, 0),
+	return vkt_gemm_desc(2, 1024, 64, AT(MEM_LO, 0), AT(MEM_HI, 0),
 			 AT(MEM_DEV, 0));
 }
 
 static struct tdesc bounds_gemm_k1(void)
 {
-	return gemm_desc(3, 1, 1024, AT(MEM_LO, 0), AT(MEM_LO, 64),
+	return vkt_gemm_desc(3, 1, 1024, AT(MEM_LO, 0), AT(MEM_LO, 64),
 			 AT(MEM_DEV, 0));
 }
 
 static struct tdesc bounds_gemm_k16(void)
 {
 	/* VACCEL_CHUNK_MACS / 16 = 1024: exactly one row per chunk. */
-	return gemm_desc(4, 16, 1024, AT(MEM_LO, 0), AT(MEM_HI, 0),
+	return vkt_gemm_desc(4, 16, 1024, AT(MEM_LO, 0), AT(MEM_HI, 0),
 			 AT(MEM_DEV, 0));
 }
 
 static struct tdesc bounds_gemm_k17(void)
 {
 	/* 963 columns, then the remaining 61 of each row. */
-	return gemm_desc(2, 17, 1024, AT(MEM_LO, 0), AT(MEM_HI, 0),
+	return vkt_gemm_desc(2, 17, 1024, AT(MEM_LO, 0), AT(MEM_HI, 0),
 			 AT(MEM_DEV, 0));
 }
 
@@ -576,9 +576,9 @@ static void vaccel_exec_test_chunk_bounds(struct kunit *test)
 	u64 total = 0, bytes;
 	int ret;
 
-	make_job(test, &d, &job);
+	vkt_make_job(test, &d, &job);
 	do {
-		ret = exec_one(test, fx, &job);
+		ret = vkt_exec_one(test, fx, &job);
 		KUNIT_ASSERT_GE(test, ret, 0);
 		bytes = fx->f.rd + fx->f.wr;
 		total += bytes;
@@ -603,14 +603,14 @@ static void vaccel_exec_test_chunk_bounds(struct kunit *test)
 
 static void resume_descs(struct tdesc *d)
 {
-	d[0] = copy_desc(AT(MEM_LO, 0), AT(MEM_DEV, 1),
-			 3 * VACCEL_CHUNK_BYTES + 13);
-	d[1] = fill_desc(AT(MEM_HI, 1), 2 * VACCEL_CHUNK_BYTES + 7,
-			 0x0123456789abcdefULL);
-	d[2] = crc_desc(AT(MEM_DEV, SZ_256K + 3), 2 * VACCEL_CHUNK_BYTES + 3,
-			AT(MEM_LO, 300 * 1024 + 1), 0x12345678);
-	d[3] = gemm_desc(3, 1024, 64, AT(MEM_LO, 320 * 1024),
-			 AT(MEM_HI, SZ_256K), AT(MEM_LO, 340 * 1024));
+	d[0] = vkt_copy_desc(AT(MEM_LO, 0), AT(MEM_DEV, 1),
+			     3 * VACCEL_CHUNK_BYTES + 13);
+	d[1] = vkt_fill_desc(AT(MEM_HI, 1), 2 * VACCEL_CHUNK_BYTES + 7,
+			     0x0123456789abcdefULL);
+	d[2] = vkt_crc_desc(AT(MEM_DEV, SZ_256K + 3), 2 * VACCEL_CHUNK_BYTES + 3,
+			    AT(MEM_LO, 300 * 1024 + 1), 0x12345678);
+	d[3] = vkt_gemm_desc(3, 1024, 64, AT(MEM_LO, 320 * 1024),
+			     AT(MEM_HI, SZ_256K), AT(MEM_LO, 340 * 1024));
 	d[4] = (struct tdesc){ .opcode = VACCEL_OP_BUSY,
 			       .value = 3 * VACCEL_CHUNK_NS + 17 };
 }
@@ -640,24 +640,24 @@ static void vaccel_exec_test_resume(struct kunit *test)
 	resume_descs(d);
 
 	for (i = 0; i < RESUME_JOBS; i++) {
-		make_job(test, &d[i], &live);
-		n_alone[i] = exec_run(test, fx, &live, alone[i], RESUME_MAX_POS);
+		vkt_make_job(test, &d[i], &live);
+		n_alone[i] = vkt_exec_run(test, fx, &live, alone[i], RESUME_MAX_POS);
 		KUNIT_ASSERT_LE(test, n_alone[i], RESUME_MAX_POS);
 		KUNIT_EXPECT_GT(test, n_alone[i], 1U);
 	}
-	fake_snapshot(test, fx, &after_alone);
+	vkt_fake_snapshot(test, fx, &after_alone);
 
-	fake_reset_memory(fx);
+	vkt_fake_reset_memory(fx);
 	for (i = 0; i < RESUME_JOBS; i++)
-		make_job(test, &d[i], &saved[i]);
+		vkt_make_job(test, &d[i], &saved[i]);
 	running = RESUME_JOBS;
 	while (running) {
 		for (i = 0; i < RESUME_JOBS; i++) {
-			if (n_mixed[i] && saved[i].pos == job_total(&saved[i]))
+			if (n_mixed[i] && saved[i].pos == vkt_job_total(&saved[i]))
 				continue;
 			live = saved[i];
 			fx->env.scratch = fx->scratch[step++ % 2];
-			ret = exec_one(test, fx, &live);
+			ret = vkt_exec_one(test, fx, &live);
 			KUNIT_ASSERT_GE(test, ret, 0);
 			KUNIT_ASSERT_LT(test, n_mixed[i], RESUME_MAX_POS);
 			mixed[i][n_mixed[i]++] = live.pos;
@@ -667,7 +667,7 @@ static void vaccel_exec_test_resume(struct kunit *test)
 				running--;
 		}
 	}
-	fake_snapshot(test, fx, &after_mixed);
+	vkt_fake_snapshot(test, fx, &after_mixed);
 
 	for (i = 0; i < RESUME_JOBS; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, n_mixed[i], n_alone[i], "job %u", i);
@@ -675,15 +675,15 @@ static void vaccel_exec_test_resume(struct kunit *test)
 						 sizeof(alone[i])), 0,
 				    "job %u", i);
 	}
-	expect_memory(test, fx, &after_alone);
+	vkt_expect_memory(test, fx, &after_alone);
 	/* And the jobs did what they should, not merely the same twice. */
-	KUNIT_EXPECT_EQ(test, memcmp(mem_ptr(fx, AT(MEM_DEV, 1)),
-				     mem_ptr(fx, AT(MEM_LO, 0)),
+	KUNIT_EXPECT_EQ(test, memcmp(vkt_mem_ptr(fx, AT(MEM_DEV, 1)),
+				     vkt_mem_ptr(fx, AT(MEM_LO, 0)),
 				     3 * VACCEL_CHUNK_BYTES + 13), 0);
 	KUNIT_EXPECT_EQ(test,
-			get_unaligned_le32(mem_ptr(fx, AT(MEM_LO, 300 * 1024 + 1))),
+			get_unaligned_le32(vkt_mem_ptr(fx, AT(MEM_LO, 300 * 1024 + 1))),
 			ref_crc32c(0x12345678,
-				   mem_ptr(fx, AT(MEM_DEV, SZ_256K + 3)),
+				   vkt_mem_ptr(fx, AT(MEM_DEV, SZ_256K + 3)),
 				   2 * VACCEL_CHUNK_BYTES + 3));
 }
 
@@ -698,23 +698,23 @@ struct fault_case {
 static struct tdesc fault_copy_src_hole(void)
 {
 	return (struct tdesc){ .opcode = VACCEL_OP_COPY, .len = 100,
-			       .src = IOVA_HOLE, .dst = loc_addr(AT(MEM_LO, 0)) };
+			       .src = IOVA_HOLE, .dst = vkt_loc_addr(AT(MEM_LO, 0)) };
 }
 
 static struct tdesc fault_copy_dst_hole(void)
 {
 	return (struct tdesc){ .opcode = VACCEL_OP_COPY, .len = 100,
-			       .src = loc_addr(AT(MEM_LO, 0)), .dst = IOVA_HOLE };
+			       .src = vkt_loc_addr(AT(MEM_LO, 0)), .dst = IOVA_HOLE };
 }
 
 static struct tdesc fault_copy_src_straddles(void)
 {
-	return copy_desc(AT(MEM_LO, SZ_512K - 8), AT(MEM_HI, 0), 16);
+	return vkt_copy_desc(AT(MEM_LO, SZ_512K - 8), AT(MEM_HI, 0), 16);
 }
 
 static struct tdesc fault_copy_dst_straddles(void)
 {
-	return copy_desc(AT(MEM_DEV, 0), AT(MEM_HI, SZ_512K - 1), 2);
+	return vkt_copy_desc(AT(MEM_DEV, 0), AT(MEM_HI, SZ_512K - 1), 2);
 }
 
 static struct tdesc fault_fill_hole(void)
@@ -726,19 +726,19 @@ static struct tdesc fault_fill_hole(void)
 static struct tdesc fault_crc_src_hole(void)
 {
 	return (struct tdesc){ .opcode = VACCEL_OP_CRC32C, .len = 10,
-			       .src = IOVA_HOLE, .dst = loc_addr(AT(MEM_LO, 0)) };
+			       .src = IOVA_HOLE, .dst = vkt_loc_addr(AT(MEM_LO, 0)) };
 }
 
 static struct tdesc fault_crc_dst_hole(void)
 {
 	return (struct tdesc){ .opcode = VACCEL_OP_CRC32C, .len = 10,
-			       .src = loc_addr(AT(MEM_LO, 0)),
-			       .dst = loc_addr(AT(MEM_LO, SZ_512K - 2)) };
+			       .src = vkt_loc_addr(AT(MEM_LO, 0)),
+			       .dst = vkt_loc_addr(AT(MEM_LO, SZ_512K - 2)) };
 }
 
 static struct tdesc fault_gemm_a_hole(void)
 {
-	struct tdesc d = gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, 64),
+	struct tdesc d = vkt_gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, 64),
 				   AT(MEM_DEV, 0));
 
 	d.src = IOVA_HOLE;
@@ -748,13 +748,13 @@ static struct tdesc fault_gemm_a_hole(void)
 static struct tdesc fault_gemm_b_hole(void)
 {
 	/* B's first row is mapped, its second is not. */
-	return gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, SZ_512K - 16),
+	return vkt_gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, SZ_512K - 16),
 			 AT(MEM_DEV, 0));
 }
 
 static struct tdesc fault_gemm_c_hole(void)
 {
-	struct tdesc d = gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, 64),
+	struct tdesc d = vkt_gemm_desc(2, 3, 4, AT(MEM_LO, 0), AT(MEM_LO, 64),
 				   AT(MEM_DEV, 0));
 
 	d.flags = 0;
@@ -764,40 +764,40 @@ static struct tdesc fault_gemm_c_hole(void)
 
 static struct tdesc fault_copy_from_aux(void)
 {
-	return copy_desc(AT(MEM_AUX, 0), AT(MEM_LO, 0), 3 * VACCEL_CHUNK_BYTES);
+	return vkt_copy_desc(AT(MEM_AUX, 0), AT(MEM_LO, 0), 3 * VACCEL_CHUNK_BYTES);
 }
 
 static struct tdesc fault_copy_to_aux(void)
 {
-	return copy_desc(AT(MEM_DEV, 0), AT(MEM_AUX, 1), 3 * VACCEL_CHUNK_BYTES);
+	return vkt_copy_desc(AT(MEM_DEV, 0), AT(MEM_AUX, 1), 3 * VACCEL_CHUNK_BYTES);
 }
 
 static struct tdesc fault_fill_aux(void)
 {
-	return fill_desc(AT(MEM_AUX, 0), 2 * VACCEL_CHUNK_BYTES, 0x77);
+	return vkt_fill_desc(AT(MEM_AUX, 0), 2 * VACCEL_CHUNK_BYTES, 0x77);
 }
 
 static struct tdesc fault_crc_from_aux(void)
 {
-	return crc_desc(AT(MEM_AUX, 0), 2 * VACCEL_CHUNK_BYTES + 1,
+	return vkt_crc_desc(AT(MEM_AUX, 0), 2 * VACCEL_CHUNK_BYTES + 1,
 			AT(MEM_LO, 0), 0);
 }
 
 static struct tdesc fault_crc_to_aux(void)
 {
-	return crc_desc(AT(MEM_LO, 0), 2 * VACCEL_CHUNK_BYTES + 1,
+	return vkt_crc_desc(AT(MEM_LO, 0), 2 * VACCEL_CHUNK_BYTES + 1,
 			AT(MEM_AUX, 8), 0);
 }
 
 static struct tdesc fault_gemm_c_aux(void)
 {
-	return gemm_desc(3, 1024, 64, AT(MEM_LO, 0), AT(MEM_HI, 0),
+	return vkt_gemm_desc(3, 1024, 64, AT(MEM_LO, 0), AT(MEM_HI, 0),
 			 AT(MEM_AUX, 0));
 }
 
 static struct tdesc fault_gemm_b_aux(void)
 {
-	return gemm_desc(3, 1024, 64, AT(MEM_LO, 0), AT(MEM_AUX, 0),
+	return vkt_gemm_desc(3, 1024, 64, AT(MEM_LO, 0), AT(MEM_AUX, 0),
 			 AT(MEM_DEV, 0));
 }
 
@@ -832,7 +832,7 @@ KUNIT_ARRAY_PARAM(fault, fault_cases, fault_case_desc);
 /*
  * A command whose operand is not mapped, or stops being mapped while it
  * runs, fails with DMA on the first chunk that needs it: the job is left
- * as before that chunk (exec_one()), and nothing is accessed once an
+ * as before that chunk (vkt_exec_one()), and nothing is accessed once an
  * access failed, least of all the unmapped region.
  */
 static void vaccel_exec_test_dma_fault(struct kunit *test)
@@ -846,16 +846,16 @@ static void vaccel_exec_test_dma_fault(struct kunit *test)
 	u64 aux_rd = 0, aux_wr = 0;
 	int chunks = 0, ret;
 
-	make_job(test, &d, &job);
+	vkt_make_job(test, &d, &job);
 	for (;;) {
 		if (chunks == c->unmap_after) {
 			aux->mapped = false;
 			aux_rd = aux->rd;
 			aux_wr = aux->wr;
-			fake_snapshot(test, fx, &at_unmap);
+			vkt_fake_snapshot(test, fx, &at_unmap);
 		}
 		before = job;
-		ret = exec_one(test, fx, &job);
+		ret = vkt_exec_one(test, fx, &job);
 		chunks++;
 		if (ret != VACCEL_EXEC_MORE)
 			break;
@@ -863,7 +863,7 @@ static void vaccel_exec_test_dma_fault(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, ret, -VACCEL_QERR_DMA);
 	KUNIT_EXPECT_EQ(test, chunks, c->unmap_after < 0 ? 1 : c->unmap_after + 1);
-	KUNIT_EXPECT_TRUE(test, job_eq(&job, &before));
+	KUNIT_EXPECT_TRUE(test, vkt_job_eq(&job, &before));
 	KUNIT_EXPECT_EQ(test, fx->f.faults, 1U);
 	KUNIT_EXPECT_EQ(test, fx->f.calls_after_fault, 0U);
 	if (c->unmap_after >= 0) {
@@ -897,7 +897,7 @@ static struct kunit_case vaccel_exec_cases[] = {
 
 static struct kunit_suite vaccel_exec_suite = {
 	.name = "vaccel_exec",
-	.init = exec_test_init,
+	.init = vkt_exec_init,
 	.test_cases = vaccel_exec_cases,
 };
 

@@ -86,43 +86,43 @@ static int fake_rw(struct vfio_device *vdev, dma_addr_t iova, void *data,
 	return ret;
 }
 
-const struct vaccel_dma_ops fake_dma = {
+const struct vaccel_dma_ops vkt_fake_dma = {
 	.pin = fake_pin,
 	.unpin = fake_unpin,
 	.rw = fake_rw,
 };
 
 /**
- * fake_put() - copy data into the fake IOVA space, as the guest does
+ * vkt_fake_put() - copy data into the fake IOVA space, as the guest does
  * @iova: where to; the range must be mapped, or the kernel log WARNs
  * @buf: the data
  * @len: its bytes
  */
-void fake_put(u64 iova, const void *buf, size_t len)
+void vkt_fake_put(u64 iova, const void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, (void *)buf, len, true));
 }
 
 /**
- * fake_get() - copy data out of the fake IOVA space, as the guest does
+ * vkt_fake_get() - copy data out of the fake IOVA space, as the guest does
  * @iova: where from; the range must be mapped, or the kernel log WARNs
  * @buf: where to
  * @len: bytes
  */
-void fake_get(u64 iova, void *buf, size_t len)
+void vkt_fake_get(u64 iova, void *buf, size_t len)
 {
 	WARN_ON(fake_rw(NULL, iova, buf, len, false));
 }
 
 /**
- * fake_set_mapped() - unmap or map again pages of the fake IOVA space
+ * vkt_fake_set_mapped() - unmap or map again pages of the fake IOVA space
  * @pg: the first page
  * @n: pages
  * @mapped: map them, else unmap them
  *
  * Pins already taken stay; new pins and accesses of an unmapped page fail.
  */
-void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
+void vkt_fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 {
 	mutex_lock(&fake->lock);
 	while (n--)
@@ -131,11 +131,11 @@ void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped)
 }
 
 /**
- * fake_pins_total() - pins of all pages not yet unpinned
+ * vkt_fake_pins_total() - pins of all pages not yet unpinned
  *
  * Return: their number.
  */
-int fake_pins_total(void)
+int vkt_fake_pins_total(void)
 {
 	int i, n = 0;
 
@@ -147,10 +147,10 @@ int fake_pins_total(void)
 }
 
 /**
- * fake_iova_init() - a fresh fake IOVA space, every page mapped and zeroed
+ * vkt_fake_iova_init() - a fresh fake IOVA space, every page mapped and zeroed
  * @test: the case; a failure aborts it
  */
-void fake_iova_init(struct kunit *test)
+void vkt_fake_iova_init(struct kunit *test)
 {
 	unsigned int i;
 
@@ -165,19 +165,19 @@ void fake_iova_init(struct kunit *test)
 }
 
 /**
- * fake_iova_exit() - free the fake IOVA space
+ * vkt_fake_iova_exit() - free the fake IOVA space
  * @test: the case, failed if some page is still pinned
  *
- * Call it when nothing uses the fake any more, even if fake_iova_init()
+ * Call it when nothing uses the fake any more, even if vkt_fake_iova_init()
  * failed.
  */
-void fake_iova_exit(struct kunit *test)
+void vkt_fake_iova_exit(struct kunit *test)
 {
 	unsigned int i;
 
 	if (!fake)
 		return;
-	KUNIT_EXPECT_EQ_MSG(test, fake_pins_total(), 0,
+	KUNIT_EXPECT_EQ_MSG(test, vkt_fake_pins_total(), 0,
 			    "pages still pinned after the instances went");
 	for (i = 0; i < FAKE_PAGES; i++)
 		if (fake->page[i])
@@ -186,11 +186,11 @@ void fake_iova_exit(struct kunit *test)
 }
 
 /**
- * fake_iova_faults() - reads and writes that failed since fake_iova_init()
+ * vkt_fake_iova_faults() - reads and writes that failed since vkt_fake_iova_init()
  *
  * Return: their number.
  */
-unsigned int fake_iova_faults(void)
+unsigned int vkt_fake_iova_faults(void)
 {
 	unsigned int n;
 

@@ -6,13 +6,15 @@
  * vfio_dma_rw()).
  *
  * FAKE_PAGES zeroed pages are mapped from IOVA FAKE_BASE; FAKE_IOVA(pg)
- * is the IOVA of page pg.  A suite calls fake_iova_init() in its init and
- * fake_iova_exit() in its exit, after the instances are gone (it expects
- * no page still pinned), and sets an instance's dma to &fake_dma.  Cases
- * put data in and take results out with fake_put() and fake_get(), unmap
- * and map pages again with fake_set_mapped() while the device uses them,
- * and look at the pins and the faults the device met.  There is one fake
- * at a time: the cases of a suite run one after the other.
+ * is the IOVA of page pg.  A suite calls vkt_fake_iova_init() in its init
+ * and vkt_fake_iova_exit() in its exit, after the instances are gone (it
+ * expects no page still pinned), and sets an instance's dma to
+ * &vkt_fake_dma.  Cases put data in and take results out with
+ * vkt_fake_put() and vkt_fake_get(), unmap and map pages again with
+ * vkt_fake_set_mapped() while the device uses them, and look at the pins
+ * and the faults the device met.  There is one fake at a time: the cases
+ * of a suite run one after the other.  Global names start with vkt_, as
+ * in every fixture (exec_fixture.h).
  */
 #ifndef _VACCEL_FAKE_IOVA_H
 #define _VACCEL_FAKE_IOVA_H
@@ -47,14 +49,14 @@ struct fake_iova {
 };
 
 /* The fake's callbacks, for an instance's dma. */
-extern const struct vaccel_dma_ops fake_dma;
+extern const struct vaccel_dma_ops vkt_fake_dma;
 
-void fake_iova_init(struct kunit *test);
-void fake_iova_exit(struct kunit *test);
-void fake_put(u64 iova, const void *buf, size_t len);
-void fake_get(u64 iova, void *buf, size_t len);
-void fake_set_mapped(unsigned int pg, unsigned int n, bool mapped);
-int fake_pins_total(void);
-unsigned int fake_iova_faults(void);
+void vkt_fake_iova_init(struct kunit *test);
+void vkt_fake_iova_exit(struct kunit *test);
+void vkt_fake_put(u64 iova, const void *buf, size_t len);
+void vkt_fake_get(u64 iova, void *buf, size_t len);
+void vkt_fake_set_mapped(unsigned int pg, unsigned int n, bool mapped);
+int vkt_fake_pins_total(void);
+unsigned int vkt_fake_iova_faults(void);
 
 #endif /* _VACCEL_FAKE_IOVA_H */

@@ -36,7 +36,7 @@ static const struct vaccel_sched_ops sim_ops = {
 };
 
 /**
- * sim_new() - a simulated card with its scheduler, at time 0
+ * vkt_sim_new() - a simulated card with its scheduler, at time 0
  * @test: the test; the simulation is its resource, a failure aborts it
  * @engines: the card's engines, 1 to SIM_ENGINES
  *
@@ -45,7 +45,7 @@ static const struct vaccel_sched_ops sim_ops = {
  *
  * Return: the simulation.
  */
-struct sim *sim_new(struct kunit *test, unsigned int engines)
+struct sim *vkt_sim_new(struct kunit *test, unsigned int engines)
 {
 	struct sim *sim = kunit_kzalloc(test, sizeof(*sim), GFP_KERNEL);
 	unsigned int i;
@@ -71,15 +71,15 @@ static u64 sim_rand_chunk(struct sim *sim)
 }
 
 /**
- * sim_add() - a new instance, without work, at the first free place
+ * vkt_sim_add() - a new instance, without work, at the first free place
  * @sim: the simulation; it has fewer than SIM_ENTS instances
  * @slots: the instance's quarters of the card: 1, 2 or 4
  * @weight: its weight, 0 for its type's default
  *
  * Return: the instance, also in @sim->ent.
  */
-struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
-			unsigned int weight)
+struct sim_ent *vkt_sim_add(struct sim *sim, unsigned int slots,
+			    unsigned int weight)
 {
 	struct kunit *test = sim->test;
 	struct sim_ent *se = kunit_kzalloc(test, sizeof(*se), GFP_KERNEL);
@@ -131,7 +131,7 @@ static void sim_note_waits(struct sim *sim)
 }
 
 /**
- * sim_wake() - set an instance's work now, as a doorbell or its end does
+ * vkt_sim_wake() - set an instance's work now, as a doorbell or its end does
  * @sim: the simulation
  * @se: the instance
  * @queues: how many of its queues have work; 0 when it has none
@@ -140,7 +140,7 @@ static void sim_note_waits(struct sim *sim)
  * as it sees fit.  Work given to an instance that had none starts the
  * measure of its wake-up latency (@se->max_latency).
  */
-void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
+void vkt_sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 {
 	if (!se->queues && queues) {
 		se->timing = true;
@@ -152,7 +152,7 @@ void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
 }
 
 /**
- * sim_record() - record engine time as run by an instance
+ * vkt_sim_record() - record engine time as run by an instance
  * @sim: the simulation
  * @se: the instance
  * @from: the start of the engine time, in ns
@@ -161,7 +161,7 @@ void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues)
  * The mock engines record every chunk they end; a test calls this for a
  * chunk it cuts short itself.
  */
-void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
+void vkt_sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
 {
 	u64 t = from;
 
@@ -199,15 +199,15 @@ static void sim_track_lag(struct sim *sim)
 }
 
 /**
- * sim_lag_start() - start tracking lag against ideal shares
+ * vkt_sim_lag_start() - start tracking lag against ideal shares
  * @sim: the simulation
  * @permille: each instance's ideal share of the engine time run from now
  *	on, in permille, for all SIM_ENTS places of @sim->ent
  *
- * From now on, after every event, sim_run() updates @sim->max_lag, and
+ * From now on, after every event, vkt_sim_run() updates @sim->max_lag, and
  * each instance's run_min and run_max.  Clear @sim->track_lag to stop.
  */
-void sim_lag_start(struct sim *sim, const u32 *permille)
+void vkt_sim_lag_start(struct sim *sim, const u32 *permille)
 {
 	unsigned int i;
 
@@ -225,7 +225,7 @@ void sim_lag_start(struct sim *sim, const u32 *permille)
 }
 
 /**
- * sim_pick() - an engine with nothing to run asks the scheduler for work
+ * vkt_sim_pick() - an engine with nothing to run asks the scheduler for work
  * @sim: the simulation
  * @i: the engine; its @sim->eng[@i].cur is NULL
  *
@@ -233,7 +233,7 @@ void sim_lag_start(struct sim *sim, const u32 *permille)
  * be one of the instances with work for one more engine, with a slice of
  * at most the scheduler's; given nothing, the engine idles until a kick.
  */
-void sim_pick(struct sim *sim, unsigned int i)
+void vkt_sim_pick(struct sim *sim, unsigned int i)
 {
 	struct kunit *test = sim->test;
 	struct sim_engine *eng = &sim->eng[i];
@@ -286,10 +286,10 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 	enum vaccel_sched_reason r;
 
 	if (!se) {
-		sim_pick(sim, i);
+		vkt_sim_pick(sim, i);
 		return;
 	}
-	sim_record(sim, se, eng->chunk_start, sim->now);
+	vkt_sim_record(sim, se, eng->chunk_start, sim->now);
 	se->chunks++;
 	if (++se->job_chunks == CHUNKS_PER_JOB) {
 		se->job_chunks = 0;
@@ -306,7 +306,7 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 	}
 	sim_stop(sim, i);
 	vaccel_sched_put(&sim->s, i, sim->now, se->queues);
-	sim_pick(sim, i);
+	vkt_sim_pick(sim, i);
 }
 
 static bool sim_want(struct sim *sim)
@@ -320,7 +320,7 @@ static bool sim_want(struct sim *sim)
 }
 
 /**
- * sim_run() - run the simulation
+ * vkt_sim_run() - run the simulation
  * @sim: the simulation
  * @until: the time to stop at, in ns; events at @until are run
  *
@@ -329,7 +329,7 @@ static bool sim_want(struct sim *sim)
  * picks again), an engine was kicked, the scheduler's timer expires.
  * Then @sim->now is @until.
  */
-void sim_run(struct sim *sim, u64 until)
+void vkt_sim_run(struct sim *sim, u64 until)
 {
 	for (;;) {
 		u64 t = NEVER;
@@ -369,13 +369,13 @@ void sim_run(struct sim *sim, u64 until)
 }
 
 /**
- * sim_flush() - record the running chunks up to now, as a snapshot does
+ * vkt_sim_flush() - record the running chunks up to now, as a snapshot does
  * @sim: the simulation
  *
  * For a test that compares the mock's record with the scheduler's
  * statistics between chunk ends.
  */
-void sim_flush(struct sim *sim)
+void vkt_sim_flush(struct sim *sim)
 {
 	unsigned int i;
 
@@ -383,18 +383,18 @@ void sim_flush(struct sim *sim)
 		struct sim_engine *eng = &sim->eng[i];
 
 		if (eng->cur) {
-			sim_record(sim, eng->cur, eng->chunk_start, sim->now);
+			vkt_sim_record(sim, eng->cur, eng->chunk_start, sim->now);
 			eng->chunk_start = sim->now;
 		}
 	}
 }
 
 /**
- * rec_kick() - the recorder's kick callback
+ * vkt_rec_kick() - the recorder's kick callback
  * @priv: its struct rec
  * @engine: the engine kicked
  */
-void rec_kick(void *priv, unsigned int engine)
+void vkt_rec_kick(void *priv, unsigned int engine)
 {
 	struct rec *r = priv;
 
@@ -403,11 +403,11 @@ void rec_kick(void *priv, unsigned int engine)
 }
 
 /**
- * rec_arm() - the recorder's arm callback
+ * vkt_rec_arm() - the recorder's arm callback
  * @priv: its struct rec
  * @expires: when the timer expires, in ns
  */
-void rec_arm(void *priv, u64 expires)
+void vkt_rec_arm(void *priv, u64 expires)
 {
 	struct rec *r = priv;
 
@@ -415,7 +415,7 @@ void rec_arm(void *priv, u64 expires)
 	r->nr_arms++;
 }
 
-const struct vaccel_sched_ops rec_ops = {
-	.kick = rec_kick,
-	.arm = rec_arm,
+const struct vaccel_sched_ops vkt_rec_ops = {
+	.kick = vkt_rec_kick,
+	.arm = vkt_rec_arm,
 };

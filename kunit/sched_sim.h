@@ -4,7 +4,7 @@
  * backends for the card scheduler of scheduler/sched.c, which a suite
  * drives without the kernel wiring of src/ (engine threads, hrtimer).
  *
- * - The recorder: rec_ops with a struct rec as private data counts the
+ * - The recorder: vkt_rec_ops with a struct rec as private data counts the
  *   kicks of each engine and keeps the last timer armed, for tests that
  *   call the API one call at a time (vaccel_sched).
  *
@@ -13,12 +13,12 @@
  *   SIM_ENGINES mock engines each run what vaccel_sched_pick() gives, in
  *   chunks of CHUNK_MIN to CHUNK_MAX ns (a fixed pseudo-random sequence),
  *   and call vaccel_sched_should_preempt() after every chunk, as src/
- *   engines do; up to SIM_ENTS instances get work with sim_wake().  The
+ *   engines do; up to SIM_ENTS instances get work with vkt_sim_wake().  The
  *   mock keeps its own record of what ran where and when, of waits,
  *   wake-up latencies, lag against ideal shares and idle engine time, so
  *   that a test compares the scheduler with that record, never with the
- *   scheduler's own statistics.  A test calls sim_new(), sim_add() for
- *   each instance, sim_wake() and sim_run() in turns, and reads struct
+ *   scheduler's own statistics.  A test calls vkt_sim_new(), vkt_sim_add() for
+ *   each instance, vkt_sim_wake() and vkt_sim_run() in turns, and reads struct
  *   sim and struct sim_ent.
  *
  * - The bounds of docs/scheduler.md, lag_bound() and latency_bound(), and
@@ -100,9 +100,9 @@ struct sim;
  * @se: its scheduler entity
  * @sim: the simulation
  * @idx: its index in @sim->ent
- * @queues: demand: queues with work, as last given to sim_wake()
+ * @queues: demand: queues with work, as last given to vkt_sim_wake()
  * @running: engines running it, by the mock's count
- * @service: engine ns it ran, by the mock's record (sim_record())
+ * @service: engine ns it ran, by the mock's record (vkt_sim_record())
  * @chunks: chunks it ran
  * @job_chunks: chunks of its current job; a job is CHUNKS_PER_JOB chunks
  * @jobs: jobs it completed, each reported with vaccel_sched_job_done()
@@ -115,11 +115,11 @@ struct sim;
  * @wait_ns: their total length
  * @wait_max: the longest of them
  * @run_min: fewest engines running it while lag is tracked
- *	(sim_lag_start())
+ *	(vkt_sim_lag_start())
  * @run_max: most engines running it while lag is tracked
- * @timing: a sim_wake() from idle waits for its first pick
- * @woke: when that sim_wake() was
- * @max_latency: the longest from such a sim_wake() to the first pick
+ * @timing: a vkt_sim_wake() from idle waits for its first pick
+ * @woke: when that vkt_sim_wake() was
+ * @max_latency: the longest from such a vkt_sim_wake() to the first pick
  */
 struct sim_ent {
 	struct vaccel_sched_entity se;
@@ -141,7 +141,7 @@ struct sim_ent {
 	/* fewest and most engines running it while lag is tracked */
 	unsigned int run_min;
 	unsigned int run_max;
-	/* first pick after sim_wake() from idle */
+	/* first pick after vkt_sim_wake() from idle */
 	bool timing;
 	u64 woke;
 	u64 max_latency;
@@ -154,7 +154,7 @@ struct sim_ent {
  * @next: its next event: the end of the current chunk, the pick after a
  *	kick, or NEVER when idle
  * @chunk_start: the start of the current chunk, or of its part not yet
- *	recorded (sim_flush())
+ *	recorded (vkt_sim_flush())
  */
 struct sim_engine {
 	struct sim_ent *cur;
@@ -168,16 +168,16 @@ struct sim_engine {
  * @test: the test that owns it
  * @s: the scheduler under test
  * @nr_engines: the card's engines, at most SIM_ENGINES
- * @now: the clock, in ns; only sim_run() advances it
+ * @now: the clock, in ns; only vkt_sim_run() advances it
  * @timer: when the scheduler's timer expires, 0 when not armed
  * @rng: the state of the pseudo-random chunk lengths
  * @eng: the engines
- * @ent: the instances, in sim_add() order; NULL where there is none
+ * @ent: the instances, in vkt_sim_add() order; NULL where there is none
  * @busy: total engine ns run
  * @starved: engine ns left idle while an instance wanted more engines
  *	(work conservation), not counted under fixed_share
  * @bad_kicks: kicks of an engine that was not idle
- * @track_lag: lag is tracked (sim_lag_start())
+ * @track_lag: lag is tracked (vkt_sim_lag_start())
  * @ideal: each instance's ideal share of @busy, in permille
  * @lag_from_busy: @busy when the tracking started
  * @lag_from_service: each instance's @service when the tracking started
@@ -229,7 +229,7 @@ static inline u32 pm_diff(u32 a, u32 b)
 }
 
 /**
- * struct rec - what the recorder saw, the private data of rec_ops
+ * struct rec - what the recorder saw, the private data of vkt_rec_ops
  * @kicks: kicks of each engine
  * @nr_kicks: kicks of all engines
  * @armed: the expiry of the last timer armed
@@ -242,19 +242,19 @@ struct rec {
 	unsigned int nr_arms;
 };
 
-/* The recorder's callbacks, rec_kick() and rec_arm(). */
-extern const struct vaccel_sched_ops rec_ops;
-void rec_kick(void *priv, unsigned int engine);
-void rec_arm(void *priv, u64 expires);
+/* The recorder's callbacks, vkt_rec_kick() and vkt_rec_arm(). */
+extern const struct vaccel_sched_ops vkt_rec_ops;
+void vkt_rec_kick(void *priv, unsigned int engine);
+void vkt_rec_arm(void *priv, u64 expires);
 
-struct sim *sim_new(struct kunit *test, unsigned int engines);
-struct sim_ent *sim_add(struct sim *sim, unsigned int slots,
-			unsigned int weight);
-void sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues);
-void sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to);
-void sim_lag_start(struct sim *sim, const u32 *permille);
-void sim_pick(struct sim *sim, unsigned int i);
-void sim_run(struct sim *sim, u64 until);
-void sim_flush(struct sim *sim);
+struct sim *vkt_sim_new(struct kunit *test, unsigned int engines);
+struct sim_ent *vkt_sim_add(struct sim *sim, unsigned int slots,
+			    unsigned int weight);
+void vkt_sim_wake(struct sim *sim, struct sim_ent *se, unsigned int queues);
+void vkt_sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to);
+void vkt_sim_lag_start(struct sim *sim, const u32 *permille);
+void vkt_sim_pick(struct sim *sim, unsigned int i);
+void vkt_sim_run(struct sim *sim, u64 until);
+void vkt_sim_flush(struct sim *sim);
 
 #endif /* _VACCEL_SCHED_SIM_H */

@@ -107,7 +107,7 @@ static u64 case_lag_bound(const struct share_case *c, u64 slice)
 static void vaccel_sched_test_shares(struct kunit *test)
 {
 	const struct share_case *c = test->param_value;
-	struct sim *sim = sim_new(test, c->engines);
+	struct sim *sim = vkt_sim_new(test, c->engines);
 	u64 slice = c->slice ?: VACCEL_SCHED_SLICE_DEFAULT;
 	/* At least 100 slices: the lag bound is then within 1 point. */
 	u64 start[SIM_ENTS], total, warm = 20 * MS, run = max(500 * MS, 100 * slice);
@@ -123,14 +123,14 @@ static void vaccel_sched_test_shares(struct kunit *test)
 				0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s, c->policy, 0), 0);
 	for (i = 0; i < c->n; i++)
-		sim_add(sim, c->slots[i], c->weight[i]);
+		vkt_sim_add(sim, c->slots[i], c->weight[i]);
 	for (i = 0; i < c->n; i++)
-		sim_wake(sim, sim->ent[i], c->queues[i] ?: c->engines);
-	sim_run(sim, warm);
-	sim_lag_start(sim, c->expect);
+		vkt_sim_wake(sim, sim->ent[i], c->queues[i] ?: c->engines);
+	vkt_sim_run(sim, warm);
+	vkt_sim_lag_start(sim, c->expect);
 	for (i = 0; i < c->n; i++)
 		start[i] = sim->ent[i]->service;
-	sim_run(sim, warm + run);
+	vkt_sim_run(sim, warm + run);
 
 	total = (u64)c->engines * run;
 	for (i = 0; i < c->n; i++) {
@@ -199,21 +199,21 @@ KUNIT_ARRAY_PARAM(conserve, conserve_cases, conserve_case_desc);
 static void vaccel_sched_test_idle_and_bursty(struct kunit *test)
 {
 	const struct conserve_case *c = test->param_value;
-	struct sim *sim = sim_new(test, c->engines);
+	struct sim *sim = vkt_sim_new(test, c->engines);
 	struct sim_ent *half, *q1, *q2;
 	u64 t, on, off, from[3], ideal[3] = { }, total;
 	unsigned int e = c->engines, i, phase;
 	u32 busy_share[3], idle_share[3];
 
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s, c->policy, 0), 0);
-	half = sim_add(sim, 2, 0);
-	q1 = sim_add(sim, 1, 0);
-	q2 = sim_add(sim, 1, 0);
+	half = vkt_sim_add(sim, 2, 0);
+	q1 = vkt_sim_add(sim, 1, 0);
+	q2 = vkt_sim_add(sim, 1, 0);
 
 	/* Only q1 is busy: it gets the whole card. */
-	sim_wake(sim, q1, e);
-	sim_run(sim, 200 * MS);
-	sim_flush(sim);
+	vkt_sim_wake(sim, q1, e);
+	vkt_sim_run(sim, 200 * MS);
+	vkt_sim_flush(sim);
 	KUNIT_EXPECT_EQ(test, q1->service, (u64)e * 200 * MS);
 	KUNIT_EXPECT_EQ(test, sim->starved, 0);
 
@@ -228,24 +228,24 @@ static void vaccel_sched_test_idle_and_bursty(struct kunit *test)
 		busy_share[0] = 500; busy_share[1] = 250; busy_share[2] = 250;
 		idle_share[0] = 667; idle_share[1] = 333; idle_share[2] = 0;
 	}
-	sim_wake(sim, half, e);
+	vkt_sim_wake(sim, half, e);
 	for (i = 0; i < 3; i++)
 		from[i] = sim->ent[i]->service;
 	t = sim->now;
 	for (phase = 0; phase < 12; phase++) {
 		on = (37 + 11 * (phase % 3)) * MS + 123 * US;
 		off = (23 + 13 * (phase % 4)) * MS + 457 * US;
-		sim_wake(sim, q2, e);
-		sim_run(sim, t + on);
-		sim_wake(sim, q2, 0);
-		sim_run(sim, t + on + off);
+		vkt_sim_wake(sim, q2, e);
+		vkt_sim_run(sim, t + on);
+		vkt_sim_wake(sim, q2, 0);
+		vkt_sim_run(sim, t + on + off);
 		for (i = 0; i < 3; i++)
 			ideal[i] += div_u64((u64)e * (on * busy_share[i] +
 						      off * idle_share[i]),
 					    1000);
 		t += on + off;
 	}
-	sim_flush(sim);
+	vkt_sim_flush(sim);
 	total = (u64)e * (t - 200 * MS);
 	for (i = 0; i < 3; i++) {
 		s64 d = (s64)(sim->ent[i]->service - from[i]) - (s64)ideal[i];
@@ -291,7 +291,7 @@ KUNIT_ARRAY_PARAM(wake, wake_cases, wake_case_desc);
 static void vaccel_sched_test_wake_no_monopoly(struct kunit *test)
 {
 	const struct wake_case *c = test->param_value;
-	struct sim *sim = sim_new(test, c->engines);
+	struct sim *sim = vkt_sim_new(test, c->engines);
 	struct sim_ent *ent[4];
 	u64 win = 50 * MS, t, before[4], bound;
 	static const u32 expect[4] = { 250, 250, 250, 250 };
@@ -299,22 +299,22 @@ static void vaccel_sched_test_wake_no_monopoly(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice), 0);
 	for (i = 0; i < 4; i++)
-		ent[i] = sim_add(sim, 1, 0);
+		ent[i] = vkt_sim_add(sim, 1, 0);
 	for (i = 1; i < 4; i++)
-		sim_wake(sim, ent[i], e);
+		vkt_sim_wake(sim, ent[i], e);
 	/* ent[0] idles for 1 s while the others run. */
-	sim_run(sim, 1000 * MS);
+	vkt_sim_run(sim, 1000 * MS);
 	bound = lag_bound(e, 4, 1, 4, c->slice);
 
 	for (round = 0; round < 3; round++) {
-		sim_wake(sim, ent[0], e);
+		vkt_sim_wake(sim, ent[0], e);
 		KUNIT_EXPECT_TRUE(test, ent[0]->timing);
-		sim_lag_start(sim, expect);
+		vkt_sim_lag_start(sim, expect);
 		t = sim->now;
 		for (w = 0; w < 4; w++) {
 			for (i = 0; i < 4; i++)
 				before[i] = ent[i]->service;
-			sim_run(sim, t + (w + 1) * win);
+			vkt_sim_run(sim, t + (w + 1) * win);
 			for (i = 0; i < 4; i++) {
 				u64 got = ent[i]->service - before[i];
 				u64 fair = div_u64((u64)e * win, 4);
@@ -337,8 +337,8 @@ static void vaccel_sched_test_wake_no_monopoly(struct kunit *test)
 		sim->track_lag = false;
 		KUNIT_EXPECT_FALSE(test, ent[0]->timing);
 		/* Idle again, for a while. */
-		sim_wake(sim, ent[0], 0);
-		sim_run(sim, sim->now + (300 + 77 * round) * MS + 13 * US);
+		vkt_sim_wake(sim, ent[0], 0);
+		vkt_sim_run(sim, sim->now + (300 + 77 * round) * MS + 13 * US);
 	}
 	KUNIT_EXPECT_LE_MSG(test, ent[0]->max_latency,
 			    latency_bound(e, 4, 1, c->slice),
@@ -357,26 +357,26 @@ static void vaccel_sched_test_wake_no_monopoly(struct kunit *test)
 static void vaccel_sched_test_latency(struct kunit *test)
 {
 	const struct wake_case *c = test->param_value;
-	struct sim *sim = sim_new(test, c->engines);
+	struct sim *sim = vkt_sim_new(test, c->engines);
 	struct vaccel_sched_stats st;
 	struct sim_ent *ent[4];
 	unsigned int e = c->engines, i, k;
 	u64 hist = 0;
 
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice), 0);
-	ent[0] = sim_add(sim, 1, 0);
-	ent[1] = sim_add(sim, 2, 0);
-	ent[2] = sim_add(sim, 4, 0);
-	ent[3] = sim_add(sim, 1, 0);
+	ent[0] = vkt_sim_add(sim, 1, 0);
+	ent[1] = vkt_sim_add(sim, 2, 0);
+	ent[2] = vkt_sim_add(sim, 4, 0);
+	ent[3] = vkt_sim_add(sim, 1, 0);
 	for (i = 1; i < 4; i++)
-		sim_wake(sim, ent[i], e);
-	sim_run(sim, 20 * MS);
+		vkt_sim_wake(sim, ent[i], e);
+	vkt_sim_run(sim, 20 * MS);
 	/* Short jobs: one queue busy for a moment, then idle a while. */
 	for (k = 0; k < 60; k++) {
-		sim_wake(sim, ent[0], 1);
-		sim_run(sim, sim->now + 3 * c->slice + k * 7 * US);
-		sim_wake(sim, ent[0], 0);
-		sim_run(sim, sim->now + 2 * MS + k * 31 * US);
+		vkt_sim_wake(sim, ent[0], 1);
+		vkt_sim_run(sim, sim->now + 3 * c->slice + k * 7 * US);
+		vkt_sim_wake(sim, ent[0], 0);
+		vkt_sim_run(sim, sim->now + 2 * MS + k * 31 * US);
 	}
 	/* Weights 1, 2, 4 and 1: w_max/w_min = 4. */
 	KUNIT_EXPECT_LE(test, ent[0]->max_latency,
@@ -403,27 +403,27 @@ static void vaccel_sched_test_latency(struct kunit *test)
  */
 static void vaccel_sched_test_capped_no_bank(struct kunit *test)
 {
-	struct sim *sim = sim_new(test, 2);
+	struct sim *sim = vkt_sim_new(test, 2);
 	struct sim_ent *big, *small;
 	static const u32 expect[SIM_ENTS] = { 800, 200 };
 	u64 win = 50 * MS, before[2], bound = lag_bound(2, 2, 4, 5, 1 * MS);
 	unsigned int w;
 
-	big = sim_add(sim, 4, 0);
-	small = sim_add(sim, 1, 0);
-	sim_wake(sim, big, 1);
-	sim_wake(sim, small, 2);
+	big = vkt_sim_add(sim, 4, 0);
+	small = vkt_sim_add(sim, 1, 0);
+	vkt_sim_wake(sim, big, 1);
+	vkt_sim_wake(sim, small, 2);
 	/* One engine each for 1 s: big runs far below its weight. */
-	sim_run(sim, 1000 * MS);
+	vkt_sim_run(sim, 1000 * MS);
 	KUNIT_EXPECT_LE(test, pm_diff(share(big->service, 2 * sim->now), 500),
 			1);
 
-	sim_wake(sim, big, 2);
-	sim_lag_start(sim, expect);
+	vkt_sim_wake(sim, big, 2);
+	vkt_sim_lag_start(sim, expect);
 	for (w = 0; w < 8; w++) {
 		before[0] = big->service;
 		before[1] = small->service;
-		sim_run(sim, sim->now + win);
+		vkt_sim_run(sim, sim->now + win);
 		KUNIT_EXPECT_LE_MSG(test, big->service - before[0],
 				    div_u64(2 * win * 800, 1000) + bound,
 				    "window %u", w);
@@ -468,7 +468,7 @@ KUNIT_ARRAY_PARAM(cap, cap_cases, cap_case_desc);
 static void vaccel_sched_test_fixed_cap(struct kunit *test)
 {
 	const struct cap_case *c = test->param_value;
-	struct sim *sim = sim_new(test, c->engines);
+	struct sim *sim = vkt_sim_new(test, c->engines);
 	u64 p = VACCEL_SCHED_PERIOD_NS, nperiods = 150;
 	unsigned int e = c->engines, i, k;
 
@@ -476,11 +476,11 @@ static void vaccel_sched_test_fixed_cap(struct kunit *test)
 						      VACCEL_SCHED_FIXED_SHARE,
 						      0), 0);
 	for (i = 0; i < c->n; i++)
-		sim_add(sim, c->slots[i], 0);
-	sim_run(sim, 3 * MS + 17 * US);
+		vkt_sim_add(sim, c->slots[i], 0);
+	vkt_sim_run(sim, 3 * MS + 17 * US);
 	for (i = 0; i < c->n; i++)
-		sim_wake(sim, sim->ent[i], c->queues[i]);
-	sim_run(sim, nperiods * p);
+		vkt_sim_wake(sim, sim->ent[i], c->queues[i]);
+	vkt_sim_run(sim, nperiods * p);
 
 	for (i = 0; i < c->n; i++) {
 		struct sim_ent *se = sim->ent[i];
@@ -520,7 +520,7 @@ static void vaccel_sched_test_fixed_cap(struct kunit *test)
  */
 static void vaccel_sched_test_live_changes(struct kunit *test)
 {
-	struct sim *sim = sim_new(test, 2);
+	struct sim *sim = vkt_sim_new(test, 2);
 	struct sim_ent *half, *q1, *q2;
 	static const struct {
 		const char *what;
@@ -542,12 +542,12 @@ static void vaccel_sched_test_live_changes(struct kunit *test)
 	u64 settle = 100 * MS, run, from[3];
 	unsigned int i, k;
 
-	half = sim_add(sim, 2, 0);
-	q1 = sim_add(sim, 1, 0);
-	q2 = sim_add(sim, 1, 0);
-	sim_wake(sim, half, 2);
-	sim_wake(sim, q1, 2);
-	sim_wake(sim, q2, 2);
+	half = vkt_sim_add(sim, 2, 0);
+	q1 = vkt_sim_add(sim, 1, 0);
+	q2 = vkt_sim_add(sim, 1, 0);
+	vkt_sim_wake(sim, half, 2);
+	vkt_sim_wake(sim, q1, 2);
+	vkt_sim_wake(sim, q2, 2);
 	/* q2 gets idle part of the time in fixed_share: keep all busy. */
 	for (k = 0; k < ARRAY_SIZE(steps); k++) {
 		if (steps[k].policy >= 0)
@@ -565,12 +565,12 @@ static void vaccel_sched_test_live_changes(struct kunit *test)
 					vaccel_sched_set_weight(&sim->s, &q1->se,
 								steps[k].weight,
 								sim->now), 0);
-		sim_run(sim, sim->now + settle);
+		vkt_sim_run(sim, sim->now + settle);
 		/* At least 100 slices, for 1 point with the lag bound. */
 		run = max(600 * MS, 100 * sim->s.slice_ns);
 		for (i = 0; i < 3; i++)
 			from[i] = sim->ent[i]->service;
-		sim_run(sim, sim->now + run);
+		vkt_sim_run(sim, sim->now + run);
 		for (i = 0; i < 3; i++) {
 			u32 got = share(sim->ent[i]->service - from[i], 2 * run);
 
@@ -590,26 +590,26 @@ static void vaccel_sched_test_live_changes(struct kunit *test)
  */
 static void vaccel_sched_test_remove_mid_slice(struct kunit *test)
 {
-	struct sim *sim = sim_new(test, 2);
+	struct sim *sim = vkt_sim_new(test, 2);
 	struct sim_ent *half;
 	u64 from[3], run = 500 * MS;
 	unsigned int i, on = 0;
 
-	half = sim_add(sim, 2, 0);
-	sim_add(sim, 1, 0);
-	sim_add(sim, 1, 0);
+	half = vkt_sim_add(sim, 2, 0);
+	vkt_sim_add(sim, 1, 0);
+	vkt_sim_add(sim, 1, 0);
 	for (i = 0; i < 3; i++)
-		sim_wake(sim, sim->ent[i], 2);
-	sim_run(sim, 100 * MS);
+		vkt_sim_wake(sim, sim->ent[i], 2);
+	vkt_sim_run(sim, 100 * MS);
 	/* Run on until half is on an engine, then remove it mid-chunk. */
 	while (!half->running)
-		sim_run(sim, sim->now + 10 * US);
-	sim_run(sim, sim->now + 7 * US);
+		vkt_sim_run(sim, sim->now + 10 * US);
+	vkt_sim_run(sim, sim->now + 7 * US);
 	for (i = 0; i < 2; i++) {
 		if (sim->eng[i].cur != half)
 			continue;
 		KUNIT_EXPECT_GT(test, sim->eng[i].next, sim->now);
-		sim_record(sim, half, sim->eng[i].chunk_start, sim->now);
+		vkt_sim_record(sim, half, sim->eng[i].chunk_start, sim->now);
 		on++;
 	}
 	KUNIT_ASSERT_GT(test, on, 0);
@@ -626,7 +626,7 @@ static void vaccel_sched_test_remove_mid_slice(struct kunit *test)
 				VACCEL_SCHED_REMOVED);
 		half->running--;
 		sim->eng[i].cur = NULL;
-		sim_pick(sim, i);
+		vkt_sim_pick(sim, i);
 		KUNIT_EXPECT_NOT_NULL(test, sim->eng[i].cur);
 	}
 	sim->ent[half->idx] = NULL;
@@ -635,14 +635,14 @@ static void vaccel_sched_test_remove_mid_slice(struct kunit *test)
 
 	for (i = 1; i < 3; i++)
 		from[i] = sim->ent[i]->service;
-	sim_run(sim, sim->now + run);
+	vkt_sim_run(sim, sim->now + run);
 	for (i = 1; i < 3; i++) {
 		u32 got = share(sim->ent[i]->service - from[i], 2 * run);
 
 		KUNIT_EXPECT_LE_MSG(test, pm_diff(got, 500), 10,
 				    "instance %u got %u permille", i, got);
 	}
-	sim_flush(sim);
+	vkt_sim_flush(sim);
 	KUNIT_EXPECT_EQ(test, sim->starved, 0);
 	KUNIT_EXPECT_EQ(test, sim->busy, 2 * sim->now);
 	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
@@ -656,18 +656,18 @@ static void vaccel_sched_test_remove_mid_slice(struct kunit *test)
  */
 static void vaccel_sched_test_stats(struct kunit *test)
 {
-	struct sim *sim = sim_new(test, 1);
+	struct sim *sim = vkt_sim_new(test, 1);
 	struct vaccel_sched_stats st[2];
 	struct sim_ent *a, *b;
 	u64 t = 2500 * MS + 37 * US, busy = 0, lo, hi, win;
 	unsigned int i, k;
 
-	a = sim_add(sim, 1, 0);
-	b = sim_add(sim, 1, 0);
-	sim_wake(sim, a, 1);
-	sim_wake(sim, b, 1);
-	sim_run(sim, t);
-	sim_flush(sim);
+	a = vkt_sim_add(sim, 1, 0);
+	b = vkt_sim_add(sim, 1, 0);
+	vkt_sim_wake(sim, a, 1);
+	vkt_sim_wake(sim, b, 1);
+	vkt_sim_run(sim, t);
+	vkt_sim_flush(sim);
 	for (i = 0; i < 2; i++) {
 		struct sim_ent *se = sim->ent[i];
 		u64 in_win = 0;
@@ -724,14 +724,14 @@ static void vaccel_sched_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st[0].nr_running + st[1].nr_running, 1);
 
 	/* Utilisation decays as an instance idles: zero 10 s later. */
-	sim_wake(sim, a, 0);
-	sim_run(sim, t + 1200 * MS);
+	vkt_sim_wake(sim, a, 0);
+	vkt_sim_run(sim, t + 1200 * MS);
 	vaccel_sched_snapshot(&sim->s, &a->se, sim->now, &st[0]);
 	KUNIT_EXPECT_EQ(test, st[0].util_short_ns, 0);
 	KUNIT_EXPECT_GT(test, st[0].util_long_ns, 0);
 	vaccel_sched_snapshot(&sim->s, &b->se, sim->now, &st[1]);
 	KUNIT_EXPECT_EQ(test, st[1].util_short, 10000);
-	sim_run(sim, t + 10200 * MS);
+	vkt_sim_run(sim, t + 10200 * MS);
 	vaccel_sched_snapshot(&sim->s, &a->se, sim->now, &st[0]);
 	KUNIT_EXPECT_EQ(test, st[0].util_long_ns, 0);
 	KUNIT_EXPECT_EQ(test, st[0].busy_ns, a->service);

@@ -20,7 +20,7 @@ static void vaccel_sched_test_validation(struct kunit *test)
 	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	struct vaccel_sched_entity *e = kunit_kzalloc(test, sizeof(*e),
 						      GFP_KERNEL);
-	static const struct vaccel_sched_ops no_kick = { .arm = rec_arm };
+	static const struct vaccel_sched_ops no_kick = { .arm = vkt_rec_arm };
 	static const unsigned int bad_slots[] = { 0, 3, 5, 8 };
 	enum vaccel_sched_policy bad_policy = (enum vaccel_sched_policy)-1;
 	struct rec r = { };
@@ -28,14 +28,14 @@ static void vaccel_sched_test_validation(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, e);
-	KUNIT_EXPECT_EQ(test, vaccel_sched_init(s, 0, &rec_ops, &r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vaccel_sched_init(s, 0, &vkt_rec_ops, &r), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vaccel_sched_init(s, VACCEL_MAX_ENGINES + 1,
-						&rec_ops, &r), -EINVAL);
+						&vkt_rec_ops, &r), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vaccel_sched_init(s, 1, &no_kick, &r), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vaccel_sched_init(s, 1, NULL, &r), -EINVAL);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, VACCEL_MAX_ENGINES,
-						&rec_ops, &r), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &rec_ops, &r), 0);
+						&vkt_rec_ops, &r), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
 
 	/* Defaults. */
 	KUNIT_EXPECT_EQ(test, s->policy, VACCEL_SCHED_BEST_EFFORT);
@@ -123,7 +123,7 @@ static void vaccel_sched_test_kick(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &rec_ops, &r), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 1, 0), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, b, 1, 0), 0);
 
@@ -229,7 +229,7 @@ static void vaccel_sched_test_throttle_timer(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 1, &rec_ops, &r), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 1, &vkt_rec_ops, &r), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 1, 0), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(s, VACCEL_SCHED_FIXED_SHARE,
 						      0), 0);
@@ -300,7 +300,7 @@ static void vaccel_sched_test_remove_running(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &rec_ops, &r), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 2, 0), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, b, 1, 0), 0);
 	vaccel_sched_wake(s, a, 1, 0);
