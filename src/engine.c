@@ -42,14 +42,20 @@ static struct vaccel_instance *vaccel_ent_inst(struct vaccel_sched_entity *e)
 	return container_of(e, struct vaccel_instance, sent);
 }
 
+/* The engines have the queue: it waits on its run queue or runs. */
+static bool vaccel_queue_held_locked(struct vaccel_queue *q)
+{
+	lockdep_assert_held(&q->inst->card->run_lock);
+	return q->run.queued || q->run.on_engine;
+}
+
 /* Queues of @inst with work: waiting on its run queue or on an engine. */
 static unsigned int vaccel_inst_demand(struct vaccel_instance *inst)
 {
 	unsigned int i, n = 0;
 
-	lockdep_assert_held(&inst->card->run_lock);
 	for (i = 0; i < VACCEL_FN_QUEUES; i++)
-		n += inst->queues[i].run.queued || inst->queues[i].run.on_engine;
+		n += vaccel_queue_held_locked(&inst->queues[i]);
 	return n;
 }
 
@@ -80,7 +86,7 @@ void vaccel_engine_queue_kick(struct vaccel_queue *q)
 	struct vaccel_card *card = inst->card;
 
 	spin_lock(&card->run_lock);
-	if (!q->run.queued && !q->run.on_engine && vaccel_queue_has_work(q)) {
+	if (!vaccel_queue_held_locked(q) && vaccel_queue_has_work(q)) {
 		list_add_tail(&q->run.node, &inst->runq);
 		q->run.queued = true;
 		vaccel_sched_wake(&card->sched, &inst->sent,
@@ -117,7 +123,7 @@ static bool vaccel_queue_held(struct vaccel_queue *q)
 	bool held;
 
 	spin_lock(&card->run_lock);
-	held = q->run.queued || q->run.on_engine;
+	held = vaccel_queue_held_locked(q);
 	spin_unlock(&card->run_lock);
 	return held;
 }
