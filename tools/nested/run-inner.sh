@@ -41,6 +41,8 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tools/nested/common.sh
+source "$REPO/tools/nested/common.sh"
 
 msg()
 {
@@ -68,15 +70,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-if [ -z "$kernel" ]; then
-	vmlinuz=/boot/vmlinuz-$(uname -r)
-	[ -r "$vmlinuz" ] ||
-		vmlinuz=$(printf '%s\n' /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)
-	kernel=$("$REPO/tools/nested/extract-vmlinux.sh" "$vmlinuz") || {
-		msg "booting $vmlinuz as is"
-		kernel=$vmlinuz
-	}
-fi
+[ -n "$kernel" ] || kernel=$(nested_kernel)
 [ -r "$kernel" ] || { msg "no kernel $kernel: install linux-image-amd64 or pass --kernel"; exit 2; }
 if [ -z "$initramfs" ]; then
 	initramfs=$("$REPO/tools/nested/build-initramfs.sh") || exit 2
@@ -95,15 +89,9 @@ rm -f "$out"/{console.log,qemu.log,sync.log}
 fifos=$(mktemp -d "${TMPDIR:-/tmp}/vaccel-nested-ctl.XXXXXX")
 mkfifo "$fifos/ctl.in" "$fifos/ctl.out"
 
-# Boot time under TCG inside TCG is about two minutes; what the arguments
-# after "quiet" save was measured there with initcall_debug: speculation
-# mitigations (fewer alternatives to patch), the crypto self-tests (7 s
-# through crypto_algapi_init, 5 s in crypto_kdf108_init, which ignores
-# cryptomgr.notests), the kprobe-events tracefs setup (3 s), loading the
-# built-in X.509 certificates (3 s; no module is ever loaded here) and the
-# W+X page table scan after write-protecting the kernel (3 s).
-append="console=ttyS0 panic=-1 quiet mitigations=off cryptomgr.notests rodata=off"
-append+=" initcall_blacklist=crypto_kdf108_init,init_kprobe_trace,load_system_certificate_list"
+# vaccel-guest mode of tools/nested/init (its default): no driver binds
+# the function.
+append="$NESTED_APPEND vaccel_nested.mode=guest"
 append+=" vaccel_guest.sync=/dev/ttyS1"
 [ -n "$mem_size" ] && append+=" vaccel_guest.mem=$mem_size"
 append+=" ${VACCEL_NESTED_APPEND:-}"
@@ -118,16 +106,8 @@ qemu=(
 	-chardev "pipe,id=ctl,path=$fifos/ctl" -device isa-serial,chardev=ctl
 )
 if [ -n "$mdev" ]; then
-	# The function sits behind a PCIe root port, not on q35's root bus:
-	# QEMU shows a vfio-pci device's PCI Express capability as is only on
-	# a PCIe port (on the root bus it would turn it into a root complex
-	# integrated endpoint, on a PCI bus hide it), and the guest needs that
-	# capability, with its FLR bit, for "reset" to use FLR.
-	# shellcheck disable=SC2054
-	qemu+=(
-		-device pcie-root-port,id=rp0,chassis=1
-		-device "vfio-pci,sysfsdev=/sys/bus/mdev/devices/$mdev,bus=rp0"
-	)
+	nested_vfio_args "$mdev"
+	qemu+=("${NESTED_VFIO_ARGS[@]}")
 fi
 
 qemu_pid=

@@ -1,0 +1,387 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Drive an inner guest step by step: boot Debian's kernel with the
+# initramfs of tools/nested/build-initramfs.sh in agent mode
+# (tools/nested/init) under QEMU (TCG) in the background, with vaccel
+# instances passed through by vfio-pci, and run shell commands in it over
+# its second serial port.
+#
+#   tools/nested/agent.sh start --dir DIR [--mdev UUID]... [--timeout SECS]
+#                               [--kernel FILE] [--initramfs FILE]
+#                               [--mem SIZE] [--append ARGS] [--qemu ARG]...
+#   tools/nested/agent.sh wait-ready --dir DIR [--timeout SECS] [--quiet]
+#   tools/nested/agent.sh run --dir DIR [--timeout SECS] [--] COMMAND...
+#   tools/nested/agent.sh bg --dir DIR NAME [--] COMMAND...
+#   tools/nested/agent.sh wait --dir DIR [--timeout SECS] NAME
+#   tools/nested/agent.sh hmp --dir DIR COMMAND...
+#   tools/nested/agent.sh stop --dir DIR [--timeout SECS]
+#
+# start    boots the guest and returns at once.  Each --mdev UUID is passed
+#          through behind a PCIe root port of its own, in order: the guest
+#          sees the first at 0000:01:00.0, the second at 0000:02:00.0, ...
+#          (QEMU ids hostdev0, hostdev1, ...).  --timeout: QEMU is killed
+#          after that long (default 1800 s).  --mem: guest RAM (512M).
+#          --append: more inner kernel arguments (vaccel_nested.coldplug=0
+#          leaves the functions without a driver).  --qemu: one more
+#          QEMU argument (repeat for more).  Defaults for the
+#          kernel and the initramfs as tools/nested/run-inner.sh's.
+# wait-ready  waits until the agent in the guest answers (default 900 s),
+#          printing a progress line with the elapsed time every 20 s
+#          (the boot takes minutes under TCG inside TCG); exits 1 if QEMU
+#          stopped, 124 on timeout.
+# run      runs COMMAND (its words joined by spaces, as "sh -c" would read
+#          them; it may span lines) in the guest, as root, in /, stdin
+#          /dev/null; prints its stdout and stderr and exits with its
+#          status.  --timeout (default 300 s) is enforced in the guest
+#          (then the status is 143); 125 if the agent did not answer.
+# bg       starts COMMAND in the background in the guest and returns; its
+#          output goes to /tmp/bg/NAME.out in the guest.
+# wait     waits for the background command NAME (default 300 s), prints
+#          its output and exits with its status.
+# hmp      runs a QEMU human monitor command (info pci, device_del ...)
+#          and prints its answer.
+# stop     powers the guest off (QEMU killed if it has not stopped within
+#          --timeout, default 60 s) and prints how long it ran.
+#
+# DIR receives console.log (the guest's serial console), qemu.log (QEMU's
+# own messages), qemu-command.txt, agent.log (the whole conversation,
+# copied at stop) and monitor.log; the FIFOs and the live logs are in a
+# directory under $TMPDIR (DIR may be a 9p share), named in DIR/agent.env.
+# Commands may come from several processes at once: each gets its own
+# sequence number and the guest runs them one after the other.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tools/nested/common.sh
+source "$REPO/tools/nested/common.sh"
+
+msg()
+{
+	echo "agent: $*" >&2
+}
+
+usage()
+{
+	sed -n 's/^#   tools\/nested\/agent.sh /usage: tools\/nested\/agent.sh /p;/^#   *\[/p' "$0" >&2
+	exit 2
+}
+
+now_ns()
+{
+	date +%s%N
+}
+
+# load_env: the state of the guest of --dir.
+load_env()
+{
+	[ -f "$dir/agent.env" ] || { msg "no inner guest in $dir (agent.sh start first)"; exit 2; }
+	# shellcheck source=/dev/null
+	source "$dir/agent.env"
+}
+
+qemu_alive()
+{
+	kill -0 "$QEMU_PID" 2>/dev/null
+}
+
+elapsed_s()
+{
+	echo $(( ($(now_ns) - T0) / 1000000000 ))
+}
+
+# send SEQ TIMEOUT SCRIPT: one line to the guest, in one write.
+send()
+{
+	local b64
+
+	b64=$(printf '%s\n' "$3" | base64 -w 0)
+	# Opened read-write: never blocks, even if QEMU is gone.
+	printf '%s %s %s\n' "$1" "$2" "$b64" 1<>"$STATE/ctl.in"
+}
+
+next_seq()
+{
+	local seq
+	exec {lk}>"$STATE/lock"
+	flock "$lk"
+	seq=$(( $(cat "$STATE/seq" 2>/dev/null || echo 0) + 1 ))
+	echo "$seq" > "$STATE/seq"
+	exec {lk}>&-
+	echo "$seq"
+}
+
+# converse SEQ TIMEOUT SCRIPT WAIT_S: send, wait for the end marker,
+# print the output, return the status.
+converse()
+{
+	local seq=$1 limit=$2 script=$3 wait_s=$4 deadline status
+
+	send "$seq" "$limit" "$script"
+	deadline=$(( $(date +%s) + wait_s ))
+	while ! grep -q "^@@AGENT END $seq " "$STATE/chan.log"; do
+		if ! qemu_alive; then
+			msg "QEMU stopped while command $seq ran (console: $dir/console.log)"
+			return 125
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			msg "no answer to command $seq within $wait_s s"
+			return 125
+		fi
+		sleep 0.2
+	done
+	awk -v s="$seq" '
+		$0 == "@@AGENT BEGIN " s { f = 1; next }
+		f && index($0, "@@AGENT END " s " ") == 1 { exit }
+		f && /^\|/ { print substr($0, 2) }' "$STATE/chan.log"
+	status=$(sed -n "s/^@@AGENT END $seq \([0-9]*\).*/\1/p" "$STATE/chan.log" | head -n 1)
+	return "${status:-125}"
+}
+
+cmd_start()
+{
+	local mdevs=() timeout_s=1800 kernel='' initramfs='' mem=512M extra='' u more=()
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--mdev) mdevs+=("${2:?}"); shift 2 ;;
+		--timeout) timeout_s=${2:?}; shift 2 ;;
+		--kernel) kernel=${2:?}; shift 2 ;;
+		--initramfs) initramfs=${2:?}; shift 2 ;;
+		--mem) mem=${2:?}; shift 2 ;;
+		--append) extra=${2?}; shift 2 ;;
+		--qemu) more+=("${2?}"); shift 2 ;;
+		*) usage ;;
+		esac
+	done
+	if [ -f "$dir/agent.env" ]; then
+		# shellcheck source=/dev/null
+		(source "$dir/agent.env"; ! kill -0 "$QEMU_PID" 2>/dev/null) ||
+			{ msg "an inner guest of $dir is still running"; exit 2; }
+	fi
+	[ -n "$kernel" ] || kernel=$(nested_kernel)
+	[ -r "$kernel" ] || { msg "no kernel $kernel"; exit 2; }
+	if [ -z "$initramfs" ]; then
+		initramfs=$("$REPO/tools/nested/build-initramfs.sh") || exit 2
+	fi
+	for u in "${mdevs[@]}"; do
+		[ -d "/sys/bus/mdev/devices/$u" ] || { msg "no mdev $u in /sys/bus/mdev/devices"; exit 2; }
+	done
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	rm -f "$dir"/{console.log,qemu.log,agent.log,monitor.log,agent.env}
+
+	STATE=$(mktemp -d "${TMPDIR:-/tmp}/vaccel-agent.XXXXXX")
+	mkfifo "$STATE/ctl.in" "$STATE/ctl.out" "$STATE/mon.in" "$STATE/mon.out"
+	: > "$STATE/chan.log"
+	: > "$STATE/mon.log"
+
+	nested_vfio_args "${mdevs[@]}"
+	# shellcheck disable=SC2054 # commas separate QEMU's suboptions
+	local qemu=(
+		qemu-system-x86_64
+		-accel tcg -cpu max -machine q35 -smp 1 -m "$mem"
+		-nodefaults -display none -no-reboot
+		-kernel "$kernel" -initrd "$initramfs"
+		-append "$NESTED_APPEND vaccel_nested.mode=agent $extra"
+		-serial "file:$dir/console.log"
+		-chardev "pipe,id=ctl,path=$STATE/ctl" -device isa-serial,chardev=ctl
+		-chardev "pipe,id=mon,path=$STATE/mon" -mon chardev=mon,mode=readline
+		"${NESTED_VFIO_ARGS[@]}" "${more[@]}"
+	)
+	printf '%q ' "${qemu[@]}" > "$dir/qemu-command.txt"
+	echo >> "$dir/qemu-command.txt"
+	T0=$(now_ns)
+	timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null >"$dir/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	# The readers end when QEMU closes its ends.
+	cat "$STATE/ctl.out" >> "$STATE/chan.log" 2>/dev/null </dev/null &
+	local reader=$!
+	cat "$STATE/mon.out" >> "$STATE/mon.log" 2>/dev/null </dev/null &
+	local mreader=$!
+	{
+		printf 'QEMU_PID=%q\n' "$QEMU_PID"
+		printf 'READER_PIDS=%q\n' "$reader $mreader"
+		printf 'STATE=%q\n' "$STATE"
+		printf 'T0=%q\n' "$T0"
+	} > "$dir/agent.env"
+	msg "inner guest starting (QEMU pid $QEMU_PID, ${#mdevs[@]} vaccel functions${mdevs[*]:+: ${mdevs[*]}}); console $dir/console.log"
+}
+
+cmd_wait_ready()
+{
+	local timeout_s=900 quiet='' next=20 stage t
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) timeout_s=${2:?}; shift 2 ;;
+		--quiet) quiet=1; shift ;;
+		*) usage ;;
+		esac
+	done
+	load_env
+	while ! grep -q '^@@AGENT READY' "$STATE/chan.log"; do
+		t=$(elapsed_s)
+		if ! qemu_alive; then
+			msg "QEMU stopped after $t s before the agent was ready"
+			msg "last lines of $dir/console.log:"
+			tr -d '\r' < "$dir/console.log" | tail -n 20 | sed 's/^/  | /' >&2
+			[ -s "$dir/qemu.log" ] && sed 's/^/  | qemu: /' "$dir/qemu.log" >&2
+			return 1
+		fi
+		if [ "$t" -ge "$timeout_s" ]; then
+			msg "the agent was not ready after $t s"
+			return 124
+		fi
+		if [ -z "$quiet" ] && [ "$t" -ge "$next" ]; then
+			if grep -aq 'inner-init: up' "$dir/console.log"; then
+				stage="init running, starting the agent"
+			elif grep -aq 'Booting from ROM' "$dir/console.log"; then
+				stage="firmware done, the kernel boots"
+			else
+				stage="firmware"
+			fi
+			echo "  ... nested guest booting: ${t} s ($stage)"
+			next=$((next + 20))
+		fi
+		sleep 1
+	done
+	echo "  nested guest ready after $(elapsed_s) s" \
+	     "(its kernel's uptime: $(sed -n 's/^@@AGENT READY \([0-9.]*\).*/\1/p' "$STATE/chan.log" | head -n 1) s)"
+}
+
+cmd_run()
+{
+	local timeout_s=300 seq
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) timeout_s=${2:?}; shift 2 ;;
+		--) shift; break ;;
+		*) break ;;
+		esac
+	done
+	[ $# -gt 0 ] || usage
+	load_env
+	seq=$(next_seq)
+	converse "$seq" "$timeout_s" "$*" $((timeout_s + 60))
+}
+
+cmd_bg()
+{
+	local name=${1:?} seq script
+
+	shift
+	[ "${1:-}" = -- ] && shift
+	[ $# -gt 0 ] || usage
+	case $name in
+	*[!A-Za-z0-9_.-]*) msg "bad job name '$name'"; exit 2 ;;
+	esac
+	load_env
+	script="mkdir -p /tmp/bg
+rm -f /tmp/bg/$name.rc /tmp/bg/$name.out
+cat > /tmp/bg/$name.sh <<'@@VACCEL_AGENT_EOF'
+$*
+@@VACCEL_AGENT_EOF
+( sh /tmp/bg/$name.sh </dev/null >/tmp/bg/$name.out 2>&1; echo \$? > /tmp/bg/$name.rc.new; mv /tmp/bg/$name.rc.new /tmp/bg/$name.rc ) </dev/null >/dev/null 2>&1 &
+echo \$! > /tmp/bg/$name.pid"
+	seq=$(next_seq)
+	converse "$seq" 60 "$script" 120
+}
+
+cmd_wait()
+{
+	local timeout_s=300 name seq
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) timeout_s=${2:?}; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	name=${1:?}
+	load_env
+	seq=$(next_seq)
+	converse "$seq" "$timeout_s" "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
+while [ ! -f /tmp/bg/$name.rc ]; do sleep 0.2; done
+cat /tmp/bg/$name.out
+exit \$(cat /tmp/bg/$name.rc)" $((timeout_s + 60))
+}
+
+cmd_hmp()
+{
+	local off
+
+	[ $# -gt 0 ] || usage
+	load_env
+	exec {lk}>"$STATE/mon.lock"
+	flock "$lk"
+	off=$(stat -c %s "$STATE/mon.log")
+	printf '%s\n' "$*" 1<>"$STATE/mon.in"
+	# QEMU echoes the line, answers, and prompts again.
+	for _ in $(seq 300); do
+		tail -c +$((off + 1)) "$STATE/mon.log" | grep -q '(qemu) ' && break
+		qemu_alive || break
+		sleep 0.1
+	done
+	tail -c +$((off + 1)) "$STATE/mon.log" | tr -d '\r' |
+		sed 's/\x1b\[[0-9;]*[A-Za-z]//g; s/(qemu) $//' | tail -n +2
+	cp "$STATE/mon.log" "$dir/monitor.log" 2>/dev/null || true
+}
+
+cmd_stop()
+{
+	local timeout_s=60 seq rc=0 t
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) timeout_s=${2:?}; shift 2 ;;
+		*) usage ;;
+		esac
+	done
+	load_env
+	if qemu_alive; then
+		seq=$(next_seq)
+		send "$seq" 0 "sync; poweroff -f"
+		for _ in $(seq $((timeout_s * 5))); do
+			qemu_alive || break
+			sleep 0.2
+		done
+		if qemu_alive; then
+			msg "the inner guest did not power off within $timeout_s s: killing QEMU"
+			kill "$QEMU_PID" 2>/dev/null || true
+			rc=1
+		fi
+	fi
+	wait "$QEMU_PID" 2>/dev/null || true
+	t=$(elapsed_s)
+	# shellcheck disable=SC2086 # a list of pids
+	kill $READER_PIDS 2>/dev/null || true
+	cp "$STATE/chan.log" "$dir/agent.log" 2>/dev/null || true
+	cp "$STATE/mon.log" "$dir/monitor.log" 2>/dev/null || true
+	rm -rf "$STATE"
+	rm -f "$dir/agent.env"
+	msg "inner guest stopped after $t s"
+	return "$rc"
+}
+
+[ $# -gt 0 ] || usage
+sub=$1
+shift
+dir=${VACCEL_AGENT_DIR:-}
+if [ "${1:-}" = --dir ]; then
+	dir=${2:?--dir needs a directory}
+	shift 2
+fi
+[ -n "$dir" ] || { msg "--dir DIR (or VACCEL_AGENT_DIR) is required"; exit 2; }
+case $sub in
+start) cmd_start "$@" ;;
+wait-ready) cmd_wait_ready "$@" ;;
+run) cmd_run "$@" ;;
+bg) cmd_bg "$@" ;;
+wait) cmd_wait "$@" ;;
+hmp) cmd_hmp "$@" ;;
+stop) cmd_stop "$@" ;;
+*) usage ;;
+esac
