@@ -14,7 +14,7 @@ KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/g
 VACCEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vaccel
 export KDIR KVER VACCEL_CACHE
 
-KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m
+KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m CONFIG_VACCEL_VF=m
 
 .PHONY: all modules clean install deps tools kunit e2e demo \
 	check checkpatch sparse w1 docrefs layout style help print-kernel

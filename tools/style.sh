@@ -146,8 +146,8 @@ run_build() {
 	git -C "$repo" ls-files -co --exclude-standard -z |
 		rsync -a --from0 --files-from=- "$repo/" "$scratch/"
 
-	local make1=(make -C "$KDIR" M="$scratch" CONFIG_VACCEL=m "$@")
-	local make2=("${make1[@]}" CONFIG_VACCEL_KUNIT_TEST=m
+	local make1=(make -C "$KDIR" M="$scratch" CONFIG_VACCEL=m CONFIG_VACCEL_VF=m "$@")
+	local make2=("${make1[@]}" CONFIG_VACCEL_KUNIT_TEST=m CONFIG_VACCEL_VF_KUNIT_TEST=m
 		     KCFLAGS=-DCONFIG_KUNIT=1 KBUILD_MODPOST_WARN=1)
 
 	echo "$name: ${make1[*]} modules"
