@@ -17,7 +17,7 @@ export KDIR KVER VACCEL_CACHE
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m CONFIG_VACCEL_VF=m
 
 .PHONY: all modules clean install deps tools kunit e2e demo \
-	check checkpatch sparse w1 docrefs layout style help print-kernel
+	check checkpatch sparse w1 docrefs layout uapi style help print-kernel
 
 all: modules tools
 
@@ -66,7 +66,10 @@ docrefs:
 layout:
 	tools/style.sh layout
 
-style: checkpatch sparse w1 docrefs layout
+uapi:
+	tools/style.sh uapi
+
+style: checkpatch sparse w1 docrefs layout uapi
 
 # Everything, with one closing "N passed, N failed" line.
 check:
@@ -86,4 +89,5 @@ help:
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
 	@echo "make docrefs    every function and struct docs/*.md name exists"
 	@echo "make layout     file sizes in tools/ and kunit/, no helper defined twice in tools/"
+	@echo "make uapi       the layout of include/uapi/vaccel_vf.h, for 64- and 32-bit callers"
 	@echo "make check      all of the above, ending in 'N passed, N failed'"

@@ -26,7 +26,7 @@ start=$SECONDS
 
 for stage in "${stages[@]}"; do
 	case $stage in
-	style) target=(-k style) names='checkpatch|sparse|w1|docrefs|layout' ;;
+	style) target=(-k style) names='checkpatch|sparse|w1|docrefs|layout|uapi' ;;
 	kunit) target=(kunit) names=kunit ;;
 	e2e) target=(e2e) names=e2e ;;
 	*) echo "check: unknown stage $stage"; failed=$((failed + 1)); continue ;;

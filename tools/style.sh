@@ -15,7 +15,9 @@
 #   layout      no C file of tools/ or kunit/ is longer than 1,200 lines,
 #               and no function is defined twice across tools/ (its
 #               programs share tools/lib instead)
-#   all         the five, in that order
+#   uapi        the layout of include/uapi/vaccel_vf.h (tools/uapi_layout.c:
+#               every offset and size) holds for x86_64 and for i386
+#   all         the six, in that order
 #
 # Any finding fails the check.  The builds run on a copy of the sources in
 # $VACCEL_CACHE/style-build/<check>, made afresh each time, so the repository
@@ -23,7 +25,7 @@
 # comes from the kernel source that tools/kunit.sh extracts into
 # $VACCEL_CACHE/linux-source-6.1; the builds use the Debian headers in KDIR.
 #
-# Usage: tools/style.sh checkpatch|sparse|w1|docrefs|layout|all
+# Usage: tools/style.sh checkpatch|sparse|w1|docrefs|layout|uapi|all
 # Each check ends with "<check>: 1 passed, 0 failed" or "... 0 passed,
 # 1 failed"; "all" then prints "style: N passed, N failed".  The exit
 # status is non-zero when a check failed.
@@ -287,6 +289,24 @@ run_layout() {
 	result layout 0
 }
 
+# The uapi structures have one layout for 32- and 64-bit callers: the
+# static assertions of tools/uapi_layout.c, compiled for both.  i386 has
+# no libc here (no multilib), but the kernel's types headers are the same
+# for both, and -fsyntax-only needs nothing else.
+run_uapi() {
+	local bad=0 abi
+
+	for abi in -m64 -m32; do
+		if ! gcc "$abi" -fsyntax-only -Wall -Wextra -Werror \
+			-isystem /usr/include/x86_64-linux-gnu "$repo/tools/uapi_layout.c"; then
+			echo "uapi: the layout checks fail with $abi"
+			bad=1
+		fi
+	done
+	echo "uapi: include/uapi/vaccel_vf.h checked for x86_64 and i386"
+	result uapi "$bad"
+}
+
 run_check() {
 	case $1 in
 	checkpatch) run_checkpatch ;;
@@ -294,12 +314,13 @@ run_check() {
 	w1) run_build w1 W=1 ;;
 	docrefs) run_docrefs ;;
 	layout) run_layout ;;
-	*) echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|all" >&2; return 2 ;;
+	uapi) run_uapi ;;
+	*) echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|uapi|all" >&2; return 2 ;;
 	esac
 }
 
 if [ $# -ne 1 ]; then
-	echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|all" >&2
+	echo "usage: $0 checkpatch|sparse|w1|docrefs|layout|uapi|all" >&2
 	exit 2
 fi
 
@@ -310,7 +331,7 @@ fi
 
 passed=0
 failed=0
-for check in checkpatch sparse w1 docrefs layout; do
+for check in checkpatch sparse w1 docrefs layout uapi; do
 	echo "==== $check"
 	if run_check "$check"; then
 		passed=$((passed + 1))

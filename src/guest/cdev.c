@@ -595,9 +595,12 @@ static long vfg_wait(struct vfg_ctx *ctx, void __user *arg)
 	} else if (!fence_finished(ctx, w.fence)) {
 		if (!w.timeout_ns)
 			return -ETIMEDOUT;
+		unsigned long t = max_t(unsigned long, 1,
+					nsecs_to_jiffies(w.timeout_ns));
+
 		left = wait_event_interruptible_timeout(ctx->wait,
-				fence_finished(ctx, w.fence),
-				max_t(unsigned long, 1, nsecs_to_jiffies(w.timeout_ns)));
+							fence_finished(ctx, w.fence),
+							t);
 		if (left < 0)
 			return -EINTR;
 		if (!left)

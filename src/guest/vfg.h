@@ -150,7 +150,7 @@ struct vfg_dev;
 struct vfg_queue {
 	struct vfg_dev *vf;
 	unsigned int idx;
-	struct mutex lock;
+	struct mutex lock;		/* ring, registers, jobs, state */
 	struct vaccel_desc *ring;
 	dma_addr_t ring_dma;
 	struct vaccel_wb *wb;
@@ -205,7 +205,7 @@ struct vfg_dev {
 	char irq_names[VACCEL_FN_QUEUES + 1][32];
 	atomic_t pending;
 	struct vfg_queue queues[VACCEL_FN_QUEUES];
-	struct mutex mem_lock;
+	struct mutex mem_lock;		/* allocator, BAR2, gone */
 	struct vfg_mem alloc;
 	bool gone;
 	atomic_t contexts;
@@ -262,7 +262,7 @@ struct vfg_ctx {
 	struct vfg_dev *vf;
 	struct vfg_queue *q;
 	struct xarray handles;
-	spinlock_t lock;
+	spinlock_t lock;		/* fences, failure records */
 	u64 submitted;
 	u64 finished;
 	struct vfg_failure failures[VFG_MAX_FAILURES];
