@@ -284,6 +284,7 @@ static void st_fill(struct st *t)
 	if (!st_job(t, what))
 		st_fill_check(t, what, t->dst, 5, len, n - 5 - len, v1);
 
+	len = n - 2 * 4096 + 3;
 	snprintf(what, sizeof(what), "FILL dev, %zu bytes (COPY dev -> user to check)",
 		 len);
 	err = vaccelvf_alloc(&t->ctx, n, &h, NULL);

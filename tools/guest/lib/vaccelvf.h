@@ -279,8 +279,11 @@ int vaccelvf_add_busy(struct vaccelvf_batch *b, __u64 ns);
  *
  * Blocks while the queue is full.  Returns 0, -EINVAL (a bad batch:
  * nothing of it runs), -ENOENT (an unknown handle), -EFAULT (user memory
- * that cannot be pinned), -ENOMEM, -ECANCELED (the function is being
- * reset), -EINTR, -EAGAIN (O_NONBLOCK and the queue full) or -ENODEV.
+ * that cannot be pinned), -E2BIG (user buffers split page by page need
+ * more than VACCEL_VF_MAX_DESCS descriptors), -ENOMEM (no device memory
+ * to stage a user buffer of a CRC32C or GEMM), -ECANCELED (the function
+ * is being reset), -EINTR, -EAGAIN (O_NONBLOCK and the queue full) or
+ * -ENODEV.
  */
 int vaccelvf_submit_ops(const struct vaccelvf_ctx *ctx,
 			const struct vaccel_vf_op *ops, unsigned int count,
