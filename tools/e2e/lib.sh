@@ -19,6 +19,20 @@
 #   new_uuid                      a random UUID
 #   load_vaccel [PARAM=VALUE...]  load the VFIO modules and insmod $VACCEL_KO
 #   unload_vaccel                 rmmod vaccel if loaded
+#   create_instance CARD TYPE     create an instance of TYPE (accel-1of2...)
+#                                 on vaccel-sim.CARD, print its UUID
+#   nested_images OUTDIR [--require-vf]
+#                                 the inner guest's initramfs and kernel
+#                                 (tools/nested) from the host's cache, else
+#                                 built (the image into OUTDIR): sets
+#                                 NESTED_INITRAMFS and NESTED_KERNEL
+#   guest [--timeout S] CMD...    run CMD in the inner guest of
+#                                 $VACCEL_AGENT_DIR (tools/nested/agent.sh
+#                                 run): its output, its exit status
+#   guest_bg NAME CMD...          start CMD in the background in that guest
+#   guest_wait [--timeout S] NAME its output and exit status
+#   busy_ns UUID...               the instances' busy_ns, read by one
+#                                 process, on one line
 
 log_step()
 {
@@ -158,4 +172,56 @@ unload_vaccel()
 {
 	[ -d /sys/module/vaccel ] || return 0
 	rmmod vaccel || fail "rmmod vaccel failed"
+}
+
+create_instance()
+{
+	local u
+
+	u=$(new_uuid)
+	sysfs_write "/sys/bus/platform/devices/vaccel-sim.$1/mdev_supported_types/$2/create" "$u" ||
+		fail "cannot create $2 on vaccel-sim.$1"
+	echo "$u"
+}
+
+nested_images()
+{
+	local out=$1
+	shift
+	# What is written to $VACCEL_CACHE in the VM vanishes at power off
+	# (its root is a tmpfs overlay): read the cache, build elsewhere.
+	# shellcheck disable=SC2034 # for the caller
+	NESTED_INITRAMFS=$("$REPO/tools/nested/build-initramfs.sh" \
+		--cache "$VACCEL_CACHE/nested" --build-dir "$out" "$@") ||
+		fail "cannot build the inner guest's initramfs"
+	# shellcheck disable=SC2034 # for the caller
+	NESTED_KERNEL=$("$REPO/tools/nested/extract-vmlinux.sh" \
+		--cache "$VACCEL_CACHE/nested" --build-dir /tmp/vaccel-nested \
+		"/boot/vmlinuz-$(uname -r)") ||
+		fail "cannot extract the inner guest's kernel"
+}
+
+guest()
+{
+	"$REPO/tools/nested/agent.sh" run "$@"
+}
+
+guest_bg()
+{
+	"$REPO/tools/nested/agent.sh" bg "$@"
+}
+
+guest_wait()
+{
+	"$REPO/tools/nested/agent.sh" wait "$@"
+}
+
+busy_ns()
+{
+	local u files=()
+
+	for u in "$@"; do
+		files+=("/sys/bus/mdev/devices/$u/vaccel/busy_ns")
+	done
+	cat "${files[@]}" | xargs
 }

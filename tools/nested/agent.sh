@@ -14,6 +14,7 @@
 #   tools/nested/agent.sh run --dir DIR [--timeout SECS] [--] COMMAND...
 #   tools/nested/agent.sh bg --dir DIR NAME [--] COMMAND...
 #   tools/nested/agent.sh wait --dir DIR [--timeout SECS] NAME
+#   tools/nested/agent.sh signal --dir DIR NAME [SIGNAL]
 #   tools/nested/agent.sh hmp --dir DIR COMMAND...
 #   tools/nested/agent.sh stop --dir DIR [--timeout SECS]
 #
@@ -36,9 +37,12 @@
 #          status.  --timeout (default 300 s) is enforced in the guest
 #          (then the status is 143); 125 if the agent did not answer.
 # bg       starts COMMAND in the background in the guest and returns; its
-#          output goes to /tmp/bg/NAME.out in the guest.
+#          output goes to /tmp/bg/NAME.out in the guest, its exit status
+#          to /tmp/bg/NAME.rc once it ends.
 # wait     waits for the background command NAME (default 300 s), prints
 #          its output and exits with its status.
+# signal   sends SIGNAL (default TERM) to the background command NAME and
+#          everything it started (unless it has ended).
 # hmp      runs a QEMU human monitor command (info pci, device_del ...)
 #          and prints its answer.
 # stop     powers the guest off (QEMU killed if it has not stopped within
@@ -279,13 +283,22 @@ cmd_bg()
 	*[!A-Za-z0-9_.-]*) msg "bad job name '$name'"; exit 2 ;;
 	esac
 	load_env
+	# The command runs in a session (process group) of its own, so that
+	# "signal" reaches all of it.
 	script="mkdir -p /tmp/bg
-rm -f /tmp/bg/$name.rc /tmp/bg/$name.out
+rm -f /tmp/bg/$name.rc /tmp/bg/$name.out /tmp/bg/$name.pid
 cat > /tmp/bg/$name.sh <<'@@VACCEL_AGENT_EOF'
 $*
 @@VACCEL_AGENT_EOF
-( sh /tmp/bg/$name.sh </dev/null >/tmp/bg/$name.out 2>&1; echo \$? > /tmp/bg/$name.rc.new; mv /tmp/bg/$name.rc.new /tmp/bg/$name.rc ) </dev/null >/dev/null 2>&1 &
-echo \$! > /tmp/bg/$name.pid"
+(
+	setsid sh /tmp/bg/$name.sh </dev/null >/tmp/bg/$name.out 2>&1 &
+	echo \$! > /tmp/bg/$name.pid.new
+	mv /tmp/bg/$name.pid.new /tmp/bg/$name.pid
+	wait \$!
+	echo \$? > /tmp/bg/$name.rc.new
+	mv /tmp/bg/$name.rc.new /tmp/bg/$name.rc
+) </dev/null >/dev/null 2>&1 &
+while [ ! -f /tmp/bg/$name.pid ]; do sleep 0.05; done"
 	seq=$(next_seq)
 	converse "$seq" 60 "$script" 120
 }
@@ -307,6 +320,17 @@ cmd_wait()
 while [ ! -f /tmp/bg/$name.rc ]; do sleep 0.2; done
 cat /tmp/bg/$name.out
 exit \$(cat /tmp/bg/$name.rc)" $((timeout_s + 60))
+}
+
+cmd_signal()
+{
+	local name=${1:?} sig=${2:-TERM} seq
+
+	load_env
+	seq=$(next_seq)
+	converse "$seq" 30 "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
+[ -f /tmp/bg/$name.rc ] && exit 0
+kill -s $sig -\$(cat /tmp/bg/$name.pid)" 90
 }
 
 cmd_hmp()
@@ -381,6 +405,7 @@ wait-ready) cmd_wait_ready "$@" ;;
 run) cmd_run "$@" ;;
 bg) cmd_bg "$@" ;;
 wait) cmd_wait "$@" ;;
+signal) cmd_signal "$@" ;;
 hmp) cmd_hmp "$@" ;;
 stop) cmd_stop "$@" ;;
 *) usage ;;

@@ -123,7 +123,7 @@ modmeta=("$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" "$moddir/mo
 
 key=$( {
 	echo "format $FORMAT kver $kver"
-	sha256sum "$busybox" "$guest" "$init" "$hotplug" ${vf_ko:+"$vf_ko"} \
+	sha256sum "$0" "$busybox" "$guest" "$init" "$hotplug" ${vf_ko:+"$vf_ko"} \
 		${run:+"$run"} ${vftest:+"$vftest"} "${modmeta[@]}" "${deps[@]}" |
 		sed "s|  $REPO/|  |"
 } | sha256sum | cut -c1-16)
@@ -147,18 +147,26 @@ trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,etc} "$root/lib/modules/$kver"
 cp "$busybox" "$root/bin/busybox"
-# Every applet, as busybox --install would make them.
-for app in $("$busybox" --list); do
-	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
-done
-install -m 0755 "$guest" "$root/bin/vaccel-guest"
+# A link for every applet, to /bin/busybox, in one process: a process
+# per link costs a minute in the e2e VM (TCG).
+"$busybox" --install -s "$root/bin"
+# The links name busybox as the kernel sees it (/usr/bin/busybox where /bin
+# is a link to usr/bin): make that path lead to /bin/busybox too.
+target=$(readlink "$root/bin/sh")
+if [ "$target" != /bin/busybox ]; then
+	mkdir -p "$root$(dirname "$target")"
+	ln -s /bin/busybox "$root$target"
+fi
+# The programs without their debug information.
+strip --strip-debug -o "$root/bin/vaccel-guest" "$guest"
 install -m 0755 "$init" "$root/init"
 install -m 0755 "$hotplug" "$root/bin/hotplug"
-[ -n "$run" ] && install -m 0755 "$run" "$root/bin/vaccel-run"
-[ -n "$vftest" ] && install -m 0755 "$vftest" "$root/bin/vaccel-vf-test"
+[ -n "$run" ] && strip --strip-debug -o "$root/bin/vaccel-run" "$run"
+[ -n "$vftest" ] && strip --strip-debug -o "$root/bin/vaccel-vf-test" "$vftest"
 if [ -n "$vf_ko" ]; then
 	mkdir -p "$root/lib/modules/$kver/extra"
-	install -m 0644 "$vf_ko" "$root/lib/modules/$kver/extra/vaccel_vf.ko"
+	# Without its debug information (a tenth of the size).
+	strip --strip-debug -o "$root/lib/modules/$kver/extra/vaccel_vf.ko" "$vf_ko"
 fi
 for f in "${deps[@]}"; do
 	mkdir -p "$root${f%/*}"
