@@ -21,8 +21,6 @@
 
 #include "vfg.h"
 
-void vfg_dev_release_id(struct vfg_dev *vf);
-
 static void vfg_dev_release(struct kref *ref)
 {
 	struct vfg_dev *vf = container_of(ref, struct vfg_dev, ref);
@@ -593,11 +591,11 @@ static long vfg_wait(struct vfg_ctx *ctx, void __user *arg)
 		if (left)
 			return -EINTR;
 	} else if (!fence_finished(ctx, w.fence)) {
-		if (!w.timeout_ns)
-			return -ETIMEDOUT;
 		unsigned long t = max_t(unsigned long, 1,
 					nsecs_to_jiffies(w.timeout_ns));
 
+		if (!w.timeout_ns)
+			return -ETIMEDOUT;
 		left = wait_event_interruptible_timeout(ctx->wait,
 							fence_finished(ctx, w.fence),
 							t);

@@ -316,6 +316,9 @@ struct vfg_job {
 	unsigned int nallocs;
 };
 
+/* pci.c */
+void vfg_dev_release_id(struct vfg_dev *vf);
+
 /* queue.c */
 int vfg_queue_init(struct vfg_dev *vf, struct vfg_queue *q, unsigned int idx);
 void vfg_queue_start(struct vfg_queue *q);
