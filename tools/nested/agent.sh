@@ -95,14 +95,19 @@ elapsed_s()
 	echo $(( ($(now_ns) - T0) / 1000000000 ))
 }
 
-# send SEQ TIMEOUT SCRIPT: one line to the guest, in one write.
+# send SEQ TIMEOUT SCRIPT: the command to the guest, in one write.
 send()
 {
-	local b64
+	local n msg
 
-	b64=$(printf '%s\n' "$3" | base64 -w 0)
-	# Opened read-write: never blocks, even if QEMU is gone.
-	printf '%s %s %s\n' "$1" "$2" "$b64" 1<>"$STATE/ctl.in"
+	msg=$(printf '%s\n' "$3")
+	n=$(printf '%s\n' "$msg" | wc -l)
+	# Opened read-write: never blocks, even if QEMU is gone.  One
+	# sender at a time: a long message may take more than one write.
+	exec {lk}>"$STATE/send.lock"
+	flock "$lk"
+	printf '%s %s %s\n%s\n' "$1" "$2" "$n" "$msg" 1<>"$STATE/ctl.in"
+	exec {lk}>&-
 }
 
 next_seq()
@@ -186,7 +191,7 @@ cmd_start()
 	local qemu=(
 		qemu-system-x86_64
 		-accel tcg -cpu max -machine q35 -smp 1 -m "$mem"
-		-nodefaults -display none -no-reboot
+		-nodefaults -nographic -no-reboot
 		-kernel "$kernel" -initrd "$initramfs"
 		-append "$NESTED_APPEND vaccel_nested.mode=agent $extra"
 		-serial "file:$dir/console.log"
