@@ -34,8 +34,9 @@
 # run      runs COMMAND (its words joined by spaces, as "sh -c" would read
 #          them; it may span lines) in the guest, as root, in /, stdin
 #          /dev/null; prints its stdout and stderr and exits with its
-#          status.  --timeout (default 300 s) is enforced in the guest
-#          (then the status is 143); 125 if the agent did not answer.
+#          status; 124 if it has not ended within --timeout (default
+#          300 s; the agent still runs it and answers nothing else
+#          meanwhile), 125 if QEMU stopped.
 # bg       starts COMMAND in the background in the guest and returns; its
 #          output goes to /tmp/bg/NAME.out in the guest, its exit status
 #          to /tmp/bg/NAME.rc once it ends.
@@ -95,18 +96,18 @@ elapsed_s()
 	echo $(( ($(now_ns) - T0) / 1000000000 ))
 }
 
-# send SEQ TIMEOUT SCRIPT: the command to the guest, in one write.
+# send SEQ SCRIPT: the command to the guest, in one write.
 send()
 {
 	local n msg
 
-	msg=$(printf '%s\n' "$3")
+	msg=$(printf '%s\n' "$2")
 	n=$(printf '%s\n' "$msg" | wc -l)
 	# Opened read-write: never blocks, even if QEMU is gone.  One
 	# sender at a time: a long message may take more than one write.
 	exec {lk}>"$STATE/send.lock"
 	flock "$lk"
-	printf '%s %s %s\n%s\n' "$1" "$2" "$n" "$msg" 1<>"$STATE/ctl.in"
+	printf '%s %s\n%s\n' "$1" "$n" "$msg" 1<>"$STATE/ctl.in"
 	exec {lk}>&-
 }
 
@@ -121,13 +122,13 @@ next_seq()
 	echo "$seq"
 }
 
-# converse SEQ TIMEOUT SCRIPT WAIT_S: send, wait for the end marker,
-# print the output, return the status.
+# converse SEQ SCRIPT WAIT_S: send, wait for the end marker, print the
+# output, return the status (124: no answer within WAIT_S s).
 converse()
 {
-	local seq=$1 limit=$2 script=$3 wait_s=$4 deadline status
+	local seq=$1 script=$2 wait_s=$3 deadline status
 
-	send "$seq" "$limit" "$script"
+	send "$seq" "$script"
 	deadline=$(( $(date +%s) + wait_s ))
 	while ! grep -q "^@@AGENT END $seq " "$STATE/chan.log"; do
 		if ! qemu_alive; then
@@ -135,10 +136,11 @@ converse()
 			return 125
 		fi
 		if [ "$(date +%s)" -ge "$deadline" ]; then
-			msg "no answer to command $seq within $wait_s s"
-			return 125
+			msg "no answer to command $seq within $wait_s s (the agent runs one" \
+			    "command at a time: it is still busy with this one)"
+			return 124
 		fi
-		sleep 0.2
+		sleep 0.1
 	done
 	awk -v s="$seq" '
 		$0 == "@@AGENT BEGIN " s { f = 1; next }
@@ -274,7 +276,7 @@ cmd_run()
 	[ $# -gt 0 ] || usage
 	load_env
 	seq=$(next_seq)
-	converse "$seq" "$timeout_s" "$*" $((timeout_s + 60))
+	converse "$seq" "$*" "$timeout_s"
 }
 
 cmd_bg()
@@ -303,9 +305,9 @@ $*
 	echo \$? > /tmp/bg/$name.rc.new
 	mv /tmp/bg/$name.rc.new /tmp/bg/$name.rc
 ) </dev/null >/dev/null 2>&1 &
-while [ ! -f /tmp/bg/$name.pid ]; do sleep 0.05; done"
+while [ ! -f /tmp/bg/$name.pid ]; do read -r -t 0.05 _ <> /run/tick; done"
 	seq=$(next_seq)
-	converse "$seq" 60 "$script" 120
+	converse "$seq" "$script" 120
 }
 
 cmd_wait()
@@ -321,10 +323,13 @@ cmd_wait()
 	name=${1:?}
 	load_env
 	seq=$(next_seq)
-	converse "$seq" "$timeout_s" "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
-while [ ! -f /tmp/bg/$name.rc ]; do sleep 0.2; done
-cat /tmp/bg/$name.out
-exit \$(cat /tmp/bg/$name.rc)" $((timeout_s + 60))
+	# Builtins only: every process costs seconds in the guest.
+	converse "$seq" "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
+while [ ! -f /tmp/bg/$name.rc ]; do read -r -t 0.2 _ <> /run/tick; done
+while IFS= read -r l; do printf '%s\\n' \"\$l\"; done < /tmp/bg/$name.out
+[ -n \"\$l\" ] && printf '%s\\n' \"\$l\"
+read -r rc < /tmp/bg/$name.rc
+exit \$rc" "$timeout_s"
 }
 
 cmd_signal()
@@ -333,9 +338,10 @@ cmd_signal()
 
 	load_env
 	seq=$(next_seq)
-	converse "$seq" 30 "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
+	converse "$seq" "[ -f /tmp/bg/$name.pid ] || { echo 'agent: no background job $name'; exit 127; }
 [ -f /tmp/bg/$name.rc ] && exit 0
-kill -s $sig -\$(cat /tmp/bg/$name.pid)" 90
+read -r pid < /tmp/bg/$name.pid
+kill -s $sig -\$pid" 90
 }
 
 cmd_hmp()
@@ -372,7 +378,7 @@ cmd_stop()
 	load_env
 	if qemu_alive; then
 		seq=$(next_seq)
-		send "$seq" 0 "sync; poweroff -f"
+		send "$seq" "sync; poweroff -f"
 		for _ in $(seq $((timeout_s * 5))); do
 			qemu_alive || break
 			sleep 0.2
