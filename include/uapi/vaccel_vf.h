@@ -82,7 +82,10 @@ struct vaccel_vf_info {
  * @offset: out: where the allocation starts in the function's device
  *          memory (for information; operations name handles)
  *
- * The memory reads zero.  ENOMEM when no free range of that size is left.
+ * The memory reads zero to the context's operations: the device zeroes
+ * it with a job that goes ahead of them on the context's queue, so ALLOC
+ * may wait for room there (EAGAIN with O_NONBLOCK; ECANCELED during a
+ * function reset).  ENOMEM when no free range of that size is left.
  */
 struct vaccel_vf_alloc {
 	__u32 argsz;

@@ -60,8 +60,8 @@ void vfg_alloc_put(struct vfg_alloc *a)
 	kref_put(&a->ref, vfg_alloc_release);
 }
 
-/* A range of device memory, zeroed when @zero (what users get). */
-static struct vfg_alloc *vfg_alloc_new(struct vfg_dev *vf, u64 size, bool zero)
+/* A range of device memory, as it is (see vfg_zero()). */
+static struct vfg_alloc *vfg_alloc_new(struct vfg_dev *vf, u64 size)
 {
 	struct vfg_alloc *a;
 	int ret;
@@ -72,13 +72,10 @@ static struct vfg_alloc *vfg_alloc_new(struct vfg_dev *vf, u64 size, bool zero)
 	kref_init(&a->ref);
 	a->vf = vf;
 	mutex_lock(&vf->mem_lock);
-	if (vf->gone) {
+	if (vf->gone)
 		ret = -ENODEV;
-	} else {
+	else
 		ret = vfg_mem_alloc(&vf->alloc, size, &a->offset);
-		if (!ret && zero)
-			memset_io(vf->mem + a->offset, 0, size);
-	}
 	mutex_unlock(&vf->mem_lock);
 	if (ret) {
 		kfree(a);
@@ -144,6 +141,15 @@ void vfg_job_finish(struct vfg_job *job, int status, u32 hw_error,
 {
 	struct vfg_ctx *ctx = job->ctx;
 
+	if (job->internal) {
+		if (status == -EIO)
+			dev_warn_ratelimited(&ctx->vf->pdev->dev,
+					     "%s: zeroing new device memory failed (device error %u)\n",
+					     ctx->vf->name, hw_error);
+		vfg_job_free(job, ctx->vf);
+		vfg_ctx_put(ctx);
+		return;
+	}
 	spin_lock(&ctx->lock);
 	ctx->finished = job->fence;
 	if (status) {
@@ -267,7 +273,70 @@ static long vfg_info(struct vfg_ctx *ctx, void __user *arg)
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long vfg_alloc_ioctl(struct vfg_ctx *ctx, void __user *arg)
+/**
+ * vfg_zero() - have the device zero a new allocation, ahead of the context
+ * @ctx: the context that allocated it
+ * @a: the allocation
+ * @nonblock: do not wait for room in the queue
+ *
+ * A job of FILL descriptors on the context's own queue, submitted before
+ * the context can name the handle: since a queue runs in order, every
+ * later job of the context that uses the memory finds it zeroed, and no
+ * other context can reach it.  The device does the work (the CPU writing
+ * through BAR2 would take seconds for a large allocation under
+ * emulation), and it counts as the context's use of the engines.
+ *
+ * Return: 0, or what vfg_queue_submit() returns.
+ */
+static int vfg_zero(struct vfg_ctx *ctx, struct vfg_alloc *a, bool nonblock)
+{
+	unsigned int n = DIV_ROUND_UP_ULL(a->size, VACCEL_DESC_MAX_LEN), i;
+	struct vfg_batch b = {};
+	struct vfg_job *job;
+	s64 ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	job->ctx = ctx;
+	job->internal = true;
+	job->descs = kvmalloc_array(n, sizeof(*job->descs), GFP_KERNEL);
+	job->allocs = kcalloc(1, sizeof(*job->allocs), GFP_KERNEL);
+	if (!job->descs || !job->allocs) {
+		vfg_job_free(job, ctx->vf);
+		return -ENOMEM;
+	}
+	kref_get(&a->ref);
+	job->allocs[job->nallocs++] = a;
+	b.descs = job->descs;
+	b.max = n;
+	for (i = 0; i < n; i++) {
+		u64 off = (u64)i * VACCEL_DESC_MAX_LEN;
+		struct vaccel_vf_op fill = {
+			.opcode = VACCEL_OP_FILL,
+			.len = min_t(u64, a->size - off, VACCEL_DESC_MAX_LEN),
+		};
+		struct vfg_opnd o[VFG_NR_OPND] = {
+			[VFG_DST] = { .where = VFG_DEV, .addr = a->offset + off,
+				      .len = fill.len },
+		};
+
+		vfg_batch_emit(&b, &fill, o, 0);
+	}
+	vfg_batch_finish(&b);
+	job->ndesc = b.n;
+	kref_get(&ctx->ref);
+	ret = vfg_queue_submit(ctx->q, job, nonblock);
+	if (ret < 0) {
+		vfg_job_free(job, ctx->vf);
+		vfg_ctx_put(ctx);
+		return ret;
+	}
+	return 0;
+}
+
+static long vfg_alloc_ioctl(struct vfg_ctx *ctx, struct file *file,
+			    void __user *arg)
 {
 	struct vaccel_vf_alloc al;
 	struct vfg_alloc *a;
@@ -282,9 +351,14 @@ static long vfg_alloc_ioctl(struct vfg_ctx *ctx, void __user *arg)
 		return ret;
 	if (!al.size || al.size > ctx->vf->mem_size)
 		return -EINVAL;
-	a = vfg_alloc_new(ctx->vf, al.size, true);
+	a = vfg_alloc_new(ctx->vf, al.size);
 	if (IS_ERR(a))
 		return PTR_ERR(a);
+	ret = vfg_zero(ctx, a, file->f_flags & O_NONBLOCK);
+	if (ret) {
+		vfg_alloc_put(a);
+		return ret;
+	}
 	ret = xa_alloc(&ctx->handles, &handle, a, xa_limit_31b, GFP_KERNEL);
 	if (ret) {
 		vfg_alloc_put(a);
@@ -449,7 +523,7 @@ static int vfg_build_op(struct vfg_ctx *ctx, struct vfg_job *job,
 		o[i].nsegs = p->nsegs;
 		if (!vfg_op_stages(op))
 			continue;
-		stage = vfg_alloc_new(ctx->vf, ext[i], false);
+		stage = vfg_alloc_new(ctx->vf, ext[i]);
 		if (IS_ERR(stage))
 			return PTR_ERR(stage) == -EINVAL ? -ENOMEM : PTR_ERR(stage);
 		job->allocs[job->nallocs++] = stage;
@@ -671,7 +745,7 @@ static long vfg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VACCEL_VF_IOC_INFO:
 		return vfg_info(ctx, uarg);
 	case VACCEL_VF_IOC_ALLOC:
-		return vfg_alloc_ioctl(ctx, uarg);
+		return vfg_alloc_ioctl(ctx, file, uarg);
 	case VACCEL_VF_IOC_FREE:
 		return vfg_free_ioctl(ctx, uarg);
 	case VACCEL_VF_IOC_SUBMIT:

@@ -151,8 +151,8 @@ static bool has_room(struct vfg_queue *q, unsigned int ndesc)
  * freed by the time this returns); on failure it still belongs to the
  * caller.
  *
- * Return: the job's fence (> 0), or -ENODEV, -ECANCELED (a function reset
- * is in progress), -EAGAIN or -EINTR.
+ * Return: the job's fence (> 0; 0 for an internal job), or -ENODEV,
+ * -ECANCELED (a function reset is in progress), -EAGAIN or -EINTR.
  */
 s64 vfg_queue_submit(struct vfg_queue *q, struct vfg_job *job, bool nonblock)
 {
@@ -170,9 +170,11 @@ s64 vfg_queue_submit(struct vfg_queue *q, struct vfg_job *job, bool nonblock)
 			break;
 		}
 		if (has_room(q, job->ndesc)) {
-			spin_lock(&ctx->lock);
-			job->fence = ++ctx->submitted;
-			spin_unlock(&ctx->lock);
+			if (!job->internal) {
+				spin_lock(&ctx->lock);
+				job->fence = ++ctx->submitted;
+				spin_unlock(&ctx->lock);
+			}
 			fence = job->fence;
 			write_job(q, job);
 			list_add_tail(&job->node, &q->jobs);

@@ -169,7 +169,7 @@ struct vfg_queue {
  * @ref: see "Objects and lifetimes" above
  * @pdev: the PCI function (a reference is held)
  * @regs: BAR0
- * @mem: BAR2, mapped write-combining
+ * @mem: BAR2 (mapped as drivers do; the device does all the work on it)
  * @mem_size: BAR2 size (== MEM_SIZE)
  * @version: VERSION register
  * @engines: ENGINES register
@@ -294,6 +294,8 @@ struct vfg_pin {
  * struct vfg_job - a batch in flight
  * @node: on vfg_queue.jobs
  * @ctx: the submitting context (a reference is held)
+ * @internal: submitted by the driver for @ctx (zeroing its new memory):
+ *            no fence, and the context's fences do not see it finish
  * @fence: the job's fence in @ctx
  * @start: ring position of its first descriptor
  * @descs: its descriptors, kept to write them again after a queue reset
@@ -306,6 +308,7 @@ struct vfg_pin {
 struct vfg_job {
 	struct list_head node;
 	struct vfg_ctx *ctx;
+	bool internal;
 	u64 fence;
 	u32 start;
 	struct vaccel_desc *descs;
