@@ -631,8 +631,16 @@ static void st_alloc(struct st *t)
 		ok = true;
 	vaccelvf_free(&t->ctx, h1);
 	err = vaccelvf_free(&t->ctx, h2);
-	if (!err)
+	/*
+	 * The memory comes back once the device has finished the job that
+	 * zeroes it (ALLOC queues it ahead of ours): give it up to 5 s.
+	 */
+	for (int i = 0; !err && i < 50; i++) {
 		err = vaccelvf_info(&t->ctx, &c);
+		if (err || c.mem_free == a.mem_free)
+			break;
+		sleep_us(100000);
+	}
 	if (err)
 		st_fail(t, what, "FREE: %s", strerror(-err));
 	else if (c.mem_free != a.mem_free)
