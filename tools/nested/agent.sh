@@ -73,9 +73,13 @@ usage()
 	exit 2
 }
 
+# The clock in ns, without a process (bash 5's EPOCHREALTIME): this runs
+# in a TCG VM, where each process costs a good part of a CPU that the
+# nested guest needs.
 now_ns()
 {
-	date +%s%N
+	local t=${EPOCHREALTIME/[.,]/}
+	echo "${t}000"
 }
 
 # load_env: the state of the guest of --dir.
@@ -93,60 +97,79 @@ qemu_alive()
 
 elapsed_s()
 {
-	echo $(( ($(now_ns) - T0) / 1000000000 ))
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $(( (t * 1000 - T0) / 1000000000 ))
 }
 
 # send SEQ SCRIPT: the command to the guest, in one write.
 send()
 {
-	local n msg
+	local msg nl
 
 	msg=$(printf '%s\n' "$2")
-	n=$(printf '%s\n' "$msg" | wc -l)
+	nl=${msg//[!$'\n']/}
 	# Opened read-write: never blocks, even if QEMU is gone.  One
 	# sender at a time: a long message may take more than one write.
 	exec {lk}>"$STATE/send.lock"
 	flock "$lk"
-	printf '%s %s\n%s\n' "$1" "$n" "$msg" 1<>"$STATE/ctl.in"
+	printf '%s %s\n%s\n' "$1" "$(( ${#nl} + 1 ))" "$msg" 1<>"$STATE/ctl.in"
 	exec {lk}>&-
 }
 
 next_seq()
 {
-	local seq
+	local seq=0
 	exec {lk}>"$STATE/lock"
 	flock "$lk"
-	seq=$(( $(cat "$STATE/seq" 2>/dev/null || echo 0) + 1 ))
+	[ -f "$STATE/seq" ] && read -r seq < "$STATE/seq"
+	seq=$((seq + 1))
 	echo "$seq" > "$STATE/seq"
 	exec {lk}>&-
 	echo "$seq"
 }
 
-# converse SEQ SCRIPT WAIT_S: send, wait for the end marker, print the
-# output, return the status (124: no answer within WAIT_S s).
+# converse SEQ SCRIPT WAIT_S: send, follow the channel's log (tail -f, no
+# polling) until the end marker, print the output, return the status
+# (124: no answer within WAIT_S s, 125: QEMU stopped).
 converse()
 {
-	local seq=$1 script=$2 wait_s=$3 deadline status
+	local seq=$1 script=$2 wait_s=$3 off line='' part='' inside='' status='' fd tail_pid
+	local start=$SECONDS
 
+	off=$(stat -c %s "$STATE/chan.log")
 	send "$seq" "$script"
-	deadline=$(( $(date +%s) + wait_s ))
-	while ! grep -q "^@@AGENT END $seq " "$STATE/chan.log"; do
+	exec {fd}< <(exec tail -c +$((off + 1)) -F "$STATE/chan.log" 2>/dev/null)
+	tail_pid=$!
+	while :; do
+		if IFS= read -r -t 1 -u "$fd" line; then
+			line=$part$line
+			part=''
+			case $line in
+			"@@AGENT BEGIN $seq") inside=1 ;;
+			"@@AGENT END $seq "*)
+				status=${line#"@@AGENT END $seq "}
+				break
+				;;
+			"|"*) [ -n "$inside" ] && printf '%s\n' "${line#|}" ;;
+			esac
+			continue
+		fi
+		# A timed-out read keeps what it got of a line.
+		part+=$line
 		if ! qemu_alive; then
 			msg "QEMU stopped while command $seq ran (console: $dir/console.log)"
-			return 125
+			status=125
+			break
 		fi
-		if [ "$(date +%s)" -ge "$deadline" ]; then
+		if [ $((SECONDS - start)) -ge "$wait_s" ]; then
 			msg "no answer to command $seq within $wait_s s (the agent runs one" \
 			    "command at a time: it is still busy with this one)"
-			return 124
+			status=124
+			break
 		fi
-		sleep 0.1
 	done
-	awk -v s="$seq" '
-		$0 == "@@AGENT BEGIN " s { f = 1; next }
-		f && index($0, "@@AGENT END " s " ") == 1 { exit }
-		f && /^\|/ { print substr($0, 2) }' "$STATE/chan.log"
-	status=$(sed -n "s/^@@AGENT END $seq \([0-9]*\).*/\1/p" "$STATE/chan.log" | head -n 1)
+	kill "$tail_pid" 2>/dev/null
+	exec {fd}<&-
 	return "${status:-125}"
 }
 
@@ -222,7 +245,7 @@ cmd_start()
 
 cmd_wait_ready()
 {
-	local timeout_s=900 quiet='' next=20 stage t
+	local timeout_s=900 quiet='' next=20 stage t line
 
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -232,7 +255,10 @@ cmd_wait_ready()
 		esac
 	done
 	load_env
-	while ! grep -q '^@@AGENT READY' "$STATE/chan.log"; do
+	while :; do
+		line=''
+		read -r line < "$STATE/chan.log" || true
+		[[ $line == "@@AGENT READY"* ]] && break
 		t=$(elapsed_s)
 		if ! qemu_alive; then
 			msg "QEMU stopped after $t s before the agent was ready"
@@ -258,8 +284,7 @@ cmd_wait_ready()
 		fi
 		sleep 1
 	done
-	echo "  nested guest ready after $(elapsed_s) s" \
-	     "(its kernel's uptime: $(sed -n 's/^@@AGENT READY \([0-9.]*\).*/\1/p' "$STATE/chan.log" | head -n 1) s)"
+	echo "  nested guest ready after $(elapsed_s) s (its kernel's uptime: ${line#@@AGENT READY } s)"
 }
 
 cmd_run()
