@@ -81,94 +81,126 @@ guest true
 echo "a command in the nested guest takes $(( ($(date +%s%N) - t0) / 1000000 )) ms (round trip)" |
 	tee -a "$figures"
 
+# Every process in the nested guest costs a second or more (TCG in TCG),
+# and so does every command sent to it: each step below is one command,
+# mostly shell builtins.
 step "vaccel_vf bound every function by itself"
-guest 'cat /proc/cmdline; lsmod' | tee "$out/lsmod.txt"
-grep -q '^vaccel_vf ' "$out/lsmod.txt" || fail "vaccel_vf is not loaded in the guest"
-guest 'dmesg | grep -e inner-hotplug -e inner-init' | tee "$out/hotplug.txt" || true
-grep -q 'inner-hotplug: .*modprobe pci:v00001ACEd00000A01.*: loaded vaccel_vf' "$out/hotplug.txt" ||
-	fail "no hotplug helper line shows the MODALIAS loading vaccel_vf"
-declare -A node
-for i in 0 1 2; do
-	b=${gbdfs[$i]}
-	drv=$(guest "basename \$(readlink /sys/bus/pci/devices/$b/driver)") ||
-		fail "$b (${gnames[$i]}) has no driver in the guest"
-	assert_eq vaccel_vf "$drv" "driver of $b (${gnames[$i]})"
-	n=$(guest "for d in /sys/class/misc/vaccel*; do
-		[ \"\$(basename \$(readlink -f \$d/device))\" = $b ] && basename \$d; done") || true
-	[ -n "$n" ] && guest "test -c /dev/$n" || fail "no /dev/vaccelN for $b"
-	node[$i]=/dev/$n
-	echo "$b: driver vaccel_vf, ${node[$i]}"
+guest "lsmod; echo '--- hotplug'; dmesg | grep -e inner-hotplug -e inner-init
+echo '--- functions'
+for b in ${gbdfs[*]}; do
+	d=/sys/bus/pci/devices/\$b
+	drv=none
+	[ -e \$d/driver ] && { cd -P \$d/driver; drv=\${PWD##*/}; }
+	node=none
+	for m in /sys/class/misc/vaccel*; do
+		[ -e \$m/device ] || continue
+		cd -P \$m/device
+		[ \${PWD##*/} = \$b ] && node=/dev/\${m##*/}
+	done
+	{ read -r l; read -r l; read -r s e f; } < \$d/resource
+	echo \"\$b \$drv \$node \$((e - s + 1))\"
 done
-guest vaccel-run list | tee "$out/list.txt" || fail "vaccel-run list failed"
+echo '--- list'
+vaccel-run list" > "$out/bound.txt" 2>&1 || { cat "$out/bound.txt"; fail "the guest's inventory failed"; }
+cat "$out/bound.txt"
+grep -q '^vaccel_vf ' "$out/bound.txt" || fail "vaccel_vf is not loaded in the guest"
+grep -q 'inner-hotplug: .*modprobe pci:v00001ACEd00000A01.*: loaded vaccel_vf' "$out/bound.txt" ||
+	fail "no hotplug helper line shows the MODALIAS loading vaccel_vf"
+declare -A node bar2
+for i in 0 1 2; do
+	read -r _ drv n size < <(grep "^${gbdfs[$i]} " "$out/bound.txt")
+	assert_eq vaccel_vf "${drv:-}" "driver of ${gbdfs[$i]} (${gnames[$i]})"
+	[ "${n:-none}" != none ] || fail "no /dev/vaccelN for ${gbdfs[$i]}"
+	node[$i]=$n
+	bar2[$i]=$size
+done
+grep -q "^${node[0]} ${gbdfs[0]} " "$out/bound.txt" || fail "vaccel-run list does not show ${node[0]}"
 
 step "BAR2 of each function is its type's memory size"
 for i in 0 1 2; do
 	want=$(attr "${guuids[$i]}" memory_size)
-	got=$(guest "awk 'NR == 3 { printf \"%d\\n\", \$2 - \$1 + 1 }' /sys/bus/pci/devices/${gbdfs[$i]}/resource")
-	echo "${gbdfs[$i]} (${gnames[$i]}): BAR2 $got bytes, host memory_size $want"
-	assert_eq "$want" "$got" "BAR2 size of the ${gnames[$i]}"
+	echo "${gbdfs[$i]} (${gnames[$i]}): BAR2 ${bar2[$i]} bytes, host memory_size $want"
+	assert_eq "$want" "${bar2[$i]}" "BAR2 size of the ${gnames[$i]}"
 done
 
 step "vaccel-run selftest on every function"
+guest --timeout 600 "for n in ${node[*]}; do
+	echo \"=== \$n\"; vaccel-run selftest -d \$n; echo \"=== rc \$?\"
+done" > "$out/selftest.txt" 2>&1 || { tail -n 30 "$out/selftest.txt"; fail "the selftests did not run"; }
 for i in 0 1 2; do
-	guest --timeout 300 vaccel-run selftest -d "${node[$i]}" > "$out/selftest-${gnames[$i]}.txt" 2>&1 ||
-		{ tail -n 30 "$out/selftest-${gnames[$i]}.txt"; fail "selftest on the ${gnames[$i]} (${node[$i]}) failed"; }
+	sed -n "\|^=== ${node[$i]}\$|,/^=== rc /p" "$out/selftest.txt" > "$out/selftest-${gnames[$i]}.txt"
 	line=$(grep '^selftest: ' "$out/selftest-${gnames[$i]}.txt" | tail -n 1)
-	echo "${gnames[$i]}: $line"
-	[[ $line =~ ^selftest:\ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
-		fail "selftest on the ${gnames[$i]}: '$line'"
+	echo "${gnames[$i]} (${node[$i]}): $line"
+	grep -q '^=== rc 0$' "$out/selftest-${gnames[$i]}.txt" &&
+		[[ $line =~ ^selftest:\ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
+		{ grep FAIL "$out/selftest-${gnames[$i]}.txt"; fail "selftest on the ${gnames[$i]}: '$line'"; }
 done
 
 step "completions are MSI-X interrupts that count up"
-# irqs_of BDF: "IRQ NAME COUNT" of the driver's vectors of BDF.
-irqs_of()
-{
-	guest "grep -i 'vaccel_vf-$1' /proc/interrupts | awk '{ sub(\":\", \"\", \$1); print \$1, \$NF, \$2 }'"
-}
-i=0
-b=${gbdfs[$i]}
-before=$(irqs_of "$b")
-sed 's/^/  before: /' <<<"$before"
-[ -n "$before" ] || fail "no vaccel_vf interrupt of $b in /proc/interrupts"
+b=${gbdfs[0]}
+irqs="while read -r irq count rest; do
+	case \$rest in *vaccel_vf-$b-*) echo \"\${irq%:} \${rest##* } \$count\" ;; esac
+done < /proc/interrupts"
+guest --timeout 300 "echo '--- modes'
+for f in /sys/bus/pci/devices/$b/msi_irqs/*; do read -r m < \$f; echo \$m; done
+echo '--- before'
+$irqs
+echo '--- load'
+vaccel-run load --seconds 3 --op busy -d ${node[0]}
+echo \"--- rc \$?\"
+echo '--- after'
+$irqs
+echo '--- info'
+vaccel-run info -d ${node[0]}" > "$out/irq.txt" 2>&1 || { cat "$out/irq.txt"; fail "the interrupt check did not run"; }
+cat "$out/irq.txt"
+modes=$(sed -n '/^--- modes/,/^---/p' "$out/irq.txt" | grep -v '^---' | sort -u | xargs)
 # Since 5.x each msi_irqs/IRQ file says "msi" or "msix".
-modes=$(guest "cat /sys/bus/pci/devices/$b/msi_irqs/* | sort -u | xargs")
-nvec=$(guest "ls /sys/bus/pci/devices/$b/msi_irqs | wc -l")
-echo "  $b: $nvec vectors in msi_irqs, mode: $modes"
 assert_eq msix "$modes" "the interrupt mode of $b's vectors"
-guest --timeout 120 vaccel-run load --seconds 3 --op busy -d "${node[$i]}" > "$out/irq-load.txt" 2>&1 ||
-	{ cat "$out/irq-load.txt"; fail "load on ${node[$i]} failed"; }
-after=$(irqs_of "$b")
-sed 's/^/  after:  /' <<<"$after"
+grep -q '^--- rc 0$' "$out/irq.txt" || fail "the load on ${node[0]} failed"
+before=$(sed -n '/^--- before/,/^---/p' "$out/irq.txt" | grep -v '^---')
+after=$(sed -n '/^--- after/,/^---/p' "$out/irq.txt" | grep -v '^---')
+[ -n "$before" ] || fail "no vaccel_vf interrupt of $b in /proc/interrupts"
 up=$(join <(sort <<<"$before") <(sort <<<"$after") |
 	awk '$2 ~ /-q[0-9]+$/ && $5 > $3 { n++ } END { print n + 0 }')
-echo "queue vectors that counted up during the load: $up"
+echo "queue vectors of $b that counted up during the load: $up"
 [ "$up" -gt 0 ] || fail "no queue vector of $b counted up"
-guest vaccel-run info -d "${node[$i]}" | tee "$out/info-1of2.txt"
-grep -qi 'msi-x\|msix' "$out/info-1of2.txt" || fail "vaccel-run info does not report MSI-X"
+grep -q '^irq_mode: *msix' "$out/irq.txt" || fail "vaccel-run info does not report MSI-X"
 
 step "the 1of2 and the 1of4 used at once"
-guest_bg par2 vaccel-run load --seconds 8 --op busy -d "${node[0]}"
-guest_bg par4 vaccel-run load --seconds 8 --op busy -d "${node[1]}"
+jobs2=$(attr "$g2" jobs) jobs4=$(attr "$g4" jobs)
+guest --timeout 300 "( vaccel-run load --seconds 8 --op busy -d ${node[0]} > /tmp/par2 2>&1; echo \"rc \$?\" >> /tmp/par2 ) &
+( vaccel-run load --seconds 8 --op busy -d ${node[1]} > /tmp/par4 2>&1; echo \"rc \$?\" >> /tmp/par4 ) &
+wait
+echo '=== par2'; while IFS= read -r l; do echo \"\$l\"; done < /tmp/par2
+echo '=== par4'; while IFS= read -r l; do echo \"\$l\"; done < /tmp/par4" > "$out/parallel.txt" 2>&1 ||
+	{ cat "$out/parallel.txt"; fail "the parallel loads did not run"; }
 for j in par2 par4; do
-	guest_wait --timeout 180 "$j" > "$out/$j.txt" 2>&1 ||
-		{ cat "$out/$j.txt"; fail "load $j failed"; }
+	sed -n "/^=== $j\$/,/^rc /p" "$out/parallel.txt" > "$out/$j.txt"
 	grep '^load: summary' "$out/$j.txt" | sed "s/^/$j: /"
-	grep -q '^load: summary' "$out/$j.txt" || fail "load $j printed no summary"
+	grep -q '^rc 0$' "$out/$j.txt" || { cat "$out/$j.txt"; fail "load $j failed"; }
 	grep -q '^load: summary.* errors=0' "$out/$j.txt" || fail "load $j reported errors"
 done
-jobs2=$(attr "$g2" jobs) jobs4=$(attr "$g4" jobs)
-echo "host-side jobs: 1of2 $jobs2, 1of4 $jobs4"
+# Both ran at once: each one's per-second lines show work in the same
+# seconds (the host counted jobs of both meanwhile).
+echo "host-side jobs: 1of2 $jobs2 -> $(attr "$g2" jobs), 1of4 $jobs4 -> $(attr "$g4" jobs)"
+[ "$(attr "$g2" jobs)" -gt "$jobs2" ] && [ "$(attr "$g4" jobs)" -gt "$jobs4" ] ||
+	fail "the host did not see jobs of both"
 
-step "vaccel-vf-test multiproc and bad-ioctls"
+step "vaccel-vf-test multiproc and bad-ioctls, the guest's kernel log"
+guest --timeout 600 "for t in multiproc bad-ioctls; do
+	echo \"=== \$t\"; vaccel-vf-test \$t -d ${node[0]}; echo \"=== rc \$?\"
+done
+echo '=== dmesg'
+dmesg" > "$out/vf-test.txt" 2>&1 || { tail -n 30 "$out/vf-test.txt"; fail "vaccel-vf-test did not run"; }
 for t in multiproc bad-ioctls; do
-	guest --timeout 300 vaccel-vf-test "$t" -d "${node[0]}" > "$out/vf-test-$t.txt" 2>&1 ||
-		{ tail -n 30 "$out/vf-test-$t.txt"; fail "vaccel-vf-test $t failed"; }
+	sed -n "/^=== $t\$/,/^=== rc /p" "$out/vf-test.txt" > "$out/vf-test-$t.txt"
 	line=$(grep "^$t: " "$out/vf-test-$t.txt" | tail -n 1)
 	echo "$line"
-	[[ $line =~ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
-		fail "vaccel-vf-test $t: '$line'"
+	grep -q '^=== rc 0$' "$out/vf-test-$t.txt" &&
+		[[ $line =~ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
+		{ grep FAIL "$out/vf-test-$t.txt"; fail "vaccel-vf-test $t: '$line'"; }
 done
-guest dmesg > "$out/dmesg-1.txt"
+sed -n '/^=== dmesg$/,$p' "$out/vf-test.txt" > "$out/dmesg-1.txt"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-1.txt"; then
 	fail "the guest's kernel log has a splat"
 fi
@@ -176,21 +208,34 @@ echo "guest dmesg clean"
 
 step "reset with jobs in flight, then a selftest"
 resets0=$(attr "$g2" resets)
-guest --timeout 300 vaccel-vf-test reset-inflight -d "${node[0]}" > "$out/vf-test-reset-inflight.txt" 2>&1 ||
-	{ tail -n 30 "$out/vf-test-reset-inflight.txt"; fail "vaccel-vf-test reset-inflight failed"; }
-grep '^reset-inflight: ' "$out/vf-test-reset-inflight.txt"
+guest --timeout 600 "echo '=== reset-inflight'; vaccel-vf-test reset-inflight -d ${node[0]}; echo \"=== rc \$?\"
+echo '=== selftest'; vaccel-run selftest -d ${node[0]}; echo \"=== rc \$?\"" > "$out/reset.txt" 2>&1 ||
+	{ tail -n 30 "$out/reset.txt"; fail "reset-inflight did not run"; }
 resets1=$(attr "$g2" resets)
+sed -n '/^=== reset-inflight$/,/^=== rc /p' "$out/reset.txt" > "$out/vf-test-reset-inflight.txt"
+sed -n '/^=== selftest$/,/^=== rc /p' "$out/reset.txt" > "$out/selftest-after-reset.txt"
+grep '^reset-inflight: ' "$out/vf-test-reset-inflight.txt" || true
+grep -q '^=== rc 0$' "$out/vf-test-reset-inflight.txt" ||
+	{ grep FAIL "$out/vf-test-reset-inflight.txt"; fail "vaccel-vf-test reset-inflight failed"; }
 echo "host-side resets of the 1of2: $resets0 -> $resets1"
 [ "$resets1" -gt "$resets0" ] || fail "the guest's reset did not reach the instance"
-guest --timeout 300 vaccel-run selftest -d "${node[0]}" > "$out/selftest-after-reset.txt" 2>&1 ||
-	{ tail -n 30 "$out/selftest-after-reset.txt"; fail "selftest after the reset failed"; }
-grep '^selftest: ' "$out/selftest-after-reset.txt"
+grep '^selftest: ' "$out/selftest-after-reset.txt" || true
+grep -q '^=== rc 0$' "$out/selftest-after-reset.txt" ||
+	{ grep FAIL "$out/selftest-after-reset.txt"; fail "selftest after the reset failed"; }
 
 step "sharing card 0: guest load on the 1of2, host loads on two 1of4s"
 assert_eq "[best_effort] fixed_share equal_share" \
 	"$(cat /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy)" "card 0's policy"
+mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
+dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
+# demand DUMP UUID: the queues with work of UUID in a dump of $dbg.
+demand()
+{
+	awk -v u="$2" '$1 == u { f = 1 } f && $1 != u && !/^ / { exit }
+		f { for (i = 1; i < NF; i++) if ($i == "demand") { print $(i + 1); exit } }' <<<"$1"
+}
 j0=$(attr "$g2" jobs)
-guest_bg share vaccel-run load --seconds 60 --op busy -d "${node[0]}"
+guest_bg share vaccel-run load --seconds 90 --op busy -d "${node[0]}"
 # The guest's load is under way once its instance completes jobs.
 for _ in $(seq 300); do
 	[ "$(attr "$g2" jobs)" -gt "$j0" ] && break
@@ -207,11 +252,9 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 sleep 3
-mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
-dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
 read -r -a b0 <<<"$(busy_ns "$g2" "$h1" "$h2")"
-cat "$dbg" > "$out/sched-0.txt" 2>/dev/null || true
 t_0=$(date +%s%N)
+d0=$(cat "$dbg")
 window=12
 for s in $(seq "$window"); do
 	sleep 1
@@ -221,12 +264,17 @@ for s in $(seq "$window"); do
 done
 read -r -a b1 <<<"$(busy_ns "$g2" "$h1" "$h2")"
 t_1=$(date +%s%N)
-cat "$dbg" > "$out/sched-1.txt" 2>/dev/null || true
-guest_alive=$(guest "[ -f /tmp/bg/share.rc ] && echo ended || echo running")
+d1=$(cat "$dbg")
+printf '%s\n' "$d0" > "$out/sched-0.txt"
+printf '%s\n' "$d1" > "$out/sched-1.txt"
 kill -TERM "$p1" "$p2" 2>/dev/null || true
 wait "$p1" || { cat "$out/host-load-1.txt"; fail "host load 1 failed"; }
 wait "$p2" || { cat "$out/host-load-2.txt"; fail "host load 2 failed"; }
-[ "$guest_alive" = running ] || fail "the guest's load ended inside the window"
+"$agent" signal share TERM || true
+guest_wait --timeout 180 share > "$out/share-guest-load.txt" 2>&1 ||
+	{ tail -n 20 "$out/share-guest-load.txt"; fail "the guest's load failed"; }
+grep '^load: summary' "$out/share-guest-load.txt" | tee -a "$figures"
+grep -q '^load: summary.* errors=0' "$out/share-guest-load.txt" || fail "the guest's load reported errors"
 sum=0
 for k in 0 1 2; do sum=$((sum + b1[k] - b0[k])); done
 [ "$sum" -gt 0 ] || fail "no engine time in the window"
@@ -235,43 +283,48 @@ share_h1=$(( (b1[1] - b0[1]) * 1000 / sum ))
 share_h2=$(( (b1[2] - b0[2]) * 1000 / sum ))
 inuse=$(( sum * 1000 / ((t_1 - t_0) * 4) ))
 pm() { echo "$(($1 / 10)).$(($1 % 10))%"; }
-{
-	echo "card 0, best_effort, ${window} s window: guest 1of2 $(pm "$share2") (want 50 +- 2)," \
-	     "host 1of4 #1 $(pm "$share_h1"), host 1of4 #2 $(pm "$share_h2"); card in use $(pm "$inuse")"
-} | tee -a "$figures"
-guest_wait --timeout 180 share > "$out/share-guest-load.txt" 2>&1 ||
-	{ tail -n 20 "$out/share-guest-load.txt"; fail "the guest's load failed"; }
-grep '^load: summary' "$out/share-guest-load.txt" | tee -a "$figures"
+echo "card 0, best_effort, ${window} s window: guest 1of2 $(pm "$share2") (want 50 +- 2)," \
+     "host 1of4 #1 $(pm "$share_h1"), host 1of4 #2 $(pm "$share_h2"); card in use $(pm "$inuse")" |
+	tee -a "$figures"
+# How many queues of each had work at the window's ends: a client whose
+# queues run dry gets less than its share (that would be the client's
+# doing, not the scheduler's).
+for u in "$g2" "$h1" "$h2"; do
+	echo "  $u: queues with work at the window's ends: $(demand "$d0" "$u"), $(demand "$d1" "$u")"
+done
 [ "$share2" -ge 480 ] && [ "$share2" -le 520 ] ||
 	fail "the guest's 1of2 got $(pm "$share2") of card 0's engine time, want 50% +- 2"
 
 step "host-side remove of the 1of4 the guest has: QEMU unplugs it"
 b=${gbdfs[1]}
 n=${node[1]}
-guest "test -c $n" || fail "$n missing before the remove"
-guest 'dmesg -c > /dev/null'
+guest "test -c $n && dmesg -c > /dev/null" || fail "$n missing before the remove"
 t_r0=$(date +%s%N)
 ( timeout 120 sh -c "echo 1 > /sys/bus/mdev/devices/$g4/remove"; echo $? > "$out/remove-rc" ) \
 	> "$out/remove.txt" 2>&1 &
 p_rm=$!
 gone=
-for _ in $(seq 240); do
+for _ in $(seq 60); do
 	if ! guest "test -e $n || test -e /sys/bus/pci/devices/$b"; then
 		gone=$(( ($(date +%s%N) - t_r0) / 1000000 ))
 		break
 	fi
-	sleep 0.5
+	[ $(( ($(date +%s%N) - t_r0) / 1000000000 )) -lt 150 ] || break
+	sleep 1
 done
 wait "$p_rm" || true
 t_rm=$(( ($(date +%s%N) - t_r0) / 1000000 ))
 rm_rc=$(cat "$out/remove-rc" 2>/dev/null || echo '?')
-guest dmesg > "$out/dmesg-remove.txt" || true
+guest "dmesg; echo '=== list'; vaccel-run list; echo '=== ls'; ls /dev/vaccel*" > "$out/after-remove.txt" 2>&1 || true
+sed -n '1,/^=== list$/p' "$out/after-remove.txt" | grep -v '^=== ' > "$out/dmesg-remove.txt"
 echo "guest dmesg during the remove:"
 sed 's/^/  | /' "$out/dmesg-remove.txt"
+sed -n '/^=== list$/,$p' "$out/after-remove.txt"
 "$agent" hmp info pci > "$out/info-pci-after-remove.txt" || true
+grep -q hostdev1 "$out/info-pci-after-remove.txt" && echo "QEMU still lists hostdev1 (info pci)"
 echo "host remove: exit $rm_rc after $t_rm ms; the guest's $n and $b gone after ${gone:-never} ms" |
 	tee -a "$figures"
-[ -n "$gone" ] || fail "$n / $b still in the guest after 120 s"
+[ -n "$gone" ] || fail "$n / $b still in the guest after 150 s"
 assert_eq 0 "$rm_rc" "exit status of the host's remove"
 [ ! -e "/sys/bus/mdev/devices/$g4" ] || fail "the instance is still there after its remove"
 grep -q "$b" "$out/dmesg-remove.txt" || fail "the guest's kernel logged nothing about $b"
@@ -279,12 +332,13 @@ if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-remove.txt"; then
 	fail "the guest's kernel log has a splat after the remove"
 fi
 
-step "the guest goes on: the other functions still work"
-guest vaccel-run list
-guest --timeout 300 vaccel-run selftest -d "${node[2]}" > "$out/selftest-after-remove.txt" 2>&1 ||
-	{ tail -n 30 "$out/selftest-after-remove.txt"; fail "selftest on the 1of1 after the remove failed"; }
-grep '^selftest: ' "$out/selftest-after-remove.txt"
-guest dmesg > "$out/dmesg-final.txt"
+step "the guest goes on: the 1of1 still works"
+guest --timeout 300 "vaccel-run selftest -d ${node[2]}; echo \"=== rc \$?\"; echo '=== dmesg'; dmesg" \
+	> "$out/after-remove-2.txt" 2>&1 || { tail -n 30 "$out/after-remove-2.txt"; fail "the selftest did not run"; }
+grep '^selftest: ' "$out/after-remove-2.txt" || true
+grep -q '^=== rc 0$' "$out/after-remove-2.txt" ||
+	{ grep FAIL "$out/after-remove-2.txt"; fail "selftest on the 1of1 after the remove failed"; }
+sed -n '/^=== dmesg$/,$p' "$out/after-remove-2.txt" > "$out/dmesg-final.txt"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-final.txt"; then
 	fail "the guest's kernel log has a splat"
 fi
