@@ -49,7 +49,8 @@
 # stop     powers the guest off (QEMU killed if it has not stopped within
 #          --timeout, default 60 s) and prints how long it ran.
 #
-# DIR receives console.log (the guest's serial console), qemu.log (QEMU's
+# VACCEL_AGENT_TIMES=1: each command's timings on stderr (here and in the
+# guest).  DIR receives console.log (the guest's serial console), qemu.log (QEMU's
 # own messages), qemu-command.txt, agent.log (the whole conversation,
 # copied at stop) and monitor.log; the FIFOs and the live logs are in a
 # directory under $TMPDIR (DIR may be a 9p share), named in DIR/agent.env.
@@ -134,6 +135,7 @@ next_seq()
 converse()
 {
 	local seq=$1 script=$2 wait_s=$3 off line='' part='' inside='' status='' fd tail_pid
+	local t_hdr t_run t_done
 	local start=$SECONDS
 
 	off=$(stat -c %s "$STATE/chan.log")
@@ -147,7 +149,12 @@ converse()
 			case $line in
 			"@@AGENT BEGIN $seq") inside=1 ;;
 			"@@AGENT END $seq "*)
-				status=${line#"@@AGENT END $seq "}
+				read -r status t_hdr t_run t_done <<<"${line#"@@AGENT END $seq "}"
+				if [ -n "${VACCEL_AGENT_TIMES:-}" ]; then
+					msg "command $seq: $((SECONDS - start)) s here;" \
+					    "in the guest: header at $t_hdr, script read by $t_run," \
+					    "ran until $t_done (uptime)"
+				fi
 				break
 				;;
 			"|"*) [ -n "$inside" ] && printf '%s\n' "${line#|}" ;;

@@ -76,10 +76,12 @@ t0=$(date +%s)
 t_boot=$(( $(date +%s) - t0 ))
 echo "inner boot: $t_boot s" | tee -a "$figures"
 
-t0=$(date +%s%N)
-guest true
-echo "a command in the nested guest takes $(( ($(date +%s%N) - t0) / 1000000 )) ms (round trip)" |
-	tee -a "$figures"
+for _ in 1 2; do
+	t0=$(date +%s%N)
+	VACCEL_AGENT_TIMES=1 guest true
+	echo "a command in the nested guest takes $(( ($(date +%s%N) - t0) / 1000000 )) ms (round trip)" |
+		tee -a "$figures"
+done
 
 # Every process in the nested guest costs a second or more (TCG in TCG),
 # and so does every command sent to it: each step below is one command,
@@ -187,8 +189,12 @@ echo "host-side jobs: 1of2 $jobs2 -> $(attr "$g2" jobs), 1of4 $jobs4 -> $(attr "
 	fail "the host did not see jobs of both"
 
 step "vaccel-vf-test multiproc and bad-ioctls, the guest's kernel log"
+# multiproc for 30 s, not its default 10: its workers' deadline runs from
+# their start, and their set-up (buffers, reference results) alone took
+# more than 10 s in the nested guest, which left them no time for a job.
 guest --timeout 600 "for t in multiproc bad-ioctls; do
-	echo \"=== \$t\"; vaccel-vf-test \$t -d ${node[0]}; echo \"=== rc \$?\"
+	a=; [ \$t = multiproc ] && a='--seconds 30'
+	echo \"=== \$t\"; vaccel-vf-test \$t -d ${node[0]} \$a; echo \"=== rc \$?\"
 done
 echo '=== dmesg'
 dmesg" > "$out/vf-test.txt" 2>&1 || { tail -n 30 "$out/vf-test.txt"; fail "vaccel-vf-test did not run"; }
