@@ -30,7 +30,12 @@
 #include "vfwork.h"
 
 #define LD_BUSY_OPS		8
-#define LD_BUSY_NS		2000000ULL
+/*
+ * 80 ms of engine time per job: enough that a guest whose CPU is slow (a
+ * nested guest under TCG turns a job around in 10-20 ms) keeps its share
+ * of the engines busy with 2 jobs in flight per context.
+ */
+#define LD_BUSY_NS		10000000ULL
 #define LD_DEFAULT_BYTES	(256 * 1024)
 #define LD_GEMM_BYTES		(16 * 1024)
 #define LD_FULL_EVERY		8	/* a full check every 8th job */
