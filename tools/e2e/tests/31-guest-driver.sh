@@ -31,6 +31,14 @@ figures=$VACCEL_RESULTS/31-figures.txt
 
 # Each step with the test's elapsed time: they cost seconds to minutes.
 step() { log_step "[$(( $(date +%s) - t_start )) s] $*"; }
+# A failed check of the guest does not end the test (the boot was too
+# dear): it is counted, and the test fails at the end, listing them all.
+soft_failures=()
+soft_fail()
+{
+	echo "FAIL: $*"
+	soft_failures+=("$*")
+}
 
 for f in "$REPO/vaccel_vf.ko" "$REPO/tools/guest/vaccel-run" "$REPO/tools/guest/vaccel-vf-test"; do
 	[ -e "$f" ] || fail "$f not built: run 'make modules tools'"
@@ -105,9 +113,9 @@ done
 echo '--- list'
 vaccel-run list" > "$out/bound.txt" 2>&1 || { cat "$out/bound.txt"; fail "the guest's inventory failed"; }
 cat "$out/bound.txt"
-grep -q '^vaccel_vf ' "$out/bound.txt" || fail "vaccel_vf is not loaded in the guest"
+grep -q '^vaccel_vf ' "$out/bound.txt" || soft_fail "vaccel_vf is not loaded in the guest"
 grep -q 'inner-hotplug: .*modprobe pci:v00001ACEd00000A01.*: loaded vaccel_vf' "$out/bound.txt" ||
-	fail "no hotplug helper line shows the MODALIAS loading vaccel_vf"
+	soft_fail "no hotplug helper line shows the MODALIAS loading vaccel_vf"
 declare -A node bar2
 for i in 0 1 2; do
 	read -r _ drv n size < <(grep "^${gbdfs[$i]} " "$out/bound.txt")
@@ -116,7 +124,7 @@ for i in 0 1 2; do
 	node[$i]=$n
 	bar2[$i]=$size
 done
-grep -q "^${node[0]} ${gbdfs[0]} " "$out/bound.txt" || fail "vaccel-run list does not show ${node[0]}"
+grep -q "^${node[0]} ${gbdfs[0]} " "$out/bound.txt" || soft_fail "vaccel-run list does not show ${node[0]}"
 
 step "BAR2 of each function is its type's memory size"
 for i in 0 1 2; do
@@ -135,7 +143,7 @@ for i in 0 1 2; do
 	echo "${gnames[$i]} (${node[$i]}): $line"
 	grep -q '^=== rc 0$' "$out/selftest-${gnames[$i]}.txt" &&
 		[[ $line =~ ^selftest:\ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
-		{ grep FAIL "$out/selftest-${gnames[$i]}.txt"; fail "selftest on the ${gnames[$i]}: '$line'"; }
+		{ grep FAIL "$out/selftest-${gnames[$i]}.txt" || true; soft_fail "selftest on the ${gnames[$i]}: '$line'"; }
 done
 
 step "completions are MSI-X interrupts that count up"
@@ -158,15 +166,15 @@ cat "$out/irq.txt"
 modes=$(sed -n '/^--- modes/,/^---/p' "$out/irq.txt" | grep -v '^---' | sort -u | xargs)
 # Since 5.x each msi_irqs/IRQ file says "msi" or "msix".
 assert_eq msix "$modes" "the interrupt mode of $b's vectors"
-grep -q '^--- rc 0$' "$out/irq.txt" || fail "the load on ${node[0]} failed"
+grep -q '^--- rc 0$' "$out/irq.txt" || soft_fail "the load on ${node[0]} failed"
 before=$(sed -n '/^--- before/,/^---/p' "$out/irq.txt" | grep -v '^---')
 after=$(sed -n '/^--- after/,/^---/p' "$out/irq.txt" | grep -v '^---')
-[ -n "$before" ] || fail "no vaccel_vf interrupt of $b in /proc/interrupts"
+[ -n "$before" ] || soft_fail "no vaccel_vf interrupt of $b in /proc/interrupts"
 up=$(join <(sort <<<"$before") <(sort <<<"$after") |
 	awk '$2 ~ /-q[0-9]+$/ && $5 > $3 { n++ } END { print n + 0 }')
 echo "queue vectors of $b that counted up during the load: $up"
-[ "$up" -gt 0 ] || fail "no queue vector of $b counted up"
-grep -q '^irq_mode: *msix' "$out/irq.txt" || fail "vaccel-run info does not report MSI-X"
+[ "$up" -gt 0 ] || soft_fail "no queue vector of $b counted up"
+grep -q '^irq_mode: *msix' "$out/irq.txt" || soft_fail "vaccel-run info does not report MSI-X"
 
 step "the 1of2 and the 1of4 used at once"
 jobs2=$(attr "$g2" jobs) jobs4=$(attr "$g4" jobs)
@@ -179,14 +187,14 @@ echo '=== par4'; while IFS= read -r l; do echo \"\$l\"; done < /tmp/par4" > "$ou
 for j in par2 par4; do
 	sed -n "/^=== $j\$/,/^rc /p" "$out/parallel.txt" > "$out/$j.txt"
 	grep '^load: summary' "$out/$j.txt" | sed "s/^/$j: /"
-	grep -q '^rc 0$' "$out/$j.txt" || { cat "$out/$j.txt"; fail "load $j failed"; }
-	grep -q '^load: summary.* errors=0' "$out/$j.txt" || fail "load $j reported errors"
+	grep -q '^rc 0$' "$out/$j.txt" || { cat "$out/$j.txt"; soft_fail "load $j failed"; }
+	grep -q '^load: summary.* errors=0' "$out/$j.txt" || soft_fail "load $j reported errors"
 done
 # Both ran at once: each one's per-second lines show work in the same
 # seconds (the host counted jobs of both meanwhile).
 echo "host-side jobs: 1of2 $jobs2 -> $(attr "$g2" jobs), 1of4 $jobs4 -> $(attr "$g4" jobs)"
 [ "$(attr "$g2" jobs)" -gt "$jobs2" ] && [ "$(attr "$g4" jobs)" -gt "$jobs4" ] ||
-	fail "the host did not see jobs of both"
+	soft_fail "the host did not see jobs of both"
 
 step "vaccel-vf-test multiproc and bad-ioctls, the guest's kernel log"
 # multiproc for 30 s, not its default 10: its workers' deadline runs from
@@ -204,11 +212,11 @@ for t in multiproc bad-ioctls; do
 	echo "$line"
 	grep -q '^=== rc 0$' "$out/vf-test-$t.txt" &&
 		[[ $line =~ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] ||
-		{ grep FAIL "$out/vf-test-$t.txt"; fail "vaccel-vf-test $t: '$line'"; }
+		{ grep FAIL "$out/vf-test-$t.txt" || true; soft_fail "vaccel-vf-test $t: '$line'"; }
 done
 sed -n '/^=== dmesg$/,$p' "$out/vf-test.txt" > "$out/dmesg-1.txt"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-1.txt"; then
-	fail "the guest's kernel log has a splat"
+	soft_fail "the guest's kernel log has a splat"
 fi
 echo "guest dmesg clean"
 
@@ -222,12 +230,12 @@ sed -n '/^=== reset-inflight$/,/^=== rc /p' "$out/reset.txt" > "$out/vf-test-res
 sed -n '/^=== selftest$/,/^=== rc /p' "$out/reset.txt" > "$out/selftest-after-reset.txt"
 grep '^reset-inflight: ' "$out/vf-test-reset-inflight.txt" || true
 grep -q '^=== rc 0$' "$out/vf-test-reset-inflight.txt" ||
-	{ grep FAIL "$out/vf-test-reset-inflight.txt"; fail "vaccel-vf-test reset-inflight failed"; }
+	{ grep FAIL "$out/vf-test-reset-inflight.txt" || true; soft_fail "vaccel-vf-test reset-inflight failed"; }
 echo "host-side resets of the 1of2: $resets0 -> $resets1"
-[ "$resets1" -gt "$resets0" ] || fail "the guest's reset did not reach the instance"
+[ "$resets1" -gt "$resets0" ] || soft_fail "the guest's reset did not reach the instance"
 grep '^selftest: ' "$out/selftest-after-reset.txt" || true
 grep -q '^=== rc 0$' "$out/selftest-after-reset.txt" ||
-	{ grep FAIL "$out/selftest-after-reset.txt"; fail "selftest after the reset failed"; }
+	{ grep FAIL "$out/selftest-after-reset.txt" || true; soft_fail "selftest after the reset failed"; }
 
 step "sharing card 0: guest load on the 1of2, host loads on two 1of4s"
 assert_eq "[best_effort] fixed_share equal_share" \
@@ -278,9 +286,9 @@ wait "$p1" || { cat "$out/host-load-1.txt"; fail "host load 1 failed"; }
 wait "$p2" || { cat "$out/host-load-2.txt"; fail "host load 2 failed"; }
 "$agent" signal share TERM || true
 guest_wait --timeout 180 share > "$out/share-guest-load.txt" 2>&1 ||
-	{ tail -n 20 "$out/share-guest-load.txt"; fail "the guest's load failed"; }
+	{ tail -n 20 "$out/share-guest-load.txt"; soft_fail "the guest's load failed"; }
 grep '^load: summary' "$out/share-guest-load.txt" | tee -a "$figures"
-grep -q '^load: summary.* errors=0' "$out/share-guest-load.txt" || fail "the guest's load reported errors"
+grep -q '^load: summary.* errors=0' "$out/share-guest-load.txt" || soft_fail "the guest's load reported errors"
 sum=0
 for k in 0 1 2; do sum=$((sum + b1[k] - b0[k])); done
 [ "$sum" -gt 0 ] || fail "no engine time in the window"
@@ -299,7 +307,7 @@ for u in "$g2" "$h1" "$h2"; do
 	echo "  $u: queues with work at the window's ends: $(demand "$d0" "$u"), $(demand "$d1" "$u")"
 done
 [ "$share2" -ge 480 ] && [ "$share2" -le 520 ] ||
-	fail "the guest's 1of2 got $(pm "$share2") of card 0's engine time, want 50% +- 2"
+	soft_fail "the guest's 1of2 got $(pm "$share2") of card 0's engine time, want 50% +- 2"
 
 step "host-side remove of the 1of4 the guest has: QEMU unplugs it"
 b=${gbdfs[1]}
@@ -330,12 +338,12 @@ sed -n '/^=== list$/,$p' "$out/after-remove.txt"
 grep -q hostdev1 "$out/info-pci-after-remove.txt" && echo "QEMU still lists hostdev1 (info pci)"
 echo "host remove: exit $rm_rc after $t_rm ms; the guest's $n and $b gone after ${gone:-never} ms" |
 	tee -a "$figures"
-[ -n "$gone" ] || fail "$n / $b still in the guest after 150 s"
+[ -n "$gone" ] || soft_fail "$n / $b still in the guest after 150 s"
 assert_eq 0 "$rm_rc" "exit status of the host's remove"
-[ ! -e "/sys/bus/mdev/devices/$g4" ] || fail "the instance is still there after its remove"
-grep -q "$b" "$out/dmesg-remove.txt" || fail "the guest's kernel logged nothing about $b"
+[ ! -e "/sys/bus/mdev/devices/$g4" ] || soft_fail "the instance is still there after its remove"
+grep -q "$b" "$out/dmesg-remove.txt" || soft_fail "the guest's kernel logged nothing about $b"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-remove.txt"; then
-	fail "the guest's kernel log has a splat after the remove"
+	soft_fail "the guest's kernel log has a splat after the remove"
 fi
 
 step "the guest goes on: the 1of1 still works"
@@ -343,10 +351,10 @@ guest --timeout 300 "vaccel-run selftest -d ${node[2]}; echo \"=== rc \$?\"; ech
 	> "$out/after-remove-2.txt" 2>&1 || { tail -n 30 "$out/after-remove-2.txt"; fail "the selftest did not run"; }
 grep '^selftest: ' "$out/after-remove-2.txt" || true
 grep -q '^=== rc 0$' "$out/after-remove-2.txt" ||
-	{ grep FAIL "$out/after-remove-2.txt"; fail "selftest on the 1of1 after the remove failed"; }
+	{ grep FAIL "$out/after-remove-2.txt" || true; soft_fail "selftest on the 1of1 after the remove failed"; }
 sed -n '/^=== dmesg$/,$p' "$out/after-remove-2.txt" > "$out/dmesg-final.txt"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-final.txt"; then
-	fail "the guest's kernel log has a splat"
+	soft_fail "the guest's kernel log has a splat"
 fi
 
 step "power the guest off, remove the instances"
@@ -357,3 +365,8 @@ for u in "$g2" "$g1" "$h1" "$h2"; do
 done
 unload_vaccel
 echo "test 31 total: $(( $(date +%s) - t_start )) s (inner boot $t_boot s)" | tee -a "$figures"
+if [ ${#soft_failures[@]} -gt 0 ]; then
+	echo "${#soft_failures[@]} checks failed:"
+	printf '  %s\n' "${soft_failures[@]}"
+	exit 1
+fi
