@@ -209,10 +209,10 @@ struct vaccel_vf_submit {
  * @fence: in: a fence of this context (else ENOENT)
  * @timeout_ns: in: how long to wait; 0 checks without waiting; negative
  *              waits without limit
- * @status: out: 0 if the job succeeded, else why it failed: EIO (the
- *          device refused an operation: VACCEL_VF_IOC_JOB says which and
- *          why), ECANCELED (a function reset), ENODEV (the function went
- *          away)
+ * @status: out: 0 if the job succeeded, else a negative errno saying
+ *          why it failed: -EIO (the device refused an operation:
+ *          VACCEL_VF_IOC_JOB says which and why), -ECANCELED (a function
+ *          reset), -ENODEV (the function went away)
  * @pad: 0
  *
  * Returns 0 once the job has finished (@status says how), ETIMEDOUT if it
@@ -238,7 +238,8 @@ struct vaccel_vf_wait {
  * @flags: in: 0
  * @fence: in: a fence of this context (else ENOENT)
  * @state: out: VACCEL_VF_JOB_*
- * @status: out: as struct vaccel_vf_wait.status (0 unless FAILED)
+ * @status: out: as struct vaccel_vf_wait.status (0 unless FAILED, then
+ *          a negative errno)
  * @hw_error: out: the device's error code (VACCEL_QERR_* of
  *            vaccel_queue.h) when status is EIO, else 0
  * @op_index: out: the operation of the batch the error is about

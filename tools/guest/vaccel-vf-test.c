@@ -521,7 +521,7 @@ static int vt_reset_inflight(const struct vt_opts *o)
 	if (n && canceled) {
 		err = vaccelvf_job(&ctx, fence[n - 1], &job);
 		check(&vt_r, !err && job.state == VACCEL_VF_JOB_FAILED &&
-		      job.status == ECANCELED,
+		      job.status == -ECANCELED,
 		      "JOB of the last job: %s, state %s, status %s",
 		      errname(err), vaccelvf_job_state_name(job.state),
 		      errname(job.status));

@@ -412,8 +412,9 @@ int vaccelvf_wait(const struct vaccelvf_ctx *ctx, __u64 fence,
 	int err;
 
 	err = vf_ioctl(ctx, VACCEL_VF_IOC_WAIT, &w);
+	/* The driver says how a job failed with a negative errno. */
 	if (!err && status)
-		*status = w.status;
+		*status = -w.status;
 	return err;
 }
 

@@ -319,7 +319,8 @@ int vaccelvf_wait(const struct vaccelvf_ctx *ctx, __u64 fence,
  * vaccelvf_job() - VACCEL_VF_IOC_JOB: the state of a job, and why it failed
  * @ctx: the context that submitted it
  * @fence: the job
- * @job: out: state (VACCEL_VF_JOB_*), status, hw_error, op_index
+ * @job: out: state (VACCEL_VF_JOB_*), status (as the driver gives it:
+ *       0 or a negative errno), hw_error, op_index
  *
  * Returns 0, -ENOENT for an unknown fence, or another -errno.
  */
