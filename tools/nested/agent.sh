@@ -337,7 +337,9 @@ $*
 	echo \$? > /tmp/bg/$name.rc.new
 	mv /tmp/bg/$name.rc.new /tmp/bg/$name.rc
 ) </dev/null >/dev/null 2>&1 &
-while [ ! -f /tmp/bg/$name.pid ]; do read -r -t 0.05 _ <> /run/tick; done"
+while [ ! -f /tmp/bg/$name.pid ]; do read -r -t 0.05 _ <> /run/tick; done
+read -r pid < /tmp/bg/$name.pid
+echo \"started $name: pid \$pid\""
 	seq=$(next_seq)
 	converse "$seq" "$script" 120
 }
