@@ -193,8 +193,10 @@ step "5. sharing the card: the VM's 1of2 and two busy 1of4s on the host"
 say "${dim}best_effort gives each instance engine time in proportion to its weight:"
 say "accel-1of2 weight 2, accel-1of4 weight 1, so 50 % / 25 % / 25 % when all are busy.${off}"
 jobs0=$(cat "/sys/bus/mdev/devices/$u2/vaccel/jobs")
-printf '%svm#%s vaccel-run load --op busy --seconds 120 -d %s &\n' "$bold" "$off" "$dev"
-"$agent" bg load vaccel-run load --op busy --seconds 120 -d "$dev" >/dev/null
+# Eight jobs in flight per queue: the nested VM's CPU is slow (TCG in
+# TCG), and with fewer its queues would run dry now and then.
+printf '%svm#%s vaccel-run load --op busy --depth 8 --seconds 120 -d %s &\n' "$bold" "$off" "$dev"
+"$agent" bg load exec vaccel-run load --op busy --depth 8 --seconds 120 -d "$dev" >/dev/null
 for _ in $(seq 300); do
 	[ "$(cat "/sys/bus/mdev/devices/$u2/vaccel/jobs")" -gt "$jobs0" ] && break
 	sleep 0.2

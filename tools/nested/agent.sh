@@ -37,7 +37,9 @@
 #          status; 124 if it has not ended within --timeout (default
 #          300 s; the agent still runs it and answers nothing else
 #          meanwhile), 125 if QEMU stopped.
-# bg       starts COMMAND in the background in the guest and returns; its
+# bg       starts COMMAND in the background in the guest and returns (for
+#          one program, "exec PROGRAM ARGS": then signal reaches the program
+#          alone and the status is the program's, not its shell's); its
 #          output goes to /tmp/bg/NAME.out in the guest, its exit status
 #          to /tmp/bg/NAME.rc once it ends.
 # wait     waits for the background command NAME (default 300 s), prints
