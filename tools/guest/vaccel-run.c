@@ -64,7 +64,7 @@ static void vr_usage(FILE *f)
 		"                    (default 256K; K and M suffixes); for gemm the\n"
 		"                    bytes of each square matrix (default 16K: 64x64);\n"
 		"                    for busy the nanoseconds of each BUSY operation\n"
-		"                    (default 10000000; 8 per job); user buffers are\n"
+		"                    (default 40000000; 8 per job); user buffers are\n"
 		"                    split page by page, so a job of user memory\n"
 		"                    can take about 2 MiB at most (E2BIG beyond)\n"
 		"  --dev-mem         load: operands in device memory, staged by COPYs\n"
