@@ -193,10 +193,12 @@ step "5. sharing the card: the VM's 1of2 and two busy 1of4s on the host"
 say "${dim}best_effort gives each instance engine time in proportion to its weight:"
 say "accel-1of2 weight 2, accel-1of4 weight 1, so 50 % / 25 % / 25 % when all are busy.${off}"
 jobs0=$(cat "/sys/bus/mdev/devices/$u2/vaccel/jobs")
-# Eight jobs in flight per queue: the nested VM's CPU is slow (TCG in
-# TCG), and with fewer its queues would run dry now and then.
-printf '%svm#%s vaccel-run load --op busy --depth 8 --seconds 120 -d %s &\n' "$bold" "$off" "$dev"
-"$agent" bg load exec vaccel-run load --op busy --depth 8 --seconds 120 -d "$dev" >/dev/null
+# BUSY operations of 50 ms and four jobs in flight per queue: the nested
+# VM's CPU (TCG in TCG) submits only some 20-30 jobs a second, which with
+# the defaults (10 ms, two) would keep only about two engines busy.
+printf '%svm#%s vaccel-run load --op busy --size 50000000 --depth 4 --seconds 120 -d %s &\n' \
+	"$bold" "$off" "$dev"
+"$agent" bg load exec vaccel-run load --op busy --size 50000000 --depth 4 --seconds 120 -d "$dev" >/dev/null
 for _ in $(seq 300); do
 	[ "$(cat "/sys/bus/mdev/devices/$u2/vaccel/jobs")" -gt "$jobs0" ] && break
 	sleep 0.2

@@ -249,12 +249,13 @@ demand()
 		f { for (i = 1; i < NF; i++) if ($i == "demand") { print $(i + 1); exit } }' <<<"$1"
 }
 j0=$(attr "$g2" jobs)
-# Eight jobs in flight per queue (not the default two): the nested
-# guest's CPU is so slow that with two a queue runs dry now and then
-# before the guest has submitted the next job, and best_effort gives the
-# engine time it leaves to the others.  exec: the signal below goes to
-# vaccel-run itself, whose status is then the job's.
-guest_bg share exec vaccel-run load --seconds 90 --op busy --depth 8 -d "${node[0]}"
+# BUSY operations of 50 ms (the default is 10 ms) and four jobs in flight
+# per queue: the nested guest's CPU (TCG in TCG) submits only some 20-30
+# jobs a second, which with the defaults keeps about two engines busy
+# even on an otherwise idle card, and best_effort gives whatever it
+# leaves to the others.  exec: the signal below goes to vaccel-run
+# itself, whose status is then the load's.
+guest_bg share exec vaccel-run load --seconds 90 --op busy --size 50000000 --depth 4 -d "${node[0]}"
 # The guest's load is under way once its instance completes jobs.
 for _ in $(seq 300); do
 	[ "$(attr "$g2" jobs)" -gt "$j0" ] && break
