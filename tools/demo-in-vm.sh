@@ -241,6 +241,8 @@ for s in $(seq "$window"); do
 	prev=("${cur[@]}")
 	t_prev=$t_cur
 done
+say "${dim}(card busy: engine time over $engines engines x 1 s; a second's figure can pass 100 %"
+say "because engine time is counted when a chunk of work ends)${off}"
 sum=0
 for k in 0 1 2; do sum=$((sum + cur[k] - first[k])); done
 [ "$sum" -gt 0 ] || sum=1

@@ -52,10 +52,13 @@
 #          --timeout, default 60 s) and prints how long it ran.
 #
 # VACCEL_AGENT_TIMES=1: each command's timings on stderr (here and in the
-# guest).  DIR receives console.log (the guest's serial console), qemu.log (QEMU's
-# own messages), qemu-command.txt, agent.log (the whole conversation,
-# copied at stop) and monitor.log; the FIFOs and the live logs are in a
-# directory under $TMPDIR (DIR may be a 9p share), named in DIR/agent.env.
+# guest).  DIR receives console.log (the guest's serial console),
+# qemu.log (QEMU's own messages), qemu-command.txt, agent.log (the whole
+# conversation, copied at stop) and monitor.log; the FIFOs and the live
+# logs are in a directory under $TMPDIR (DIR may be a 9p share), named in
+# DIR/agent.env.  Every process in the nested guest costs about a second
+# (TCG in TCG) and a command costs 1.5-7 s there: send few, do much in
+# each.
 # Commands may come from several processes at once: each gets its own
 # sequence number and the guest runs them one after the other.
 
