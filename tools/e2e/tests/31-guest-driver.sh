@@ -202,9 +202,8 @@ echo "host-side jobs: 1of2 $jobs2 -> $(attr "$g2" jobs), 1of4 $jobs4 -> $(attr "
 	soft_fail "the host did not see jobs of both"
 
 step "vaccel-vf-test multiproc and bad-ioctls, the guest's kernel log"
-# multiproc for 30 s, not its default 10: its workers' deadline runs from
-# their start, and their set-up (buffers, reference results) alone took
-# more than 10 s in the nested guest, which left them no time for a job.
+# multiproc for 30 s, not its default 10: in the nested guest its
+# workers' set-up (buffers, reference results) alone takes about 10 s.
 guest --timeout 600 "for t in multiproc bad-ioctls; do
 	a=; [ \$t = multiproc ] && a='--seconds 30'
 	echo \"=== \$t\"; vaccel-vf-test \$t -d ${node[0]} \$a; echo \"=== rc \$?\"
