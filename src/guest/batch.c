@@ -42,6 +42,20 @@ int vfg_check_head(u32 argsz, u32 size, u32 flags, u32 pad)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfg_check_head);
 
+/**
+ * vfg_op_operand() - an operand of an operation, by slot
+ * @op: the operation
+ * @i: VFG_SRC, VFG_SRC2 or VFG_DST
+ *
+ * Return: &op->src, &op->src2 or &op->dst.
+ */
+const struct vaccel_vf_operand *vfg_op_operand(const struct vaccel_vf_op *op,
+					       int i)
+{
+	return i == VFG_SRC ? &op->src : i == VFG_SRC2 ? &op->src2 : &op->dst;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfg_op_operand);
+
 /* Is len a valid length of a COPY, FILL or CRC32C? */
 static bool len_ok(u32 len)
 {
@@ -140,10 +154,7 @@ int vfg_op_check(const struct vaccel_vf_op *op, u64 ext[VFG_NR_OPND])
 		return -EINVAL;
 
 	for (i = 0; i < VFG_NR_OPND; i++) {
-		const struct vaccel_vf_operand *o =
-			i == VFG_SRC ? &op->src : i == VFG_SRC2 ? &op->src2 : &op->dst;
-
-		ret = operand_check(o, ext[i]);
+		ret = operand_check(vfg_op_operand(op, i), ext[i]);
 		if (ret)
 			return ret;
 	}
@@ -166,16 +177,10 @@ bool vfg_op_stages(const struct vaccel_vf_op *op)
 }
 EXPORT_SYMBOL_IF_KUNIT(vfg_op_stages);
 
-static const struct vaccel_vf_operand *operand(const struct vaccel_vf_op *op,
-					       int i)
-{
-	return i == VFG_SRC ? &op->src : i == VFG_SRC2 ? &op->src2 : &op->dst;
-}
-
 static bool clash(const struct vaccel_vf_op *op, int a, int b,
 		  const u64 start[VFG_NR_OPND], const u64 ext[VFG_NR_OPND])
 {
-	if (operand(op, a)->kind != operand(op, b)->kind)
+	if (vfg_op_operand(op, a)->kind != vfg_op_operand(op, b)->kind)
 		return false;
 	return start[a] < start[b] + ext[b] && start[b] < start[a] + ext[a];
 }

@@ -443,12 +443,6 @@ static int vfg_pin(struct vfg_dev *vf, struct vfg_pin *p, u64 uaddr, u64 len,
 	return 0;
 }
 
-static const struct vaccel_vf_operand *opnd_of(const struct vaccel_vf_op *op,
-					       int i)
-{
-	return i == VFG_SRC ? &op->src : i == VFG_SRC2 ? &op->src2 : &op->dst;
-}
-
 /* A DEV operand: the allocation of its handle, referenced by the job. */
 static int resolve_dev(struct vfg_ctx *ctx, struct vfg_job *job,
 		       const struct vaccel_vf_operand *u, u64 ext,
@@ -485,7 +479,7 @@ static int vfg_build_op(struct vfg_ctx *ctx, struct vfg_job *job,
 	if (ret)
 		return ret;
 	for (i = 0; i < VFG_NR_OPND; i++) {
-		const struct vaccel_vf_operand *u = opnd_of(op, i);
+		const struct vaccel_vf_operand *u = vfg_op_operand(op, i);
 
 		if (!ext[i])
 			continue;
@@ -502,7 +496,7 @@ static int vfg_build_op(struct vfg_ctx *ctx, struct vfg_job *job,
 		return -EINVAL;
 
 	for (i = 0; i < VFG_NR_OPND; i++) {
-		const struct vaccel_vf_operand *u = opnd_of(op, i);
+		const struct vaccel_vf_operand *u = vfg_op_operand(op, i);
 		struct vfg_pin *p = &job->pins[job->npins];
 		struct vfg_alloc *stage;
 

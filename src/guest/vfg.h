@@ -119,6 +119,8 @@ struct vfg_batch {
 /* Operand slots of struct vaccel_vf_op, in the order of the structure. */
 enum { VFG_SRC, VFG_SRC2, VFG_DST, VFG_NR_OPND };
 
+const struct vaccel_vf_operand *vfg_op_operand(const struct vaccel_vf_op *op,
+					       int i);
 int vfg_op_check(const struct vaccel_vf_op *op, u64 ext[VFG_NR_OPND]);
 bool vfg_op_stages(const struct vaccel_vf_op *op);
 bool vfg_op_overlaps(const struct vaccel_vf_op *op,
