@@ -111,20 +111,6 @@ static int vr_parse_size(const char *s, __u64 *val)
 	return 0;
 }
 
-static int vr_parse_uint(const char *s, unsigned int lo, unsigned int hi,
-			 unsigned int *val)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-
 static void vr_print_mem(__u64 bytes)
 {
 	if (bytes >= MIB && !(bytes % MIB))
@@ -282,7 +268,7 @@ int main(int argc, char **argv)
 			vr_usage(stdout);
 			return 0;
 		case VR_OPT_SECONDS:
-			if (vr_parse_uint(optarg, 1, 86400, &o.seconds))
+			if (parse_uint(optarg, 1, 86400, &o.seconds))
 				return vr_bad("bad --seconds '%s' (1 to 86400)",
 					      optarg);
 			load_opt = true;
@@ -292,12 +278,12 @@ int main(int argc, char **argv)
 			load_opt = true;
 			break;
 		case VR_OPT_JOBS:
-			if (vr_parse_uint(optarg, 1, 64, &o.jobs))
+			if (parse_uint(optarg, 1, 64, &o.jobs))
 				return vr_bad("bad --jobs '%s' (1 to 64)", optarg);
 			load_opt = true;
 			break;
 		case VR_OPT_DEPTH:
-			if (vr_parse_uint(optarg, 1, 64, &o.depth))
+			if (parse_uint(optarg, 1, 64, &o.depth))
 				return vr_bad("bad --depth '%s' (1 to 64)",
 					      optarg);
 			load_opt = true;

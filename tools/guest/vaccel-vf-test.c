@@ -668,20 +668,6 @@ static int vt_bad_usage(const char *what, const char *arg)
 	return 2;
 }
 
-static int vt_uint(const char *s, unsigned int lo, unsigned int hi,
-		   unsigned int *val)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*val = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static char node[VACCELVF_PATH_MAX];
@@ -711,12 +697,12 @@ int main(int argc, char **argv)
 			vt_usage(stdout);
 			return 0;
 		case VT_OPT_PROCS:
-			if (vt_uint(optarg, 1, VT_MAX_PROCS, &o.procs))
+			if (parse_uint(optarg, 1, VT_MAX_PROCS, &o.procs))
 				return vt_bad_usage("bad --procs (1 to 32):", optarg);
 			mp_opt = true;
 			break;
 		case VT_OPT_SECONDS:
-			if (vt_uint(optarg, 1, 3600, &o.seconds))
+			if (parse_uint(optarg, 1, 3600, &o.seconds))
 				return vt_bad_usage("bad --seconds (1 to 3600):", optarg);
 			mp_opt = true;
 			break;

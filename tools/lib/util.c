@@ -6,8 +6,10 @@
 
 #define _GNU_SOURCE
 #include <endian.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -121,3 +123,20 @@ void put_le32(__u8 *p, __u32 val)
 	memcpy(p, &val, 4);
 }
 
+/*
+ * A decimal number from lo to hi, the whole of s: 0, or -EINVAL (*val
+ * untouched).
+ */
+int parse_uint(const char *s, unsigned int lo, unsigned int hi,
+	       unsigned int *val)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}

@@ -25,6 +25,10 @@ bool is_zero(const void *buf, size_t size);
 bool all_bytes(const __u8 *p, size_t size, __u8 val);
 size_t first_diff(const __u8 *a, const __u8 *b, size_t size);
 
+/* Command lines */
+int parse_uint(const char *s, unsigned int lo, unsigned int hi,
+	       unsigned int *val);
+
 /* Time */
 __u64 now_ns(void);
 void sleep_us(unsigned int us);
