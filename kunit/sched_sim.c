@@ -168,11 +168,11 @@ void vkt_sim_record(struct sim *sim, struct sim_ent *se, u64 from, u64 to)
 	se->service += to - from;
 	sim->busy += to - from;
 	while (t < to) {
-		u64 k = div64_u64(t, VACCEL_SCHED_PERIOD_NS);
-		u64 end = min(to, (k + 1) * VACCEL_SCHED_PERIOD_NS);
+		u64 k = div64_u64(t, SIM_TICK);
+		u64 end = min(to, (k + 1) * SIM_TICK);
 
-		if (k < SIM_PERIODS)
-			se->period[k] += end - t;
+		if (k < SIM_TICKS)
+			se->tick[k] += end - t;
 		t = end;
 	}
 }
@@ -262,6 +262,8 @@ void vkt_sim_pick(struct sim *sim, unsigned int i)
 	if (se->timing) {
 		se->timing = false;
 		se->max_latency = max(se->max_latency, sim->now - se->woke);
+		if (se->lat && se->nr_lat < se->lat_cap)
+			se->lat[se->nr_lat++] = sim->now - se->woke;
 	}
 	eng->cur = se;
 	eng->chunk_start = sim->now;
@@ -296,6 +298,9 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 		se->jobs++;
 		vaccel_sched_job_done(&se->se);
 	}
+	/* The instance's one job is done: no work left. */
+	if (se->job_left && !--se->job_left)
+		se->queues = 0;
 	r = vaccel_sched_should_preempt(&sim->s, i, sim->now);
 	if (!r && se->queues) {
 		/* Fewer queues than engines running it: one must stop. */

@@ -46,8 +46,9 @@
 #define CHUNK_MIN	(10 * US)
 #define CHUNK_MAX	(50 * US)
 #define CHUNKS_PER_JOB	7
-/* fixed_share periods whose service struct sim_ent records. */
-#define SIM_PERIODS	512
+/* struct sim_ent records service per tick of 1 ms, the first SIM_TICKS. */
+#define SIM_TICK	MS
+#define SIM_TICKS	4096
 
 /**
  * lag_bound() - the lag bound of docs/scheduler.md
@@ -106,8 +107,11 @@ struct sim;
  * @chunks: chunks it ran
  * @job_chunks: chunks of its current job; a job is CHUNKS_PER_JOB chunks
  * @jobs: jobs it completed, each reported with vaccel_sched_job_done()
- * @period: @service in each VACCEL_SCHED_PERIOD_NS period, the first
- *	SIM_PERIODS of them
+ * @tick: @service in each SIM_TICK of the clock, the first SIM_TICKS
+ * @job_left: if not 0, chunks left of its one job: when they are done it
+ *	has no more work (its queue count drops to 0 at that chunk's end)
+ * @lat: if not NULL, room for @lat_cap wake-up latencies (see @timing),
+ *	recorded in order; @nr_lat of them so far
  * @waiting: it has work and no engine
  * @wait_start: when the current wait began
  * @waits: waits that ended on an engine (work that went unserved is no
@@ -131,7 +135,11 @@ struct sim_ent {
 	u64 chunks;
 	u32 job_chunks;
 	u64 jobs;
-	u64 period[SIM_PERIODS];
+	u64 tick[SIM_TICKS];
+	u32 job_left;
+	u64 *lat;
+	unsigned int lat_cap;
+	unsigned int nr_lat;
 	/* the mock's own record of waits (work, no engine) */
 	bool waiting;
 	u64 wait_start;
@@ -246,6 +254,25 @@ struct rec {
 extern const struct vaccel_sched_ops vkt_rec_ops;
 void vkt_rec_kick(void *priv, unsigned int engine);
 void vkt_rec_arm(void *priv, u64 expires);
+
+/**
+ * sim_window() - service in a window of ticks
+ * @se: the instance
+ * @from: first tick
+ * @n: ticks
+ *
+ * Return: the engine ns @se ran in ticks @from to @from + @n - 1.
+ */
+static inline u64 sim_window(const struct sim_ent *se, unsigned int from,
+			     unsigned int n)
+{
+	u64 sum = 0;
+	unsigned int k;
+
+	for (k = from; k < from + n && k < SIM_TICKS; k++)
+		sum += se->tick[k];
+	return sum;
+}
 
 struct sim *vkt_sim_new(struct kunit *test, unsigned int engines);
 struct sim_ent *vkt_sim_add(struct sim *sim, unsigned int slots,

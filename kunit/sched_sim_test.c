@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "sched.h"
@@ -100,6 +101,25 @@ static u64 case_lag_bound(const struct share_case *c, u64 slice)
 }
 
 /*
+ * The largest error, in permille of the card, of @se's share over sliding
+ * windows of @ticks ticks (one tick apart) within [@from, @from + @run).
+ */
+static u32 window_err(const struct sim_ent *se, u64 from, u64 run,
+		      unsigned int ticks, unsigned int engines, u32 expect)
+{
+	unsigned int k0 = div_u64(from, SIM_TICK);
+	unsigned int k1 = min_t(u64, div_u64(from + run, SIM_TICK), SIM_TICKS);
+	u64 total = (u64)engines * ticks * SIM_TICK;
+	u32 err = 0;
+	unsigned int k;
+
+	for (k = k0; k + ticks <= k1; k++)
+		err = max(err, pm_diff(share(sim_window(se, k, ticks), total),
+				       expect));
+	return err;
+}
+
+/*
  * Saturated mixes converge to their shares within 1 percentage point, and
  * no instance's engine time strays from its ideal by more than the lag
  * bound at any time.
@@ -109,10 +129,15 @@ static void vaccel_sched_test_shares(struct kunit *test)
 	const struct share_case *c = test->param_value;
 	struct sim *sim = vkt_sim_new(test, c->engines);
 	u64 slice = c->slice ?: VACCEL_SCHED_SLICE_DEFAULT;
-	/* At least 100 slices: the lag bound is then within 1 point. */
-	u64 start[SIM_ENTS], total, warm = 20 * MS, run = max(500 * MS, 100 * slice);
+	/*
+	 * At least 100 slices (the lag bound is then within 1 point) and
+	 * room for sliding windows of 1 s.
+	 */
+	u64 start[SIM_ENTS], total, warm = 20 * MS;
+	u64 run = max(1500 * MS, 100 * slice);
 	u64 switches = 0;
 	bool equal_whole = c->engines % c->n == 0;
+	u32 err100 = 0, err1000 = 0;
 	unsigned int i;
 
 	for (i = 0; i < c->n; i++)
@@ -140,6 +165,20 @@ static void vaccel_sched_test_shares(struct kunit *test)
 				    "instance %u got %u permille, expected %u",
 				    i, got, c->expect[i]);
 	}
+	/*
+	 * Sliding windows of 100 ms and 1 s, a tick apart: within 3 and
+	 * 1 points of the share.
+	 */
+	for (i = 0; i < c->n; i++) {
+		err100 = max(err100, window_err(sim->ent[i], warm, run, 100,
+						c->engines, c->expect[i]));
+		err1000 = max(err1000, window_err(sim->ent[i], warm, run, 1000,
+						  c->engines, c->expect[i]));
+	}
+	KUNIT_EXPECT_LE_MSG(test, err100, 30, "100 ms windows off by %u permille",
+			    err100);
+	KUNIT_EXPECT_LE_MSG(test, err1000, 10, "1 s windows off by %u permille",
+			    err1000);
 	KUNIT_EXPECT_EQ(test, sim->starved, 0);
 	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
 	KUNIT_EXPECT_LE_MSG(test, sim->max_lag, case_lag_bound(c, slice),
@@ -168,8 +207,9 @@ static void vaccel_sched_test_shares(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, se->run_max, c->engines / c->n);
 		}
 	}
-	kunit_info(test, "max lag %lld ns (bound %llu), %llu switches",
-		   sim->max_lag, case_lag_bound(c, slice), switches);
+	kunit_info(test, "max lag %lld ns (bound %llu), %llu switches, window error 100 ms %u.%u, 1 s %u.%u points",
+		   sim->max_lag, case_lag_bound(c, slice), switches,
+		   err100 / 10, err100 % 10, err1000 / 10, err1000 % 10);
 }
 
 struct conserve_case {
@@ -460,17 +500,18 @@ static void cap_case_desc(const struct cap_case *c, char *desc)
 KUNIT_ARRAY_PARAM(cap, cap_cases, cap_case_desc);
 
 /*
- * fixed_share: in every period, no instance runs more than its cap
- * (slots/4 of the card) plus the chunks in flight when it ran out, and
- * over any run of periods no more than the caps; a busy instance gets its
- * cap, or all it can use, even when the rest of the card idles.
+ * fixed_share: over any window of a period (10 ms), no instance runs more
+ * than its cap (slots/4 of the card per period) plus its burst and the
+ * chunks in flight when it ran out, and over any 100 ms no more than ten
+ * caps plus the same; a busy instance gets its cap, or all it can use,
+ * in every window, even when the rest of the card idles.
  */
 static void vaccel_sched_test_fixed_cap(struct kunit *test)
 {
 	const struct cap_case *c = test->param_value;
 	struct sim *sim = vkt_sim_new(test, c->engines);
 	u64 p = VACCEL_SCHED_PERIOD_NS, nperiods = 150;
-	unsigned int e = c->engines, i, k;
+	unsigned int e = c->engines, i, k, pt = div_u64(p, SIM_TICK);
 
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(&sim->s,
 						      VACCEL_SCHED_FIXED_SHARE,
@@ -485,30 +526,37 @@ static void vaccel_sched_test_fixed_cap(struct kunit *test)
 	for (i = 0; i < c->n; i++) {
 		struct sim_ent *se = sim->ent[i];
 		u64 cap = div_u64((u64)c->slots[i] * e * p, 4);
+		u64 burst = div_u64((u64)c->slots[i] * e *
+				    VACCEL_SCHED_FS_BURST_NS, 4);
 		u64 can = (u64)min(c->queues[i], e) * p;
-		u64 sum = 0, lo = U64_MAX, hi = 0;
+		u64 lo = U64_MAX, hi = 0, w;
 
-		for (k = 0; k < nperiods; k++) {
-			sum += se->period[k];
-			KUNIT_EXPECT_LE_MSG(test, se->period[k],
-					    cap + e * CHUNK_MAX,
-					    "instance %u, period %u", i, k);
-			KUNIT_EXPECT_LE_MSG(test, sum,
-					    (k + 1) * cap + e * CHUNK_MAX,
-					    "instance %u, periods 0-%u", i, k);
-			if (k >= 1) {
-				lo = min(lo, se->period[k]);
-				hi = max(hi, se->period[k]);
+		/* Windows of one period, sliding by a tick. */
+		for (k = 0; k + pt <= nperiods * pt; k++) {
+			w = sim_window(se, k, pt);
+			KUNIT_EXPECT_LE_MSG(test, w, cap + burst + e * CHUNK_MAX,
+					    "instance %u, window at %u ms",
+					    i, k);
+			/* From the second period on: a steady state. */
+			if (k >= pt) {
+				lo = min(lo, w);
+				hi = max(hi, w);
 			}
 		}
+		/* Windows of ten periods. */
+		for (k = 0; k + 10 * pt <= nperiods * pt; k++)
+			KUNIT_EXPECT_LE_MSG(test, sim_window(se, k, 10 * pt),
+					    10 * cap + burst + e * CHUNK_MAX,
+					    "instance %u, 100 ms at %u ms", i, k);
 		/*
-		 * Every full period it got its cap or all it could use, less
-		 * its overshoot carried from the period before and, on a full
-		 * card, the others' overshoot.
+		 * Every window it got its cap or all it could use, less what
+		 * it earned and had not used yet (a burst at most) and the
+		 * chunks in flight: its own overrun, and the others'.
 		 */
-		KUNIT_EXPECT_GE_MSG(test, lo + 2 * e * CHUNK_MAX, min(cap, can),
-				    "instance %u least %llu", i, lo);
-		kunit_info(test, "instance %u: cap %llu, per period %llu-%llu",
+		KUNIT_EXPECT_GE_MSG(test, lo + burst + 2 * e * CHUNK_MAX,
+				    min(cap, can), "instance %u least %llu",
+				    i, lo);
+		kunit_info(test, "instance %u: cap %llu, per sliding period %llu-%llu",
 			   i, cap, lo, hi);
 	}
 	KUNIT_EXPECT_EQ(test, sim->bad_kicks, 0);
@@ -660,7 +708,7 @@ static void vaccel_sched_test_stats(struct kunit *test)
 	struct vaccel_sched_stats st[2];
 	struct sim_ent *a, *b;
 	u64 t = 2500 * MS + 37 * US, busy = 0, lo, hi, win;
-	unsigned int i, k;
+	unsigned int i;
 
 	a = vkt_sim_add(sim, 1, 0);
 	b = vkt_sim_add(sim, 1, 0);
@@ -702,15 +750,12 @@ static void vaccel_sched_test_stats(struct kunit *test)
 				st[i].wait_hist[11] + 1, st[i].waits);
 		KUNIT_EXPECT_EQ(test, st[i].wait_hist[0], i == 0);
 		/* The last complete second: [1.5 s, 2.5 s). */
-		for (k = 150; k < 250; k++)
-			in_win += se->period[k];
+		in_win = sim_window(se, 1500, 1000);
 		KUNIT_EXPECT_EQ(test, st[i].util_short_ns, in_win);
 		KUNIT_EXPECT_EQ(test, st[i].util_short,
 				div64_u64(in_win * 10000, 1000 * MS));
 		/* The long window covers the whole run before 2.5 s. */
-		win = 0;
-		for (k = 0; k < 250; k++)
-			win += se->period[k];
+		win = sim_window(se, 0, 2500);
 		KUNIT_EXPECT_EQ(test, st[i].util_long_ns, win);
 		KUNIT_EXPECT_LE(test, pm_diff(st[i].util_short, 5000), 100);
 		KUNIT_EXPECT_EQ(test, st[i].weight, 1);
@@ -737,6 +782,268 @@ static void vaccel_sched_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st[0].busy_ns, a->service);
 }
 
+struct probe_case {
+	const char *desc;
+	unsigned int engines;
+	u64 slice;
+	unsigned int slots[2];
+	unsigned int weight[2];
+};
+
+static const struct probe_case probe_cases[] = {
+	{ "E=1 slice 100us", 1, 100 * US, { 2, 1 }, { } },
+	{ "E=1 slice 1ms", 1, 1 * MS, { 2, 1 }, { } },
+	{ "E=1 slice 10ms", 1, 10 * MS, { 2, 1 }, { } },
+	{ "E=2 slice 1ms", 2, 1 * MS, { 2, 1 }, { } },
+	{ "E=2 slice 10ms weights 10:1", 2, 10 * MS, { 4, 1 }, { 10, 1 } },
+	{ "E=4 slice 100us", 4, 100 * US, { 2, 1 }, { } },
+	{ "E=4 slice 1ms", 4, 1 * MS, { 2, 1 }, { } },
+	{ "E=4 slice 10ms", 4, 10 * MS, { 2, 1 }, { } },
+};
+
+static void probe_case_desc(const struct probe_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(probe, probe_cases, probe_case_desc);
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Wake-up latency of a light tenant: a 1of4 that submits a short job (two
+ * chunks) at pseudo-random times, 2 ms apart on average, while two other
+ * instances saturate every engine.  It uses far less than its share, so it
+ * is owed time when it wakes, and an engine gives way to it within the
+ * wake-up minimum run and a chunk, whatever the slice, the weights and the
+ * engine count: p99 at most that, and the longest at most one chunk more
+ * (the chunk of the engine it first preempts when its job is split).  The
+ * saturated instances keep their shares of what is left.
+ */
+static void vaccel_sched_test_light_latency(struct kunit *test)
+{
+	const struct probe_case *c = test->param_value;
+	struct sim *sim = vkt_sim_new(test, c->engines);
+	u64 end = 3000 * MS, warm = 20 * MS, next, start[2], got[2];
+	unsigned int i, n, e = c->engines, w[2];
+	struct sim_ent *busy[2], *probe;
+	u32 rng = 777, expect;
+	u64 p50, p99, max;
+
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_slice(&sim->s, c->slice), 0);
+	for (i = 0; i < 2; i++) {
+		busy[i] = vkt_sim_add(sim, c->slots[i], c->weight[i]);
+		w[i] = c->weight[i] ?: c->slots[i];
+	}
+	probe = vkt_sim_add(sim, 1, 0);
+	probe->lat_cap = 4096;
+	probe->lat = kunit_kcalloc(test, probe->lat_cap, sizeof(u64),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, probe->lat);
+	for (i = 0; i < 2; i++)
+		vkt_sim_wake(sim, busy[i], e);
+	vkt_sim_run(sim, warm);
+	for (i = 0; i < 2; i++)
+		start[i] = busy[i]->service;
+
+	for (next = warm; next < end; ) {
+		vkt_sim_run(sim, next);
+		if (!probe->queues) {
+			probe->job_left = 2;
+			vkt_sim_wake(sim, probe, 1);
+		}
+		/*
+		 * 0.6 to 3.4 ms apart, 2 ms on average: even at a sixth of an
+		 * engine, its share in the lightest mix, it has earned its job
+		 * back by the next one.
+		 */
+		rng = rng * 1103515245 + 12345;
+		next += 600 * US + (rng >> 8) % (2800 * US);
+	}
+	vkt_sim_run(sim, end);
+
+	n = probe->nr_lat;
+	KUNIT_ASSERT_GT(test, n, 1000);
+	sort(probe->lat, n, sizeof(u64), cmp_u64, NULL);
+	p50 = probe->lat[n / 2];
+	p99 = probe->lat[n * 99 / 100];
+	max = probe->lat[n - 1];
+	KUNIT_EXPECT_LE(test, p99, VACCEL_SCHED_WAKE_MIN_RUN_NS + CHUNK_MAX);
+	KUNIT_EXPECT_LE(test, max, VACCEL_SCHED_WAKE_MIN_RUN_NS + 2 * CHUNK_MAX);
+	/* The busy ones share what the probe leaves by their weights. */
+	for (i = 0; i < 2; i++)
+		got[i] = busy[i]->service - start[i];
+	expect = div_u64(1000ULL * w[0], w[0] + w[1]);
+	KUNIT_EXPECT_LE_MSG(test, pm_diff(share(got[0], got[0] + got[1]),
+					  expect), 10,
+			    "busy shares %u:%u permille, want %u",
+			    share(got[0], got[0] + got[1]),
+			    share(got[1], got[0] + got[1]), expect);
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	kunit_info(test, "%u wake-ups: latency p50 %llu ns, p99 %llu ns, max %llu ns; %llu wake-up preemptions",
+		   n, p50, p99, max,
+		   busy[0]->se.st.wakeups + busy[1]->se.st.wakeups);
+}
+
+static const unsigned int engine_counts[] = { 1, 2, 4 };
+
+static void engine_count_desc(const unsigned int *e, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "E=%u", *e);
+}
+
+KUNIT_ARRAY_PARAM(engine_count, engine_counts, engine_count_desc);
+
+/*
+ * Using an idle card is never paid back: a 1of4 alone on the card runs on
+ * every engine for 6 s and goes idle; a 1of2 and another 1of4 start to
+ * saturate the card; then the first submits one command.  It starts within
+ * the wake-up minimum run and a chunk, and gets its share from then on.
+ */
+static void vaccel_sched_test_idle_card(struct kunit *test)
+{
+	const unsigned int *ep = test->param_value;
+	struct sim *sim = vkt_sim_new(test, *ep);
+	static const u32 expect[SIM_ENTS] = { 250, 500, 250 };
+	unsigned int e = *ep, i;
+	struct sim_ent *a, *b, *c;
+	u64 before[3], win = 100 * MS;
+
+	a = vkt_sim_add(sim, 1, 0);
+	b = vkt_sim_add(sim, 2, 0);
+	c = vkt_sim_add(sim, 1, 0);
+	vkt_sim_wake(sim, a, e);
+	vkt_sim_run(sim, 6000 * MS);
+	KUNIT_EXPECT_GE(test, a->service + e * CHUNK_MAX, e * 6000 * MS);
+	vkt_sim_wake(sim, a, 0);
+	vkt_sim_run(sim, sim->now + 10 * MS);
+	vkt_sim_wake(sim, b, e);
+	vkt_sim_wake(sim, c, e);
+	vkt_sim_run(sim, sim->now + 200 * MS);
+
+	/* One command, one chunk long. */
+	a->job_left = 1;
+	vkt_sim_wake(sim, a, 1);
+	vkt_sim_run(sim, sim->now + 10 * MS);
+	KUNIT_EXPECT_EQ(test, a->queues, 0);
+	KUNIT_EXPECT_LE_MSG(test, a->max_latency,
+			    VACCEL_SCHED_WAKE_MIN_RUN_NS + CHUNK_MAX,
+			    "the command waited %llu ns", a->max_latency);
+	kunit_info(test, "the command waited %llu ns", a->max_latency);
+
+	/* Busy again: its share, the others theirs, window by window. */
+	vkt_sim_wake(sim, a, e);
+	vkt_sim_run(sim, sim->now + 20 * MS);
+	for (i = 0; i < 3; i++)
+		before[i] = sim->ent[i]->service;
+	vkt_sim_run(sim, sim->now + win);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_LE_MSG(test,
+				    pm_diff(share(sim->ent[i]->service - before[i],
+						  e * win), expect[i]), 30,
+				    "instance %u", i);
+}
+
+struct uptime_case {
+	const char *desc;
+	u64 now;	/* the clock when the instances are added */
+	u64 vclock;	/* the card's virtual clock then */
+};
+
+#define HOUR	(3600ULL * 1000 * MS)
+#define DAY	(24 * HOUR)
+
+static const struct uptime_case uptime_cases[] = {
+	/* Busy all along at weight 1 on 4 engines: the clock wraps. */
+	{ "1 hour", HOUR, (HOUR * 4) << 10 },
+	{ "60 days", 60 * DAY, (60 * DAY * 4) << 10 },
+	{ "2 years", 730 * DAY, (730 * DAY * 4) << 10 },
+	/* Half a second before the wrap, and before the sign flips. */
+	{ "virtual clock wraps mid-run", 2 * DAY, -((500 * MS * 4) << 10) },
+	{ "virtual clock passes 2^63", 2 * DAY,
+	  (1ULL << 63) - ((500 * MS * 4) << 10) },
+};
+
+static void uptime_case_desc(const struct uptime_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(uptime, uptime_cases, uptime_case_desc);
+
+/* Run @win and check that @sim's three instances got @expect permille. */
+static void uptime_window(struct kunit *test, struct sim *sim, u64 win,
+			  const u32 *expect, const char *what)
+{
+	u64 before[3], e = sim->nr_engines;
+	unsigned int i;
+
+	vkt_sim_run(sim, sim->now + 20 * MS);
+	for (i = 0; i < 3; i++)
+		before[i] = sim->ent[i]->service;
+	vkt_sim_run(sim, sim->now + win);
+	for (i = 0; i < 3; i++) {
+		u32 got = share(sim->ent[i]->service - before[i], e * win);
+
+		KUNIT_EXPECT_LE_MSG(test, pm_diff(got, expect[i]), 30,
+				    "%s: instance %u got %u permille, want %u",
+				    what, i, got, expect[i]);
+	}
+}
+
+/*
+ * Months of uptime: virtual times wrap, instances idle for long and get
+ * new weights while idle or busy, and every share still holds.  A 1of2 and
+ * a 1of4 saturate 4 engines; a 1of4 at weight 1000 runs, idles for a
+ * second, gets its default weight back while idle, and wakes; then the
+ * 1of2's weight goes to 1000 and back while it runs.
+ */
+static void vaccel_sched_test_long_uptime(struct kunit *test)
+{
+	const struct uptime_case *c = test->param_value;
+	struct sim *sim = vkt_sim_new(test, 4);
+	static const u32 three[SIM_ENTS] = { 500, 250, 250 };
+	static const u32 two[SIM_ENTS] = { 667, 333, 0 };
+	static const u32 heavy_c[SIM_ENTS] = { 2, 1, 997 };
+	static const u32 heavy_a[SIM_ENTS] = { 996, 2, 2 };
+	struct sim_ent *a, *b, *cc;
+
+	sim->now = c->now;
+	sim->s.vclock = c->vclock;
+	a = vkt_sim_add(sim, 2, 0);
+	b = vkt_sim_add(sim, 1, 0);
+	cc = vkt_sim_add(sim, 1, 1000);
+	vkt_sim_wake(sim, a, 4);
+	vkt_sim_wake(sim, b, 4);
+	vkt_sim_wake(sim, cc, 4);
+	uptime_window(test, sim, 100 * MS, heavy_c, "c at weight 1000");
+	/* c idles for a second, then gets its default weight back. */
+	vkt_sim_wake(sim, cc, 0);
+	uptime_window(test, sim, 1000 * MS, two, "c idle");
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_weight(&sim->s, &cc->se, 0,
+						      sim->now), 0);
+	vkt_sim_wake(sim, cc, 4);
+	KUNIT_EXPECT_TRUE(test, cc->timing);
+	uptime_window(test, sim, 100 * MS, three, "c back at weight 1");
+	KUNIT_EXPECT_LE(test, cc->max_latency,
+			VACCEL_SCHED_WAKE_MIN_RUN_NS + CHUNK_MAX);
+	/* a's weight changes while it runs. */
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_weight(&sim->s, &a->se, 1000,
+						      sim->now), 0);
+	uptime_window(test, sim, 100 * MS, heavy_a, "a at weight 1000");
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_weight(&sim->s, &a->se, 0,
+						      sim->now), 0);
+	uptime_window(test, sim, 100 * MS, three, "a back to its default");
+	KUNIT_EXPECT_EQ(test, sim->starved, 0);
+	kunit_info(test, "c waited %llu ns after its idle second",
+		   cc->max_latency);
+}
+
 static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_sched_test_shares, share_gen_params),
 	KUNIT_CASE_PARAM(vaccel_sched_test_idle_and_bursty,
@@ -748,6 +1055,9 @@ static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE(vaccel_sched_test_live_changes),
 	KUNIT_CASE(vaccel_sched_test_remove_mid_slice),
 	KUNIT_CASE(vaccel_sched_test_stats),
+	KUNIT_CASE_PARAM(vaccel_sched_test_light_latency, probe_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_idle_card, engine_count_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_long_uptime, uptime_gen_params),
 	{ }
 };
 

@@ -217,15 +217,19 @@ static void vaccel_sched_test_kick(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.nr_arms, 0);
 }
 
-/* fixed_share: the budget ends, the engine idles, the timer brings it back. */
+/*
+ * fixed_share: the tokens run out, the engine idles, the timer brings it
+ * back when a quarter of a burst is earned again.
+ */
 static void vaccel_sched_test_throttle_timer(struct kunit *test)
 {
 	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
 						      GFP_KERNEL);
+	/* A 1of4 on one engine earns a quarter of it. */
+	u64 resume = VACCEL_SCHED_FS_BURST_NS / 4 / 4, t, thr, back, slice;
 	struct vaccel_sched_stats st;
 	struct rec r = { };
-	u64 t, slice, p = VACCEL_SCHED_PERIOD_NS;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, a);
@@ -237,50 +241,60 @@ static void vaccel_sched_test_throttle_timer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.nr_kicks, 1);
 	KUNIT_ASSERT_PTR_EQ(test, vaccel_sched_pick(s, 0, 0, &slice), a);
 	r.nr_kicks = 0;
-	/* The slice is no longer than the budget: a quarter of a period. */
-	KUNIT_EXPECT_EQ(test, slice, min(1 * MS, p / 4));
+	/* It starts with a quarter of a burst, and the slice is no longer. */
+	KUNIT_EXPECT_EQ(test, slice, resume);
 
-	/* Chunks of 50 us until the quarter of the period is used. */
-	for (t = 50 * US; t < p / 4; t += 50 * US)
+	/*
+	 * Chunks of 50 us: the tokens, resume + t/4 - t, are gone at the
+	 * first chunk end at or after 4/3 of resume.
+	 */
+	thr = roundup(DIV_ROUND_UP(4 * resume, 3), 50 * US);
+	for (t = 50 * US; t < thr; t += 50 * US)
 		KUNIT_ASSERT_EQ(test, vaccel_sched_should_preempt(s, 0, t),
 				VACCEL_SCHED_CONTINUE);
-	KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(s, 0, p / 4),
+	KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(s, 0, thr),
 			VACCEL_SCHED_THROTTLED);
-	KUNIT_EXPECT_EQ(test, vaccel_sched_put(s, 0, p / 4, 1),
+	KUNIT_EXPECT_EQ(test, vaccel_sched_put(s, 0, thr, 1),
 			VACCEL_SCHED_THROTTLED);
+	/*
+	 * It must earn back its overrun and resume, at a quarter of an
+	 * engine: at thr + 4 * (3 * thr / 4 - resume + resume) = 4 * thr.
+	 */
+	back = 4 * thr;
 	KUNIT_EXPECT_EQ(test, r.nr_arms, 1);
-	KUNIT_EXPECT_EQ(test, r.armed, p);
+	KUNIT_EXPECT_EQ(test, r.armed, back);
 	/* Throttled: the engine idles although a has work. */
-	KUNIT_EXPECT_NULL(test, vaccel_sched_pick(s, 0, p / 4, &slice));
+	KUNIT_EXPECT_NULL(test, vaccel_sched_pick(s, 0, thr, &slice));
 	KUNIT_EXPECT_EQ(test, r.nr_arms, 1);
-	vaccel_sched_wake(s, a, 1, p / 2);
+	vaccel_sched_wake(s, a, 1, back - 10 * US);
 	KUNIT_EXPECT_EQ(test, r.nr_kicks, 0);
-	vaccel_sched_snapshot(s, a, p / 2, &st);
+	vaccel_sched_snapshot(s, a, back - 10 * US, &st);
 	KUNIT_EXPECT_TRUE(test, st.throttled);
 	KUNIT_EXPECT_EQ(test, st.throttles, 1);
-	KUNIT_EXPECT_EQ(test, st.busy_ns, p / 4);
+	KUNIT_EXPECT_EQ(test, st.busy_ns, thr);
 
-	/* The new period: the timer kicks the engine. */
-	vaccel_sched_timer(s, p);
+	/* Enough earned: the timer kicks the engine. */
+	vaccel_sched_timer(s, back);
 	KUNIT_EXPECT_EQ(test, r.nr_kicks, 1);
-	KUNIT_EXPECT_PTR_EQ(test, vaccel_sched_pick(s, 0, p, &slice), a);
-	vaccel_sched_snapshot(s, a, p + 10 * US, &st);
+	KUNIT_EXPECT_PTR_EQ(test, vaccel_sched_pick(s, 0, back, &slice), a);
+	KUNIT_EXPECT_EQ(test, slice, resume);
+	vaccel_sched_snapshot(s, a, back + 10 * US, &st);
 	KUNIT_EXPECT_FALSE(test, st.throttled);
-	/* Picked at once first, then it waited from throttling to the period. */
+	/* Picked at once first, then it waited from throttling to back. */
 	KUNIT_EXPECT_EQ(test, st.waits, 2);
-	KUNIT_EXPECT_EQ(test, st.wait_ns, p - p / 4);
-	KUNIT_EXPECT_EQ(test, st.wait_max_ns, p - p / 4);
+	KUNIT_EXPECT_EQ(test, st.wait_ns, back - thr);
+	KUNIT_EXPECT_EQ(test, st.wait_max_ns, back - thr);
 
 	/* Back to best_effort: the engine picks again, no throttling. */
 	KUNIT_EXPECT_EQ(test, vaccel_sched_set_policy(s, VACCEL_SCHED_BEST_EFFORT,
-						      p + 20 * US), 0);
-	KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(s, 0, p + 30 * US),
+						      back + 20 * US), 0);
+	KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(s, 0, back + 30 * US),
 			VACCEL_SCHED_POLICY);
-	KUNIT_EXPECT_EQ(test, vaccel_sched_put(s, 0, p + 30 * US, 1),
+	KUNIT_EXPECT_EQ(test, vaccel_sched_put(s, 0, back + 30 * US, 1),
 			VACCEL_SCHED_POLICY);
-	KUNIT_EXPECT_PTR_EQ(test, vaccel_sched_pick(s, 0, p + 30 * US, &slice),
-			    a);
-	for (t = p + 80 * US; t < 2 * p; t += 50 * US)
+	KUNIT_EXPECT_PTR_EQ(test, vaccel_sched_pick(s, 0, back + 30 * US,
+						    &slice), a);
+	for (t = back + 80 * US; t < back + 20 * MS; t += 50 * US)
 		KUNIT_ASSERT_EQ(test, vaccel_sched_should_preempt(s, 0, t),
 				VACCEL_SCHED_CONTINUE);
 }

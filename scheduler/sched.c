@@ -49,6 +49,7 @@ static const char * const reason_names[VACCEL_SCHED_NR_REASONS] = {
 	[VACCEL_SCHED_REMOVED] = "removed",
 	[VACCEL_SCHED_IDLE] = "idle",
 	[VACCEL_SCHED_YIELD] = "yield",
+	[VACCEL_SCHED_WAKEUP] = "wakeup",
 };
 
 /* a < b for virtual times, which may wrap */
@@ -70,52 +71,117 @@ static unsigned int eff_weight(const struct vaccel_sched *s,
 	return e->weight ?: e->slots;
 }
 
-/* fixed_share: engine ns an instance may use per period */
-static u64 fs_cap(const struct vaccel_sched *s,
-		  const struct vaccel_sched_entity *e)
+/*
+ * fixed_share is a token bucket: an instance earns engine time at its share
+ * of the card, slots / 4 of E engines, i.e. r = slots * E / 4 engine ns per
+ * ns, runs on at most ceil(r) engines at once, and banks at most
+ * VACCEL_SCHED_FS_BURST_NS of earnings.  Over any window of length L it so
+ * uses at most r * L plus its burst plus one chunk per engine (an engine
+ * notices empty tokens at a chunk boundary; the overrun is paid back before
+ * it runs again), and when r is a whole number of engines at most r * L,
+ * like a VF with r engines of its own.
+ */
+static unsigned int fs_engines(const struct vaccel_sched *s,
+			       const struct vaccel_sched_entity *e)
 {
-	return div_u64((u64)e->slots * s->nr_engines * VACCEL_SCHED_PERIOD_NS,
-		       VACCEL_CARD_SLOTS);
+	return DIV_ROUND_UP(e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
 }
 
-static u64 period_of(u64 t)
+static u64 fs_earned(const struct vaccel_sched *s,
+		     const struct vaccel_sched_entity *e, u64 ns)
 {
-	return div64_u64(t, VACCEL_SCHED_PERIOD_NS);
+	return div_u64(ns * e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
+}
+
+static s64 fs_burst(const struct vaccel_sched *s,
+		    const struct vaccel_sched_entity *e)
+{
+	return fs_earned(s, e, VACCEL_SCHED_FS_BURST_NS);
 }
 
 /*
- * Move the budget of @e to period @k.  Overshoot of the period just ended
- * (an engine notices the end of the budget only at a chunk boundary) is
- * carried into the next one; unused budget is not.
+ * Bring @e's tokens up to @now.  Ten periods earn more than any overrun
+ * and any burst, so a longer time counts as ten (no overflow).
  */
-static void fs_refresh(const struct vaccel_sched *s,
-		       struct vaccel_sched_entity *e, u64 k)
+static void fs_refill(const struct vaccel_sched *s,
+		      struct vaccel_sched_entity *e, u64 now)
 {
-	u64 cap = fs_cap(s, e);
+	u64 dt;
 
-	if (k <= e->fs_period)
+	if (now <= e->fs_stamp)
 		return;
-	if (k == e->fs_period + 1 && e->fs_used > cap)
-		e->fs_used -= cap;
-	else
-		e->fs_used = 0;
-	e->fs_period = k;
+	dt = min(now - e->fs_stamp, 10 * VACCEL_SCHED_PERIOD_NS);
+	e->fs_stamp = now;
+	e->fs_tokens = min_t(s64, fs_burst(s, e),
+			     e->fs_tokens + fs_earned(s, e, dt));
 }
 
+/* What a throttled instance must earn back before it runs again. */
+static s64 fs_resume(const struct vaccel_sched *s,
+		     const struct vaccel_sched_entity *e)
+{
+	return fs_burst(s, e) / 4;
+}
+
+/* A fresh bucket, so that a policy switch hands out little. */
+static void fs_reset(const struct vaccel_sched *s,
+		     struct vaccel_sched_entity *e, u64 now)
+{
+	e->fs_tokens = fs_resume(s, e);
+	e->fs_stamp = now;
+	e->fs_throttled = false;
+}
+
+/*
+ * Out of tokens: throttled until a quarter of a burst is earned again, so
+ * that a throttled instance runs for a useful stretch each time it comes
+ * back; the rest of the burst absorbs a late comeback (a timer or an engine
+ * that wakes late) without loss.
+ */
 static bool throttled(const struct vaccel_sched *s,
 		      struct vaccel_sched_entity *e, u64 now)
 {
 	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
 		return false;
-	fs_refresh(s, e, period_of(now));
-	return e->fs_used >= fs_cap(s, e);
+	fs_refill(s, e, now);
+	if (e->fs_throttled)
+		e->fs_throttled = e->fs_tokens < fs_resume(s, e);
+	else
+		e->fs_throttled = e->fs_tokens <= 0;
+	return e->fs_throttled;
+}
+
+/* When a throttled @e may run again: it has earned fs_resume(). */
+static u64 fs_resume_at(const struct vaccel_sched *s,
+			const struct vaccel_sched_entity *e, u64 now)
+{
+	s64 need = fs_resume(s, e) - e->fs_tokens;
+	u64 rate = (u64)e->slots * s->nr_engines;
+
+	if (need <= 0)
+		return now;
+	/* Rounded up, so that the tokens are there at that time. */
+	return now + div64_u64((u64)need * VACCEL_CARD_SLOTS + rate - 1, rate);
+}
+
+/* Engines @e has work for and may have now, beyond those it runs on. */
+static unsigned int more_engines(const struct vaccel_sched *s,
+				 struct vaccel_sched_entity *e, u64 now)
+{
+	unsigned int most = e->nr_queues;
+
+	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
+		most = min(most, fs_engines(s, e));
+	if (most <= e->nr_running || throttled(s, e, now))
+		return 0;
+	return most - e->nr_running;
 }
 
 /* Has work for one more engine and may have it now. */
 static bool wants_engine(const struct vaccel_sched *s,
 			 struct vaccel_sched_entity *e, u64 now)
 {
-	return e->nr_queues > e->nr_running && !throttled(s, e, now);
+	return more_engines(s, e, now);
 }
 
 static void util_add(struct vaccel_sched_entity *e, u64 bucket, u64 ns)
@@ -148,20 +214,18 @@ static void account(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	delta = to - from;
 	e->st.busy_ns += delta;
 	e->vruntime += div_u64(delta << VT_SHIFT, eff_weight(s, e));
+	if (s->policy == VACCEL_SCHED_FIXED_SHARE) {
+		fs_refill(s, e, to);
+		e->fs_tokens -= delta;
+	}
 
-	/*
-	 * Budgets and utilisation buckets, one piece per period (periods
-	 * divide buckets).  Only the last window matters for either.
-	 */
+	/* Utilisation buckets, piece by piece; only the last window counts. */
 	t = delta > window ? to - window : from;
 	while (t < to) {
-		u64 k = period_of(t);
-		u64 end = min(to, (k + 1) * VACCEL_SCHED_PERIOD_NS);
+		u64 b = div64_u64(t, VACCEL_SCHED_UTIL_BUCKET_NS);
+		u64 end = min(to, (b + 1) * VACCEL_SCHED_UTIL_BUCKET_NS);
 
-		/* A late piece of an earlier period counts in the current. */
-		fs_refresh(s, e, k);
-		e->fs_used += end - t;
-		util_add(e, div64_u64(t, VACCEL_SCHED_UTIL_BUCKET_NS), end - t);
+		util_add(e, b, end - t);
 		t = end;
 	}
 }
@@ -292,29 +356,153 @@ static void vt_refs(struct vaccel_sched *s, struct vaccel_sched_entity *skip,
 }
 
 /*
- * An instance that does not want another engine (all its queues run, or
- * it is idle) is owed nothing: bound how far it trails the others.  An
- * idle one is placed at the front exactly; one still running keeps at most
- * @slack of lead, the most a fair run can leave it.  With nobody waiting
- * the card is not contended and the lead is forgiven down to the largest
- * virtual time running.
+ * The weighted average of the virtual times of the active (not idle)
+ * instances, EEVDF's V: an instance whose virtual time is at or below it
+ * has had no more than its share.  Each distance from the clock is bounded
+ * first (active virtual times stay within a few slices of it), so the sum
+ * cannot overflow.
+ */
+static u64 vt_avg(const struct vaccel_sched *s)
+{
+	const struct vaccel_sched_entity *e;
+	s64 sum = 0, lim = 1LL << 50;
+	u64 wsum = 0;
+
+	list_for_each_entry(e, &s->entities, node) {
+		unsigned int w = eff_weight(s, e);
+
+		if (e->idle)
+			continue;
+		sum += clamp((s64)(e->vruntime - s->vclock), -lim, lim) * w;
+		wsum += w;
+	}
+	return wsum ? s->vclock + div64_s64(sum, wsum) : s->vclock;
+}
+
+/*
+ * The card's virtual clock, s->vclock, is where instances wake up, and an
+ * instance at or below it is owed time.  While an instance waits for an
+ * engine the card is contended and the clock follows the weighted average
+ * of the active virtual times; while none waits, nobody is deprived (who
+ * runs uses what the others leave) and it follows the largest virtual time
+ * running.  It never goes back.  @e, if not NULL, is left out of the
+ * references (it is being placed); when nobody waits and it runs, it
+ * counts as running.  Every slice end syncs the clock, so the active
+ * virtual times stay within a few slices of it and wrap-around comparisons
+ * stay right for any uptime.
+ */
+static void vclock_sync(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+			u64 now, struct vt_refs *r)
+{
+	vt_refs(s, e, now, r);
+	if (r->have_front || (e && wants_engine(s, e, now))) {
+		s->vclock = vt_max(s->vclock, vt_avg(s));
+		return;
+	}
+	if (r->have_top)
+		s->vclock = vt_max(s->vclock, r->top);
+	if (e && e->nr_running)
+		s->vclock = vt_max(s->vclock, e->vruntime);
+}
+
+/* The most lag, either way, an instance keeps across idling or a reweight. */
+static s64 lag_limit(const struct vaccel_sched *s)
+{
+	return 2 * (s64)s->nr_engines * s->slice_ns;
+}
+
+/* Engine ns at weight @w of @e's distance behind the clock, bounded. */
+static s64 lag_of(const struct vaccel_sched *s,
+		  const struct vaccel_sched_entity *e, unsigned int w)
+{
+	s64 lim = lag_limit(s);
+	s64 d = (s64)(s->vclock - e->vruntime);
+	s64 dlim = div_s64(lim << VT_SHIFT, w);
+
+	/* Clamped first: the product below cannot overflow. */
+	d = clamp(d, -dlim, dlim);
+	return div_s64(d * w, 1 << VT_SHIFT);
+}
+
+/* Put @e at @lag engine ns behind the clock, at weight @w. */
+static void set_lag(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		    s64 lag, unsigned int w)
+{
+	e->vruntime = s->vclock - (u64)div_s64(lag * (1 << VT_SHIFT), w);
+}
+
+/*
+ * @e has no work and runs on no engine: from now on its virtual time goes
+ * stale and only its lag against the clock is kept, bounded (EEVDF keeps
+ * it the same way, so that sleeping neither launders a lead nor loses what
+ * is owed).  If nobody else wants an engine, the card is not contended:
+ * what @e used was spare and it was deprived of nothing, so it keeps no
+ * lag, and the clock moves up to it.
+ */
+static void go_idle(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		    u64 now)
+{
+	struct vt_refs r;
+
+	vclock_sync(s, e, now, &r);
+	if (r.have_front) {
+		e->lag = lag_of(s, e, eff_weight(s, e));
+	} else {
+		s->vclock = vt_max(s->vclock, e->vruntime);
+		e->lag = 0;
+	}
+	e->idle = true;
+	e->idle_since = now;
+}
+
+/*
+ * @e gets work after idling: it starts at its kept lag from the clock.  A
+ * lead (lag < 0) is paid back by the idle time, at the rate @e's share of
+ * the card would have earned it, down to nothing: a tenant that ran a
+ * short job and slept is level again once it slept for as long as its
+ * share takes to earn that job.  Owed time does not grow while idle.
+ */
+static void wake_place(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		       u64 now)
+{
+	unsigned int w = eff_weight(s, e);
+	struct vaccel_sched_entity *o;
+	struct vt_refs r;
+	u64 wsum = w;
+
+	vclock_sync(s, e, now, &r);
+	if (e->lag < 0) {
+		/* Longer than a second repays any lead: no overflow. */
+		u64 idle = min(now - e->idle_since, (u64)NSEC_PER_SEC * 100);
+
+		list_for_each_entry(o, &s->entities, node)
+			if (!o->idle)
+				wsum += eff_weight(s, o);
+		e->lag = min_t(s64, 0, e->lag +
+			       div64_u64(idle * s->nr_engines * w, wsum));
+	}
+	set_lag(s, e, e->lag, w);
+	e->lag = 0;
+	e->idle = false;
+}
+
+/*
+ * An instance that runs all the queues it has with work wants no more
+ * engines and is owed nothing: when it starts to want one again, bound how
+ * far it trails.  It keeps at most @slack of lead on the front, the most a
+ * fair run can leave it; with nobody waiting the card is not contended and
+ * the lead is forgiven down to the largest virtual time running.
  */
 static void lead_clamp(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 		       u64 now)
 {
 	struct vt_refs r;
-	u64 ref;
 
-	vt_refs(s, e, now, &r);
+	vclock_sync(s, e, now, &r);
 	if (r.have_front)
-		ref = r.front;
+		e->vruntime = vt_max(e->vruntime, r.front - r.slack);
 	else if (r.have_top)
-		ref = r.top;
-	else
-		return;
-	if (e->nr_running && r.have_front)
-		ref -= r.slack;
-	e->vruntime = vt_max(e->vruntime, ref);
+		e->vruntime = vt_max(e->vruntime, r.top);
 }
 
 /*
@@ -341,55 +529,107 @@ static unsigned int wanted_engines(struct vaccel_sched *s, u64 now)
 	unsigned int n = 0;
 
 	list_for_each_entry(e, &s->entities, node)
-		if (wants_engine(s, e, now))
-			n += e->nr_queues - e->nr_running;
+		n += more_engines(s, e, now);
 	return n;
 }
 
 /*
  * Wake idle engines for work no engine is about to pick: engines that are
  * neither running nor idle (between a put and a pick, or kicked) will pick
- * anyway.
+ * anyway.  Return: true if an engine is on its way for all the work that
+ * wants one.
  */
-static void kick_idle(struct vaccel_sched *s, u64 now)
+static bool kick_idle(struct vaccel_sched *s, u64 now)
 {
 	unsigned int i, busy = 0, idle, pending, want;
 
 	idle = bitmap_weight(s->idle, s->nr_engines);
-	if (!idle)
-		return;
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].cur)
 			busy++;
 	pending = s->nr_engines - busy - idle;
 	want = wanted_engines(s, now);
 	if (want <= pending)
-		return;
+		return true;
 	want -= pending;
 	for_each_set_bit(i, s->idle, s->nr_engines) {
-		if (!want--)
+		if (!want)
 			break;
+		want--;
 		clear_bit(i, s->idle);
 		s->ops->kick(s->priv, i);
 	}
+	return !want;
 }
 
-/* fixed_share: have vaccel_sched_timer() called when a budget returns. */
+/*
+ * Wake-up preemption: @e woke up (or wants one more engine) and no engine
+ * is free for it.  The engine whose occupant's key is largest, the one
+ * furthest ahead, gives way to it at its first chunk boundary after
+ * VACCEL_SCHED_WAKE_MIN_RUN_NS of that occupant at which @e is eligible:
+ * not ahead of the clock (it is owed time, or level: EEVDF's rule).  So a
+ * waking tenant that has not had more than its share waits about a chunk,
+ * not for slice ends, whatever the slice, the weights and the engine
+ * count; one that ran ahead waits until the others have caught up.  What
+ * it runs is charged as always, so the shares do not change.
+ */
+static void wake_preempt(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+			 u64 now)
+{
+	struct vaccel_sched_engine *victim = NULL;
+	u64 key, vkey = 0;
+	unsigned int i;
+
+	for (i = 0; i < s->nr_engines; i++) {
+		struct vaccel_sched_engine *eng = &s->engine[i];
+
+		if (!eng->cur || eng->cur == e || eng->reason || eng->wake_for)
+			continue;
+		key = vt_key(s, eng->cur, now);
+		if (!victim || vt_before(vkey, key)) {
+			victim = eng;
+			vkey = key;
+		}
+	}
+	if (victim)
+		victim->wake_for = e;
+}
+
+/*
+ * Does the instance an engine gives way to (wake_preempt()) get it now?  It
+ * must still want an engine, and be eligible against the clock brought up
+ * to date.
+ */
+static bool wake_due(struct vaccel_sched *s, struct vaccel_sched_entity *w,
+		     u64 now)
+{
+	struct vt_refs r;
+
+	if (!wants_engine(s, w, now))
+		return false;
+	vclock_sync(s, NULL, now, &r);
+	return !vt_before(s->vclock, w->vruntime);
+}
+
+/*
+ * fixed_share: have vaccel_sched_timer() called when the first throttled
+ * instance with work has earned enough to run again.
+ */
 static void arm_if_throttled(struct vaccel_sched *s, u64 now)
 {
 	struct vaccel_sched_entity *e;
-	u64 next;
+	u64 next = 0, t;
 
 	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
 		return;
 	list_for_each_entry(e, &s->entities, node) {
-		if (e->nr_queues > e->nr_running && throttled(s, e, now))
-			break;
+		if (e->nr_queues <= e->nr_running || !throttled(s, e, now))
+			continue;
+		t = fs_resume_at(s, e, now);
+		if (!next || t < next)
+			next = t;
 	}
-	if (list_entry_is_head(e, &s->entities, node))
-		return;
-	next = (period_of(now) + 1) * VACCEL_SCHED_PERIOD_NS;
-	if (s->armed == next)
+	if (!next || s->armed == next)
 		return;
 	s->armed = next;
 	s->ops->arm(s->priv, next);
@@ -459,11 +699,14 @@ int vaccel_sched_set_policy(struct vaccel_sched *s,
 		}
 	}
 	s->policy = policy;
+	if (have)
+		s->vclock = base;
 	list_for_each_entry(e, &s->entities, node) {
-		if (have)
+		if (e->idle)
+			e->lag = 0;
+		else if (have)
 			e->vruntime = base;
-		e->fs_period = period_of(now);
-		e->fs_used = 0;
+		fs_reset(s, e, now);
 	}
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].cur)
@@ -512,8 +755,9 @@ int vaccel_sched_add(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 	memset(ent, 0, sizeof(*ent));
 	ent->id = s->next_id++;
 	ent->slots = slots;
+	ent->idle = true;
 	ent->ready_since = now;
-	ent->fs_period = period_of(now);
+	fs_reset(s, ent, now);
 	ent->util_head = div64_u64(now, VACCEL_SCHED_UTIL_BUCKET_NS);
 	list_add_tail(&ent->node, &s->entities);
 	return 0;
@@ -542,6 +786,8 @@ void vaccel_sched_remove(struct vaccel_sched *s,
 	for (i = 0; i < s->nr_engines; i++) {
 		struct vaccel_sched_engine *eng = &s->engine[i];
 
+		if (eng->wake_for == ent)
+			eng->wake_for = NULL;
 		if (eng->cur != ent)
 			continue;
 		charge(s, eng, now);
@@ -577,8 +823,9 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_weight);
  *	the type's default
  * @now: current time
  *
- * The instance's lag, in engine time, is kept: its distance in virtual
- * time from the others is rescaled to the new weight.
+ * The instance's lag, in engine time, is kept (bounded as for idling): its
+ * distance in virtual time from the card's clock is rescaled to the new
+ * weight.
  *
  * Return: 0, or -EINVAL out of range.
  */
@@ -588,7 +835,6 @@ int vaccel_sched_set_weight(struct vaccel_sched *s,
 {
 	struct vt_refs r;
 	unsigned int oldw, neww;
-	s64 d;
 
 	if (weight > VACCEL_SCHED_WEIGHT_MAX)
 		return -EINVAL;
@@ -598,12 +844,11 @@ int vaccel_sched_set_weight(struct vaccel_sched *s,
 	neww = eff_weight(s, ent);
 	if (oldw == neww)
 		return 0;
-	vt_refs(s, ent, now, &r);
-	if (!r.have_front && !r.have_top)
+	/* An idle instance keeps its lag in engine ns: nothing to do. */
+	if (ent->idle)
 		return 0;
-	d = (s64)(ent->vruntime - (r.have_front ? r.front : r.top));
-	d = div_s64(d * oldw, neww);
-	ent->vruntime = (r.have_front ? r.front : r.top) + d;
+	vclock_sync(s, ent, now, &r);
+	set_lag(s, ent, lag_of(s, ent, oldw), neww);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_weight);
@@ -617,9 +862,14 @@ static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	if (!nr_queues) {
 		/* Its work went away before it ran: not a queueing delay. */
 		e->waiting = false;
+		if (!e->nr_running && !e->idle)
+			go_idle(s, e, now);
 		return;
 	}
-	if (!wanted && nr_queues > e->nr_running) {
+	if (e->idle) {
+		wake_place(s, e, now);
+		e->ready_since = now;
+	} else if (!wanted && nr_queues > e->nr_running) {
 		lead_clamp(s, e, now);
 		e->ready_since = now;
 	}
@@ -636,10 +886,12 @@ static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
  * Call when a queue gets work (a doorbell) and whenever the count changes
  * outside vaccel_sched_put(); 0 says the instance went idle.  The instance
  * runs on at most @nr_queues engines.  When it wants more engines than it
- * has, idle engines are kicked; an instance that was idle, or had all it
- * wanted, is first placed at the virtual time of the others, so idle time
- * is not banked.  A drop below the engines running it makes one of them
- * stop at its next chunk boundary (%VACCEL_SCHED_DEMAND).
+ * has, idle engines are kicked, or if there are none, an engine may give
+ * way to it (wake_preempt()).  An instance that was idle is first placed at
+ * its kept lag from the card's clock, so idle time is worth nothing; one
+ * that had all it wanted is clamped as docs/scheduler.md says.  A drop
+ * below the engines running it makes one of them stop at its next chunk
+ * boundary (%VACCEL_SCHED_DEMAND).
  */
 void vaccel_sched_wake(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 		       unsigned int nr_queues, u64 now)
@@ -647,10 +899,10 @@ void vaccel_sched_wake(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 	if (!ent->id)
 		return;
 	set_queues(s, ent, nr_queues, now);
-	if (wants_engine(s, ent, now))
-		kick_idle(s, now);
-	else
+	if (!wants_engine(s, ent, now))
 		arm_if_throttled(s, now);
+	else if (!kick_idle(s, now))
+		wake_preempt(s, ent, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_wake);
 
@@ -665,6 +917,25 @@ static bool pick_before(const struct vaccel_sched_entity *a, u64 akey,
 	return a->id < b->id;
 }
 
+/* The instance that wants an engine with the smallest key, or NULL. */
+static struct vaccel_sched_entity *smallest_key(struct vaccel_sched *s,
+						u64 now)
+{
+	struct vaccel_sched_entity *e, *best = NULL;
+	u64 key, best_key = 0;
+
+	list_for_each_entry(e, &s->entities, node) {
+		if (!wants_engine(s, e, now))
+			continue;
+		key = vt_key(s, e, now);
+		if (!best || pick_before(e, key, best, best_key)) {
+			best = e;
+			best_key = key;
+		}
+	}
+	return best;
+}
+
 /**
  * vaccel_sched_pick() - choose what an engine runs next
  * @s: the scheduler
@@ -677,7 +948,9 @@ static bool pick_before(const struct vaccel_sched_entity *a, u64 akey,
  *	vaccel_sched_should_preempt() at every chunk boundary anyway.
  *
  * The instance that wants an engine with the smallest key wins: its
- * virtual time plus the slices it holds on other engines (vt_key()).
+ * virtual time plus the slices it holds on other engines (vt_key()),
+ * unless the engine gave way to a woken instance (%VACCEL_SCHED_WAKEUP),
+ * which then gets it if it still wants an engine.
  * An engine still running an instance is first put as by
  * vaccel_sched_put() with the instance's queue count unchanged.
  *
@@ -689,8 +962,7 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 					      u64 *slice_ns)
 {
 	struct vaccel_sched_engine *eng;
-	struct vaccel_sched_entity *e, *best = NULL;
-	u64 key, best_key = 0;
+	struct vaccel_sched_entity *best;
 
 	if (slice_ns)
 		*slice_ns = 0;
@@ -702,14 +974,19 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 	eng->reason = VACCEL_SCHED_CONTINUE;
 	clear_bit(engine, s->idle);
 
-	list_for_each_entry(e, &s->entities, node) {
-		if (!wants_engine(s, e, now))
-			continue;
-		key = vt_key(s, e, now);
-		if (!best || pick_before(e, key, best, best_key)) {
-			best = e;
-			best_key = key;
-		}
+	/*
+	 * The engine gave way to a woken instance: it goes first.  One not
+	 * yet eligible keeps its claim on the engine.
+	 */
+	best = eng->wake_for;
+	if (best && wake_due(s, best, now)) {
+		eng->wake_for = NULL;
+	} else {
+		if (best && !wants_engine(s, best, now))
+			eng->wake_for = NULL;
+		best = smallest_key(s, now);
+		if (best == eng->wake_for)
+			eng->wake_for = NULL;
 	}
 	if (!best) {
 		set_bit(engine, s->idle);
@@ -724,18 +1001,15 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 		best->st.switches++;
 	eng->last_id = best->id;
 	eng->cur = best;
+	eng->run_start = now;
 	eng->slice_start = now;
 	eng->charged = now;
 	if (slice_ns) {
 		*slice_ns = s->slice_ns;
-		if (s->policy == VACCEL_SCHED_FIXED_SHARE) {
-			u64 left = fs_cap(s, best) - best->fs_used;
-			u64 end = (period_of(now) + 1) * VACCEL_SCHED_PERIOD_NS;
-
-			/* The budget runs out first unless the period does. */
-			if (left < end - now)
-				*slice_ns = min(*slice_ns, left);
-		}
+		/* fixed_share: its tokens last that long on this engine. */
+		if (s->policy == VACCEL_SCHED_FIXED_SHARE &&
+		    best->fs_tokens > 0)
+			*slice_ns = min_t(u64, *slice_ns, best->fs_tokens);
 	}
 	return best;
 }
@@ -750,8 +1024,10 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_pick);
  * Call after every chunk.  Charges the chunk to the instance, then decides
  * whether the engine must stop running it.  When the slice is over but no
  * other instance that wants an engine has a smaller key (vt_key()), a new
- * slice begins and the engine goes on.  O(instances * engines) then, O(1)
- * otherwise.
+ * slice begins and the engine goes on.  An engine that a woken instance
+ * may take (wake_preempt()) stops for it once its instance has run
+ * %VACCEL_SCHED_WAKE_MIN_RUN_NS, if that one still wants an engine.
+ * O(instances * engines) then, O(1) otherwise.
  *
  * Return: %VACCEL_SCHED_CONTINUE (0) to go on, else why to stop: then
  * call vaccel_sched_put() and vaccel_sched_pick().  The answer stays the
@@ -778,14 +1054,27 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 		set_reason(eng, VACCEL_SCHED_DEMAND);
 	else if (throttled(s, cur, now))
 		set_reason(eng, VACCEL_SCHED_THROTTLED);
-	if (eng->reason || now - eng->slice_start < s->slice_ns)
+	if (eng->reason)
 		return eng->reason;
+	if (eng->wake_for &&
+	    now - eng->run_start >= VACCEL_SCHED_WAKE_MIN_RUN_NS) {
+		if (!wants_engine(s, eng->wake_for, now)) {
+			eng->wake_for = NULL;
+		} else if (wake_due(s, eng->wake_for, now)) {
+			set_reason(eng, VACCEL_SCHED_WAKEUP);
+			return eng->reason;
+		}
+	}
+	if (now - eng->slice_start < s->slice_ns)
+		return VACCEL_SCHED_CONTINUE;
 
-	vt_refs(s, cur, now, &r);
+	vclock_sync(s, cur, now, &r);
+	/* All it wants runs: keep it from banking, see lead_clamp(). */
+	if (cur->nr_queues <= cur->nr_running)
+		cur->vruntime = vt_max(cur->vruntime,
+				       (r.have_front ? r.front : s->vclock) -
+				       r.slack);
 	if (r.have_front) {
-		/* All it wants runs: keep it from banking, see lead_clamp(). */
-		if (cur->nr_queues <= cur->nr_running)
-			cur->vruntime = vt_max(cur->vruntime, r.front - r.slack);
 		if (smaller_key_waits(s, cur, now)) {
 			set_reason(eng, VACCEL_SCHED_SLICE);
 			return eng->reason;
@@ -833,6 +1122,9 @@ enum vaccel_sched_reason vaccel_sched_put(struct vaccel_sched *s,
 	if (why)
 		cur->nr_leaving--;
 	switch (why) {
+	case VACCEL_SCHED_WAKEUP:
+		cur->st.wakeups++;
+		fallthrough;
 	case VACCEL_SCHED_SLICE:
 	case VACCEL_SCHED_POLICY:
 	case VACCEL_SCHED_DEMAND:
@@ -845,7 +1137,8 @@ enum vaccel_sched_reason vaccel_sched_put(struct vaccel_sched *s,
 		why = nr_queues ? VACCEL_SCHED_YIELD : VACCEL_SCHED_IDLE;
 		break;
 	}
-	if (why == VACCEL_SCHED_SLICE || why == VACCEL_SCHED_THROTTLED)
+	if (why == VACCEL_SCHED_SLICE || why == VACCEL_SCHED_THROTTLED ||
+	    why == VACCEL_SCHED_WAKEUP)
 		cur->ready_since = now;
 	set_queues(s, cur, nr_queues, now);
 	if (why == VACCEL_SCHED_THROTTLED)
@@ -924,16 +1217,10 @@ void vaccel_sched_snapshot(struct vaccel_sched *s,
 	out->nr_running = ent->nr_running;
 	out->throttled = ent->id && throttled(s, ent, now);
 	out->wait_now_ns = ent->waiting ? now - ent->wait_start : 0;
-	out->lag_ns = 0;
-	if (ent->id) {
-		vt_refs(s, ent, now, &r);
-		if (r.have_front || r.have_top) {
-			s64 d = (s64)((r.have_front ? r.front : r.top) -
-				      ent->vruntime);
-
-			out->lag_ns = div_s64(d * eff_weight(s, ent),
-					      1 << VT_SHIFT);
-		}
+	out->lag_ns = ent->lag;
+	if (ent->id && !ent->idle) {
+		vclock_sync(s, ent, now, &r);
+		out->lag_ns = lag_of(s, ent, eff_weight(s, ent));
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_snapshot);

@@ -53,6 +53,8 @@ enum vaccel_sched_policy {
  * @VACCEL_SCHED_REMOVED: the instance was removed while it ran here
  * @VACCEL_SCHED_IDLE: vaccel_sched_put() with no work left
  * @VACCEL_SCHED_YIELD: vaccel_sched_put() with work left, unasked
+ * @VACCEL_SCHED_WAKEUP: an instance that woke up is owed the engine more
+ *	than the one running (wake-up preemption)
  * @VACCEL_SCHED_NR_REASONS: number of reasons
  */
 enum vaccel_sched_reason {
@@ -64,6 +66,7 @@ enum vaccel_sched_reason {
 	VACCEL_SCHED_REMOVED,
 	VACCEL_SCHED_IDLE,
 	VACCEL_SCHED_YIELD,
+	VACCEL_SCHED_WAKEUP,
 	VACCEL_SCHED_NR_REASONS,
 };
 
@@ -76,8 +79,20 @@ enum vaccel_sched_reason {
 #define VACCEL_SCHED_WEIGHT_MIN		1
 #define VACCEL_SCHED_WEIGHT_MAX		1000
 
-/* fixed_share enforces its caps over periods of this length (ns). */
+/*
+ * fixed_share: an instance earns engine time at its share of the card, runs
+ * on at most as many engines as its share rounded up, and banks at most
+ * VACCEL_SCHED_FS_BURST_NS of earnings (at its rate); its cap holds over any
+ * window of VACCEL_SCHED_PERIOD_NS within that burst.
+ */
 #define VACCEL_SCHED_PERIOD_NS		10000000ULL
+#define VACCEL_SCHED_FS_BURST_NS	2000000ULL
+
+/*
+ * Wake-up preemption: an engine gives way to a woken instance that is owed
+ * more than its occupant once the occupant has had it this long (ns).
+ */
+#define VACCEL_SCHED_WAKE_MIN_RUN_NS	20000ULL
 
 /* Utilisation: ring of 100 ms buckets; windows of 1 s and 10 s. */
 #define VACCEL_SCHED_UTIL_BUCKET_NS	100000000ULL
@@ -94,7 +109,7 @@ enum vaccel_sched_reason {
  *	NULL: it has work to pick now.  Called at most once per idle period
  *	of an engine.
  * @arm: call vaccel_sched_timer() at @expires_ns (fixed_share: a throttled
- *	instance gets a new budget then).  A later @arm replaces an earlier
+ *	instance has earned enough to run again then).  A later @arm replaces an earlier
  *	one that has not fired.
  *
  * Both are called with the caller's lock held, from inside the scheduler
@@ -115,7 +130,10 @@ struct vaccel_sched_ops {
  * @switches: picks on an engine whose previous instance was another one
  *	(or none yet)
  * @preemptions: puts after vaccel_sched_should_preempt() said
- *	%VACCEL_SCHED_SLICE, %VACCEL_SCHED_POLICY or %VACCEL_SCHED_DEMAND
+ *	%VACCEL_SCHED_SLICE, %VACCEL_SCHED_POLICY, %VACCEL_SCHED_DEMAND or
+ *	%VACCEL_SCHED_WAKEUP
+ * @wakeups: of those, %VACCEL_SCHED_WAKEUP: the instance gave way to one
+ *	that woke up
  * @throttles: puts after it said %VACCEL_SCHED_THROTTLED
  * @waits: completed waits: periods with work but on no engine, ended by a
  *	pick
@@ -134,10 +152,11 @@ struct vaccel_sched_ops {
  * @slots: quarter slots of the instance
  * @nr_queues: queues with work, as last reported
  * @nr_running: engines running the instance now
- * @throttled: fixed_share: out of budget in the current period
+ * @throttled: fixed_share: out of budget, until it has earned enough
  * @lag_ns: how far the instance's virtual time is behind the card's
- *	reference, in engine ns at the instance's weight (>0: it is owed
- *	time); 0 when the card has no other active instance
+ *	virtual clock, in engine ns at the instance's weight (>0: it is owed
+ *	time, <0: it is ahead); for an idle instance, the lag it keeps for
+ *	its next wake-up
  */
 struct vaccel_sched_stats {
 	u64 busy_ns;
@@ -146,6 +165,7 @@ struct vaccel_sched_stats {
 	u64 picks;
 	u64 switches;
 	u64 preemptions;
+	u64 wakeups;
 	u64 throttles;
 	u64 waits;
 	u64 wait_ns;
@@ -177,13 +197,20 @@ struct vaccel_sched_stats {
  * @nr_queues: queues with work
  * @nr_running: engines running the entity
  * @nr_leaving: of those, engines told to stop (a reason is pending)
- * @vruntime: virtual time: engine ns times 1024 / effective weight
+ * @vruntime: virtual time: engine ns times 1024 / effective weight;
+ *	meaningful only while the instance is active (not @idle)
+ * @lag: while @idle: engine ns the instance is owed (>0) or ahead (<0)
+ *	relative to the card's virtual clock, bounded, kept for the wake-up
+ * @idle: no work and on no engine: @vruntime is stale, @lag holds
+ * @idle_since: when it last went idle
  * @ready_since: when it last became ready to run (ties in pick)
  * @wait_start: start of the wait in progress (valid when waiting)
  * @waiting: has work and runs on no engine
- * @fs_period: fixed_share: the period @fs_used counts
- * @fs_used: fixed_share: engine time used in @fs_period, plus any
- *	overshoot carried from the period before
+ * @fs_tokens: fixed_share: engine ns it may use now (earned at its share
+ *	of the card, at most its burst; below 0 after an overrun)
+ * @fs_stamp: fixed_share: when @fs_tokens was last brought up to date
+ * @fs_throttled: fixed_share: out of tokens, until it earns a quarter of a
+ *	burst
  * @util_head: number of the newest utilisation bucket written
  * @util: engine time per utilisation bucket, a ring
  * @st: counters (the live fields of struct vaccel_sched_stats are filled
@@ -198,11 +225,15 @@ struct vaccel_sched_entity {
 	unsigned int nr_running;
 	unsigned int nr_leaving;
 	u64 vruntime;
+	s64 lag;
+	bool idle;
+	u64 idle_since;
 	u64 ready_since;
 	u64 wait_start;
 	bool waiting;
-	u64 fs_period;
-	u64 fs_used;
+	s64 fs_tokens;
+	u64 fs_stamp;
+	bool fs_throttled;
 	u64 util_head;
 	u64 util[VACCEL_SCHED_UTIL_BUCKETS];
 	struct vaccel_sched_stats st;
@@ -211,17 +242,23 @@ struct vaccel_sched_entity {
 /**
  * struct vaccel_sched_engine - one engine, as the scheduler sees it
  * @cur: the entity it runs, NULL when none
+ * @run_start: when @cur was picked
  * @slice_start: when the current slice of @cur began
  * @charged: time up to which @cur has been charged
  * @last_id: id of the entity it ran last (context switches), 0 if none
  * @reason: why @cur must stop, once vaccel_sched_should_preempt() said so
+ * @wake_for: an instance that woke up, owed more than @cur, to which the
+ *	engine gives way at its first chunk boundary after
+ *	%VACCEL_SCHED_WAKE_MIN_RUN_NS of @cur; NULL if none
  */
 struct vaccel_sched_engine {
 	struct vaccel_sched_entity *cur;
+	u64 run_start;
 	u64 slice_start;
 	u64 charged;
 	u64 last_id;
 	enum vaccel_sched_reason reason;
+	struct vaccel_sched_entity *wake_for;
 };
 
 /**
@@ -233,6 +270,9 @@ struct vaccel_sched_engine {
  * @slice_ns: current time slice
  * @entities: the instances, struct vaccel_sched_entity.node
  * @next_id: id of the next entity added
+ * @vclock: the card's virtual clock: never goes back; follows the front
+ *	(the smallest virtual time that wants an engine) or, when nobody
+ *	waits, the largest running; instances wake up relative to it
  * @idle: engines idle since vaccel_sched_pick() returned NULL, not kicked
  * @armed: expiry of the last @ops->arm() not yet followed by
  *	vaccel_sched_timer(), 0 if none
@@ -246,6 +286,7 @@ struct vaccel_sched {
 	u64 slice_ns;
 	struct list_head entities;
 	u64 next_id;
+	u64 vclock;
 	DECLARE_BITMAP(idle, VACCEL_MAX_ENGINES);
 	u64 armed;
 	struct vaccel_sched_engine engine[VACCEL_MAX_ENGINES];

@@ -166,12 +166,17 @@ build_initramfs
 	printf '\n'
 } > "$results/vm-command.sh"
 
+# A soft lockup panics (and so stops the VM at once rather than at the
+# timeout), and a panic replays the whole kernel log on the console: the
+# backtraces that "quiet" keeps off it are what a failure report needs.
+debug_args="softlockup_panic=1 panic_print=0x20"
+
 qemu=(
 	qemu-system-x86_64
 	-accel tcg -cpu max -smp 2 -m "$mem"
 	-nodefaults -display none -no-reboot
 	-kernel "$kernel" -initrd "$INITRAMFS"
-	-append "console=ttyS0 quiet panic=1 vaccel_vm.init=$REPO/tools/vm/guest-init $append"
+	-append "console=ttyS0 quiet panic=1 $debug_args vaccel_vm.init=$REPO/tools/vm/guest-init $append"
 	-serial "file:$results/console.log"
 	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap,id=root"
 	-virtfs "local,path=$results,mount_tag=results,security_model=none,multidevs=remap,id=results"
