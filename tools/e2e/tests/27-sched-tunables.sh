@@ -42,6 +42,17 @@ grep "$a: weight: '1001' refused: 1 to 1000" "$VACCEL_RESULTS/27-dmesg.txt" >/de
 	fail "no log line naming the instance for the bad weight"
 
 log_step "good values apply at once, while loads run"
+# Tracepoints are switched on and off while the engines idle: enabling one
+# patches the kernel's text (text_poke_bp() and its IPIs), and in CI's run
+# of 2026-12-02 the shell hung in the kernel for 1500 s (a soft lockup on
+# CPU 0, no backtrace kept) right where this was done under load at 100 us
+# slices under TCG.
+mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+tr=/sys/kernel/tracing
+[ -d $tr/events/vaccel ] || fail "no vaccel tracepoints in $tr/events"
+echo 1 >$tr/events/vaccel/enable
+echo >$tr/trace
+
 # The loads run until stopped below, however long their set-up takes.
 "$vfio" load "$a" --seconds 240 >"$VACCEL_RESULTS/27-load-a.txt" 2>&1 &
 pa=$!
@@ -53,11 +64,6 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
-mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
-tr=/sys/kernel/tracing
-[ -d $tr/events/vaccel ] || fail "no vaccel tracepoints in $tr/events"
-echo 1 >$tr/events/vaccel/enable
-echo >$tr/trace
 sysfs_write $card/vaccel/slice_us 100
 assert_eq 100 "$(cat $card/vaccel/slice_us)" "slice set"
 sleep 1
@@ -75,11 +81,11 @@ grep "$a .*accel-1of2 .*7 .*%" "$VACCEL_RESULTS/27-util.txt" >/dev/null ||
 grep "$b .*accel-1of4 .*1 .*%" "$VACCEL_RESULTS/27-util.txt" >/dev/null ||
 	fail "vaccelctl util has no row for the 1of4"
 expect_errno EINVAL "$ctl" weight "$a" 5000
-echo 0 >$tr/events/vaccel/enable
-cp $tr/trace "$VACCEL_RESULTS/27-trace.txt"
 kill -TERM "$pa" "$pb"
 wait "$pa" || fail "load on the 1of2 failed"
 wait "$pb" || fail "load on the 1of4 failed"
+echo 0 >$tr/events/vaccel/enable
+cp $tr/trace "$VACCEL_RESULTS/27-trace.txt"
 
 log_step "tracepoints: switch in/out with reasons, submit, complete"
 for ev in vaccel_switch_in vaccel_switch_out vaccel_submit vaccel_complete; do
