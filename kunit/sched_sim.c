@@ -302,6 +302,12 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 	if (se->job_left && !--se->job_left)
 		se->queues = 0;
 	r = vaccel_sched_should_preempt(&sim->s, i, sim->now);
+	if (sim->stall_every && ++sim->nr_chunks % sim->stall_every == 0) {
+		sim_stop(sim, i);
+		vaccel_sched_put(&sim->s, i, sim->now, se->queues);
+		eng->next = sim->now + sim->stall_ns;
+		return;
+	}
 	if (!r && se->queues) {
 		/* Fewer queues than engines running it: one must stop. */
 		KUNIT_EXPECT_GE(sim->test, se->queues, se->running);

@@ -191,6 +191,11 @@ struct sim_engine {
  * @lag_from_service: each instance's @service when the tracking started
  * @max_lag: the largest lag, ideal minus actual engine time in either
  *	direction, since the tracking started, in ns
+ * @stall_every: if not 0, every this many chunks (of the whole card) the
+ *	engine that ends one lets go of its instance and is away for
+ *	@stall_ns before it picks again (an engine thread the host delays)
+ * @stall_ns: how long a stall lasts
+ * @nr_chunks: chunks run on the card
  */
 struct sim {
 	struct kunit *test;
@@ -210,6 +215,9 @@ struct sim {
 	u64 lag_from_busy;
 	u64 lag_from_service[SIM_ENTS];
 	s64 max_lag;
+	u64 stall_every;
+	u64 stall_ns;
+	u64 nr_chunks;
 };
 
 /**

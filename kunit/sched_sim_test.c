@@ -1044,6 +1044,66 @@ static void vaccel_sched_test_long_uptime(struct kunit *test)
 		   cc->max_latency);
 }
 
+struct stall_case {
+	const char *desc;
+	unsigned int engines;
+	unsigned int n;
+	unsigned int slots[SIM_ENTS];
+	u32 expect[SIM_ENTS];
+};
+
+static const struct stall_case stall_cases[] = {
+	{ "1of2+1of4+1of4 E=4", 4, 3, { 2, 1, 1 }, { 500, 250, 250 } },
+	{ "1of1+1of4 E=4", 4, 2, { 4, 1 }, { 800, 200 } },
+	{ "1of2+1of4+1of4 E=2", 2, 3, { 2, 1, 1 }, { 500, 250, 250 } },
+};
+
+static void stall_case_desc(const struct stall_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(stall, stall_cases, stall_case_desc);
+
+/*
+ * Engine stalls: every 500 chunks the engine that ends one lets go of its
+ * instance and is away for 20 ms (a host that delays the engine thread).
+ * The instances that lose an engine are owed what they missed and get it
+ * back: over the run, each instance's share of the engine time used is
+ * within half a point of its weight's.
+ */
+static void vaccel_sched_test_stalls(struct kunit *test)
+{
+	const struct stall_case *c = test->param_value;
+	struct sim *sim = vkt_sim_new(test, c->engines);
+	u64 start[SIM_ENTS], busy0, warm = 20 * MS, run = 3000 * MS;
+	u32 worst = 0, got;
+	unsigned int i;
+
+	sim->stall_every = 500;
+	sim->stall_ns = 20 * MS;
+	for (i = 0; i < c->n; i++)
+		vkt_sim_add(sim, c->slots[i], 0);
+	for (i = 0; i < c->n; i++)
+		vkt_sim_wake(sim, sim->ent[i], c->engines);
+	vkt_sim_run(sim, warm);
+	busy0 = sim->busy;
+	for (i = 0; i < c->n; i++)
+		start[i] = sim->ent[i]->service;
+	vkt_sim_run(sim, warm + run);
+	vkt_sim_flush(sim);
+	for (i = 0; i < c->n; i++) {
+		got = share(sim->ent[i]->service - start[i], sim->busy - busy0);
+		worst = max(worst, pm_diff(got, c->expect[i]));
+		KUNIT_EXPECT_LE_MSG(test, pm_diff(got, c->expect[i]), 5,
+				    "instance %u got %u permille, want %u",
+				    i, got, c->expect[i]);
+	}
+	kunit_info(test, "%llu stalls; shares within %u.%u points",
+		   div64_u64(sim->nr_chunks, sim->stall_every), worst / 10,
+		   worst % 10);
+}
+
 static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_sched_test_shares, share_gen_params),
 	KUNIT_CASE_PARAM(vaccel_sched_test_idle_and_bursty,
@@ -1058,6 +1118,7 @@ static struct kunit_case vaccel_sched_sim_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_sched_test_light_latency, probe_gen_params),
 	KUNIT_CASE_PARAM(vaccel_sched_test_idle_card, engine_count_gen_params),
 	KUNIT_CASE_PARAM(vaccel_sched_test_long_uptime, uptime_gen_params),
+	KUNIT_CASE_PARAM(vaccel_sched_test_stalls, stall_gen_params),
 	{ }
 };
 
