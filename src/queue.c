@@ -682,6 +682,7 @@ static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
 	fence = q->fence;
 	q->job_active = false;
 	q->head = head + 1;
+	q->stats.jobs++;
 	spin_unlock(&q->state_lock);
 
 	vaccel_queue_writeback(q, head + 1, 0, fence);

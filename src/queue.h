@@ -40,6 +40,17 @@ struct vaccel_queue_run {
 };
 
 /**
+ * struct vaccel_queue_stats - counters of one queue, for the host
+ * @jobs: commands completed on the queue (its progress)
+ *
+ * Under the queue's state_lock; kept across resets, like the instance's
+ * counters.
+ */
+struct vaccel_queue_stats {
+	u64 jobs;
+};
+
+/**
  * struct vaccel_queue - one command queue of an instance
  * @inst: the instance
  * @idx: queue number in the function
@@ -55,7 +66,7 @@ struct vaccel_queue_run {
  * @job: the command in progress, when @job_active
  * @epoch: incremented whenever the queue is stopped, so that interrupts
  *	computed before are not raised after it
- * @state_lock: protects the fields below up to @fence
+ * @state_lock: protects the fields below up to @stats
  * @enabled: STATUS.ENABLED
  * @error: ERROR, non-zero when STATUS.ERROR
  * @error_index: ERROR_INDEX
@@ -63,6 +74,7 @@ struct vaccel_queue_run {
  * @tail: TAIL
  * @job_active: a command has been fetched and not finished
  * @fence: FENCE_LO/HI
+ * @stats: counters of the queue
  * @run: the queue as the engines see it (engine.c), under the card's
  *	run_lock
  */
@@ -88,6 +100,7 @@ struct vaccel_queue {
 	u32 tail;
 	bool job_active;
 	u64 fence;
+	struct vaccel_queue_stats stats;
 
 	struct vaccel_queue_run run;
 };
