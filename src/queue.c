@@ -606,24 +606,28 @@ static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,
 
 /*
  * BUSY: the engine is occupied but the CPU is not; sleep through the
- * chunk and report the time that really passed.
+ * chunk.  The execution unit reads the time that really passed from
+ * vaccel_queue_now().
  */
-static u64 vaccel_queue_busy(void *priv, u64 ns)
+static void vaccel_queue_busy(void *priv, u64 ns)
 {
-	u64 start = ktime_get_ns();
-
 	if (ns >= 10 * NSEC_PER_USEC)
 		usleep_range(div_u64(ns, NSEC_PER_USEC),
 			     div_u64(ns, NSEC_PER_USEC) + 5);
 	else
 		ndelay(ns);
-	return max_t(u64, ktime_get_ns() - start, 1);
+}
+
+static u64 vaccel_queue_now(void *priv)
+{
+	return ktime_get_ns();
 }
 
 static const struct vaccel_exec_ops vaccel_queue_exec_ops = {
 	.dma_rw = vaccel_queue_dma_rw,
 	.dev_rw = vaccel_queue_dev_rw,
 	.busy = vaccel_queue_busy,
+	.now = vaccel_queue_now,
 };
 
 /* Enabled, not in error, and a command in progress or descriptors queued. */
@@ -687,6 +691,20 @@ static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
 
 	vaccel_queue_writeback(q, head + 1, 0, fence);
 	atomic64_inc(&inst->stats.jobs);
+	switch (q->job.opcode) {
+	case VACCEL_OP_BUSY:
+		atomic64_add(q->job.value, &inst->stats.done_busy_ns);
+		break;
+	case VACCEL_OP_COPY:
+	case VACCEL_OP_FILL:
+	case VACCEL_OP_CRC32C:
+		atomic64_add(q->job.len, &inst->stats.done_bytes);
+		break;
+	case VACCEL_OP_GEMM:
+		atomic64_add((u64)q->job.m * q->job.n * q->job.k,
+			     &inst->stats.done_macs);
+		break;
+	}
 	trace_vaccel_complete(inst, q->idx, head, q->job.opcode);
 	return VACCEL_STEP_MORE | VACCEL_STEP_COMPLETED |
 	       (q->job.flags & VACCEL_DESC_F_IRQ ? VACCEL_STEP_DONE_IRQ : 0);
@@ -712,6 +730,7 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 		.ops = &vaccel_queue_exec_ops,
 		.priv = q,
 		.scratch = eng->scratch,
+		.mark = &eng->mark,
 	};
 	struct vaccel_desc desc;
 	bool go, active;

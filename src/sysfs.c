@@ -247,6 +247,9 @@ static struct vaccel_offset_attr vaccel_stat_attrs[] = {
 	VACCEL_STAT_ATTR(bytes, bytes),
 	VACCEL_STAT_ATTR(busy_ns, busy_ns),
 	VACCEL_STAT_ATTR(errors, errors),
+	VACCEL_STAT_ATTR(done_busy_ns, done_busy_ns),
+	VACCEL_STAT_ATTR(done_bytes, done_bytes),
+	VACCEL_STAT_ATTR(done_macs, done_macs),
 };
 
 /* The scheduler's view of the instance (docs/scheduler.md). */
@@ -359,6 +362,9 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&vaccel_stat_attrs[1].attr.attr,
 	&vaccel_stat_attrs[2].attr.attr,
 	&vaccel_stat_attrs[3].attr.attr,
+	&vaccel_stat_attrs[4].attr.attr,
+	&vaccel_stat_attrs[5].attr.attr,
+	&vaccel_stat_attrs[6].attr.attr,
 	&dev_attr_weight.attr,
 	&dev_attr_util_1s.attr,
 	&dev_attr_util_10s.attr,
