@@ -513,6 +513,21 @@ static void vaccel_engine_test_queue_rr(struct kunit *test)
 		KUNIT_EXPECT_LE_MSG(test, done[q] * 10, fair * 11,
 				    "queue %u: %llu of %llu", q, done[q], total);
 	}
+	/* Every command that started has a submit-to-start latency. */
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		u64 started, p50, max;
+
+		spin_lock(&a[q].q->state_lock);
+		started = a[q].q->stats.lat.count;
+		p50 = vaccel_lathist_percentile(&a[q].q->stats.lat, 500000);
+		max = a[q].q->stats.lat.max_ns;
+		spin_unlock(&a[q].q->state_lock);
+		kunit_info(test, "queue %u: %llu started, p50 %llu us, max %llu us\n",
+			   q, started, div_u64(p50, 1000), div_u64(max, 1000));
+		KUNIT_EXPECT_GE(test, started, done[q]);
+		KUNIT_EXPECT_GT(test, p50, 0ULL);
+		KUNIT_EXPECT_LE(test, p50, max);
+	}
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->a->stats.errors), 0);
 }
 
