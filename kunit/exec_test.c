@@ -498,8 +498,8 @@ static void vaccel_exec_test_busy(struct kunit *test)
  * sleep overshoots by 15 us and the engine spends 5 us between chunks.
  * The command still holds the engine for its value: from the start of
  * its first chunk to the end of its last, the clock moves by the value
- * and at most one overshoot more.  Counting only the sleeps, it took
- * value * 70 / 65.
+ * and at most one overshoot more, and that overshoot counts towards the
+ * next BUSY.  Counting only the sleeps, it took value * 70 / 65.
  */
 static void vaccel_exec_test_busy_overshoot(struct kunit *test)
 {
@@ -507,6 +507,7 @@ static void vaccel_exec_test_busy_overshoot(struct kunit *test)
 	struct tdesc d = { .opcode = VACCEL_OP_BUSY, .value = 1000000 };
 	struct vaccel_job job;
 	u64 mark = 0, t0, chunks = 0;
+	unsigned int i;
 	int ret;
 
 	fx->f.busy_mode = BUSY_OVERSHOOT;
@@ -517,7 +518,8 @@ static void vaccel_exec_test_busy_overshoot(struct kunit *test)
 	do {
 		ret = vkt_exec_one(test, fx, &job);
 		KUNIT_ASSERT_GE(test, ret, 0);
-		KUNIT_EXPECT_EQ(test, mark, fx->f.clock);
+		if (ret == VACCEL_EXEC_MORE)
+			KUNIT_EXPECT_EQ(test, mark, fx->f.clock);
 		chunks++;
 		if (ret == VACCEL_EXEC_MORE)
 			fx->f.clock += 5000;
@@ -525,9 +527,27 @@ static void vaccel_exec_test_busy_overshoot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, job.pos, d.value);
 	KUNIT_EXPECT_GE(test, fx->f.clock - t0, d.value);
 	KUNIT_EXPECT_LE(test, fx->f.clock - t0, d.value + 15000);
+	/* The last sleep's overshoot is the next command's. */
+	KUNIT_EXPECT_EQ(test, mark, t0 + d.value);
 	KUNIT_EXPECT_LE(test, fx->f.busy_max_asked, (u64)VACCEL_CHUNK_NS);
 	/* 70 us of engine time per chunk. */
 	KUNIT_EXPECT_EQ(test, chunks, DIV_ROUND_UP_ULL(d.value, 70000));
+
+	/*
+	 * Four more back to back: overshoots do not add up, the five take
+	 * five values of clock time and less than one chunk more.
+	 */
+	for (i = 0; i < 4; i++) {
+		vkt_make_job(test, &d, &job);
+		do {
+			fx->f.clock += 5000;
+			ret = vkt_exec_one(test, fx, &job);
+			KUNIT_ASSERT_GE(test, ret, 0);
+		} while (ret == VACCEL_EXEC_MORE);
+	}
+	KUNIT_EXPECT_EQ(test, mark, t0 + 5 * d.value);
+	KUNIT_EXPECT_GE(test, fx->f.clock - t0, 5 * d.value);
+	KUNIT_EXPECT_LE(test, fx->f.clock - t0, 5 * d.value + 70000);
 
 	/*
 	 * A second BUSY after the engine was held up 2 ms between chunks

@@ -231,8 +231,10 @@ static struct vaccel_queue *vaccel_engine_rotate_locked(struct vaccel_engine *en
 	trace_vaccel_switch_out(card, eng->idx, inst, q->idx, "rotate");
 	trace_vaccel_switch_in(card, eng->idx, inst, next->idx,
 			       card->sched.slice_ns);
-	/* BUSY time counts from the first chunk of the new queue. */
-	eng->mark = 0;
+	/*
+	 * eng->mark stays: the switch is the instance's engine time, and
+	 * counts towards the next queue's command (struct vaccel_exec_env).
+	 */
 	return next;
 }
 

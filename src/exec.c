@@ -522,23 +522,35 @@ static int vaccel_exec_gemm(struct vaccel_job *job,
  * job always ends.  When that time does not already cover what is left,
  * it asks ops->busy() for the rest, at most VACCEL_CHUNK_NS.  So a sleep
  * that overshoots, and the engine's work between chunks, are made up by
- * shorter sleeps later: the command holds the engine for its value.
+ * shorter sleeps later: the command holds the engine for its value.  The
+ * overshoot of its last sleep is carried to the next command of the
+ * queue: *@end, the engine's new mark, is where the command's time ran
+ * out, not the clock.
  */
 static int vaccel_exec_busy(struct vaccel_job *job,
-			    const struct vaccel_exec_env *env, u64 since)
+			    const struct vaccel_exec_env *env, u64 since,
+			    u64 *end)
 {
-	u64 left, t;
+	u64 left, t, done;
 
+	*end = env->ops->now(env->priv);
 	if (job->pos >= job->value)
 		return VACCEL_EXEC_DONE;
 	left = job->value - job->pos;
-	t = env->ops->now(env->priv);
+	t = *end;
 	if (t - since < left) {
 		env->ops->busy(env->priv,
 			       min_t(u64, left - (t - since), VACCEL_CHUNK_NS));
 		t = env->ops->now(env->priv);
 	}
-	job->pos += clamp_t(u64, t - since, 1, left);
+	done = clamp_t(u64, t - since, 1, left);
+	job->pos += done;
+	/*
+	 * Time past the end of the command (the last sleep's overshoot) is
+	 * the next command's: the engine's account stops where this one's
+	 * time ran out.
+	 */
+	*end = t - since > left ? since + left : t;
 	return job->pos < job->value ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
@@ -576,7 +588,7 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 		      const struct vaccel_exec_env *env, u64 *bytes)
 {
 	const struct vaccel_job before = *job;
-	u64 moved = 0, start = env->ops->now(env->priv);
+	u64 moved = 0, start = env->ops->now(env->priv), end = 0;
 	int ret;
 
 	switch (job->opcode) {
@@ -606,7 +618,7 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 		ret = vaccel_exec_busy(job, env,
 				       env->mark && *env->mark &&
 				       *env->mark <= start ?
-				       *env->mark : start);
+				       *env->mark : start, &end);
 		break;
 	default:
 		/* Not from vaccel_desc_check(). */
@@ -620,7 +632,8 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 	if (bytes)
 		*bytes = moved;
 	if (env->mark)
-		*env->mark = env->ops->now(env->priv);
+		*env->mark = job->opcode == VACCEL_OP_BUSY ? end :
+			     env->ops->now(env->priv);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_chunk);

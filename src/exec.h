@@ -64,7 +64,9 @@ struct vaccel_exec_ops {
  * @mark: NULL, or the engine's account of its time on the queue: on
  *	entry the @now value up to which that time has been counted (the
  *	end of the engine's previous chunk of the queue), or 0 when the
- *	engine has just taken the queue; on return the end of this chunk.
+ *	engine has just taken the queue; on return the end of this chunk
+ *	(for a BUSY that completed, where its time ran out: the overshoot of
+ *	its last sleep counts towards the next command).
  *	BUSY counts the time from *@mark, so what the engine spends between
  *	two chunks (and a sleep's overshoot) counts towards the command:
  *	a BUSY of n ns holds the engine for n ns.  The engine owns it.
