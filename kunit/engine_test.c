@@ -466,14 +466,14 @@ static void tq_top_up(struct tq *t, const struct vaccel_desc *d)
  * scheduler renews its slices on both engines and every renewal must move
  * the engine on to the queue that waited longest.  Each queue's completed
  * commands are within 10 % of a quarter of all.  Before round robin,
- * queues 2 and 3 never ran.  (Slices of 100 us; on UML every chunk,
- * a jiffy long, ends one.)
+ * queues 2 and 3 never ran.  (Slices of 100 us, so every 10 ms BUSY
+ * spans several turns of the queues.)
  */
 static void vaccel_engine_test_queue_rr(struct kunit *test)
 {
 	struct eng_test *ctx = test->priv;
 	struct vaccel_card *card = ctx->tc.card;
-	struct vaccel_desc busy = d_busy(50000);
+	struct vaccel_desc busy = d_busy(10000000);
 	struct tq a[VACCEL_FN_QUEUES];
 	u64 done[VACCEL_FN_QUEUES], total = 0, fair;
 	unsigned long end;
@@ -502,8 +502,9 @@ static void vaccel_engine_test_queue_rr(struct kunit *test)
 	kunit_info(test, "completed per queue: %llu %llu %llu %llu\n",
 		   done[0], done[1], done[2], done[3]);
 	/*
-	 * 2 engines for 1 s: thousands of 50 us BUSY, but a sleep lasts a
-	 * jiffy on UML (HZ 100), and then a BUSY is one sleep: about 200.
+	 * 2 engines for 1 s: 200 BUSY of 10 ms.  Not shorter: a sleep lasts
+	 * a jiffy on UML (HZ 100), and BUSY makes up the overshoot, so short
+	 * BUSYs complete in bursts of a jiffy's worth.
 	 */
 	KUNIT_ASSERT_GE(test, total, 100ULL);
 	fair = div_u64(total, VACCEL_FN_QUEUES);
