@@ -105,13 +105,14 @@ struct fake_watch {
 };
 
 /**
- * enum busy_mode - what the fake's busy() says it spent, asked for ns
+ * enum busy_mode - how long the fake's busy() takes, asked for ns
  * @BUSY_EXACT: ns
  * @BUSY_SHORT: less, ns / 3 + 1
  * @BUSY_LONG: more, ns * 2 + 7
  * @BUSY_ZERO: nothing, 0
+ * @BUSY_OVERSHOOT: a sleep that overshoots, ns + 15000
  */
-enum busy_mode { BUSY_EXACT, BUSY_SHORT, BUSY_LONG, BUSY_ZERO };
+enum busy_mode { BUSY_EXACT, BUSY_SHORT, BUSY_LONG, BUSY_ZERO, BUSY_OVERSHOOT };
 
 /**
  * struct fake_mem - the fake, the private data of its vaccel_exec_ops
@@ -128,7 +129,11 @@ enum busy_mode { BUSY_EXACT, BUSY_SHORT, BUSY_LONG, BUSY_ZERO };
  * @busy_total_calls: busy() calls since the start of the test
  * @busy_total_asked: ns asked of busy() since the start of the test
  * @busy_max_asked: the most ns asked of busy() at once
- * @busy_mode: what busy() answers
+ * @busy_mode: how long busy() takes: it advances @clock by that
+ * @clock: the fake's clock, what now() answers, in ns
+ * @now_step: ns the clock advances after each now() call (a slow engine)
+ * @access_ns: ns the clock advances at each memory access
+ * @now_calls: now() calls since the start of the test
  */
 struct fake_mem {
 	struct kunit *test;
@@ -147,6 +152,10 @@ struct fake_mem {
 	u64 busy_total_asked;
 	u64 busy_max_asked;
 	enum busy_mode busy_mode;
+	u64 clock;
+	u64 now_step;
+	u64 access_ns;
+	unsigned int now_calls;
 };
 
 /* Bytes after each scratch buffer that must keep their value, 0x5c. */

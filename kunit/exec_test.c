@@ -17,6 +17,7 @@
 
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -449,9 +450,10 @@ static void busy_case_desc(const struct busy_case *c, char *desc)
 KUNIT_ARRAY_PARAM(busy, busy_cases, busy_case_desc);
 
 /*
- * BUSY: the time busy() reports adds up to value exactly (clamped, and
- * a 0 counts as 1 ns so that the job still ends); each call asks for at
- * most VACCEL_CHUNK_NS and no more than is left (check_chunk()).
+ * BUSY: the time busy() takes on the fake's clock adds up to value
+ * exactly (clamped, and a 0 counts as 1 ns so that the job still ends);
+ * each call asks for at most VACCEL_CHUNK_NS and no more than is left
+ * (check_chunk()).
  */
 static void vaccel_exec_test_busy(struct kunit *test)
 {
@@ -468,6 +470,8 @@ static void vaccel_exec_test_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->f.busy_total_calls, chunks);
 	KUNIT_EXPECT_LE(test, fx->f.busy_max_asked, (u64)VACCEL_CHUNK_NS);
 	switch (c->mode) {
+	case BUSY_OVERSHOOT:
+		break;
 	case BUSY_EXACT:
 		KUNIT_EXPECT_EQ(test, fx->f.busy_total_asked, c->ns);
 		KUNIT_EXPECT_EQ(test, chunks,
@@ -487,6 +491,194 @@ static void vaccel_exec_test_busy(struct kunit *test)
 		break;
 	}
 	KUNIT_EXPECT_EQ(test, fx->f.rd + fx->f.wr, 0ULL);
+}
+
+/*
+ * BUSY against the engine's time (struct vaccel_exec_env: mark): every
+ * sleep overshoots by 15 us and the engine spends 5 us between chunks.
+ * The command still holds the engine for its value: from the start of
+ * its first chunk to the end of its last, the clock moves by the value
+ * and at most one overshoot more, and that overshoot counts towards the
+ * next BUSY.  Counting only the sleeps, it took value * 70 / 65.
+ */
+static void vaccel_exec_test_busy_overshoot(struct kunit *test)
+{
+	struct exec_fixture *fx = test->priv;
+	struct tdesc d = { .opcode = VACCEL_OP_BUSY, .value = 1000000 };
+	struct vaccel_job job;
+	u64 mark = 0, t0, chunks = 0;
+	unsigned int i;
+	int ret;
+
+	fx->f.busy_mode = BUSY_OVERSHOOT;
+	fx->env.mark = &mark;
+	fx->f.clock = 1000;
+	vkt_make_job(test, &d, &job);
+	t0 = fx->f.clock;
+	do {
+		ret = vkt_exec_one(test, fx, &job);
+		KUNIT_ASSERT_GE(test, ret, 0);
+		if (ret == VACCEL_EXEC_MORE)
+			KUNIT_EXPECT_EQ(test, mark, fx->f.clock);
+		chunks++;
+		if (ret == VACCEL_EXEC_MORE)
+			fx->f.clock += 5000;
+	} while (ret == VACCEL_EXEC_MORE);
+	KUNIT_EXPECT_EQ(test, job.pos, d.value);
+	KUNIT_EXPECT_GE(test, fx->f.clock - t0, d.value);
+	KUNIT_EXPECT_LE(test, fx->f.clock - t0, d.value + 15000);
+	/* The last sleep's overshoot is the next command's. */
+	KUNIT_EXPECT_EQ(test, mark, t0 + d.value);
+	KUNIT_EXPECT_LE(test, fx->f.busy_max_asked, (u64)VACCEL_CHUNK_NS);
+	/* 70 us of engine time per chunk. */
+	KUNIT_EXPECT_EQ(test, chunks, DIV_ROUND_UP_ULL(d.value, 70000));
+
+	/*
+	 * Four more back to back: overshoots do not add up, the five take
+	 * five values of clock time and less than one chunk more.
+	 */
+	for (i = 0; i < 4; i++) {
+		vkt_make_job(test, &d, &job);
+		do {
+			fx->f.clock += 5000;
+			ret = vkt_exec_one(test, fx, &job);
+			KUNIT_ASSERT_GE(test, ret, 0);
+		} while (ret == VACCEL_EXEC_MORE);
+	}
+	KUNIT_EXPECT_EQ(test, mark, t0 + 5 * d.value);
+	KUNIT_EXPECT_GE(test, fx->f.clock - t0, 5 * d.value);
+	KUNIT_EXPECT_LE(test, fx->f.clock - t0, 5 * d.value + 70000);
+
+	/*
+	 * A second BUSY after the engine was held up 2 ms between chunks
+	 * (say, on the queue lock): that time counted, no sleep is needed.
+	 */
+	vkt_make_job(test, &d, &job);
+	fx->f.clock += 2000000;
+	KUNIT_EXPECT_EQ(test, vkt_exec_one(test, fx, &job), VACCEL_EXEC_DONE);
+	KUNIT_EXPECT_EQ(test, job.pos, d.value);
+	KUNIT_EXPECT_EQ(test, fx->f.busy_calls, 0U);
+
+	/* Just taken by an engine (mark 0): only the chunk's own time. */
+	vkt_make_job(test, &d, &job);
+	mark = 0;
+	fx->f.clock += 2000000;
+	KUNIT_EXPECT_EQ(test, vkt_exec_one(test, fx, &job), VACCEL_EXEC_MORE);
+	KUNIT_EXPECT_EQ(test, job.pos, (u64)VACCEL_CHUNK_NS + 15000);
+}
+
+struct budget_case {
+	const char *name;
+	struct tdesc (*desc)(void);
+	u64 access_ns;
+	u64 piece;
+};
+
+static struct tdesc budget_copy(void)
+{
+	return vkt_copy_desc(AT(MEM_LO, 0), AT(MEM_HI, 0), 256 * 1024);
+}
+
+static struct tdesc budget_fill(void)
+{
+	return vkt_fill_desc(AT(MEM_DEV, 8), 256 * 1024, 0x0123456789abcdefULL);
+}
+
+static struct tdesc budget_crc(void)
+{
+	return vkt_crc_desc(AT(MEM_LO, 0), 256 * 1024, AT(MEM_HI, 0), 7);
+}
+
+static struct tdesc budget_gemm(void)
+{
+	return vkt_gemm_desc(4, 256, 256, AT(MEM_LO, 0), AT(MEM_HI, 0),
+			     AT(MEM_DEV, 0));
+}
+
+/*
+ * Memory accesses of the fake take access_ns each: COPY's piece is two
+ * accesses, FILL's and CRC32C's one, a GEMM piece (8 elements of C with
+ * k = 256) k + 1.
+ */
+static const struct budget_case budget_cases[] = {
+	{ "COPY, 20 us per access", budget_copy, 20000, VACCEL_PIECE_BYTES },
+	{ "COPY, 1 s per access", budget_copy, 1000000000, VACCEL_PIECE_BYTES },
+	{ "FILL, 20 us per access", budget_fill, 20000, VACCEL_PIECE_BYTES },
+	{ "CRC32C, 30 us per access", budget_crc, 30000, VACCEL_PIECE_BYTES },
+	{ "GEMM, 100 ns per access", budget_gemm, 100, 8 },
+	{ "GEMM, 1 s per access", budget_gemm, 1000000000, 8 },
+};
+
+static void budget_case_desc(const struct budget_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(budget, budget_cases, budget_case_desc);
+
+/*
+ * A chunk is bounded in time: on a slow clock it stops after the piece
+ * that spends VACCEL_CHUNK_NS, long before the byte or MAC cap, yet every
+ * chunk moves at least one piece; the command completes.  The time a
+ * chunk takes is at most VACCEL_CHUNK_NS plus one piece.  Bounded in
+ * bytes only, every chunk would have moved the cap.
+ */
+static void vaccel_exec_test_time_budget(struct kunit *test)
+{
+	const struct budget_case *c = test->param_value;
+	struct exec_fixture *fx = test->priv;
+	struct tdesc d = c->desc();
+	struct vaccel_job job, before;
+	u64 t, piece_ns, pieces, cap, want;
+	unsigned int chunks = 0;
+	int ret;
+
+	vkt_make_job(test, &d, &job);
+	fx->f.access_ns = c->access_ns;
+	cap = d.opcode == VACCEL_OP_GEMM ?
+	      VACCEL_CHUNK_MACS / d.k : VACCEL_CHUNK_BYTES;
+	switch (d.opcode) {
+	case VACCEL_OP_COPY:
+		piece_ns = 2 * c->access_ns;
+		break;
+	case VACCEL_OP_GEMM:
+		piece_ns = (d.k + 1) * c->access_ns;
+		break;
+	default:
+		piece_ns = c->access_ns;
+		break;
+	}
+	/* Pieces until the budget is spent (at least one). */
+	pieces = max_t(u64, 1, div64_u64(VACCEL_CHUNK_NS + piece_ns - 1,
+					 piece_ns));
+	want = min(pieces * c->piece, cap);
+	do {
+		before = job;
+		t = fx->f.clock;
+		ret = vkt_exec_one(test, fx, &job);
+		KUNIT_ASSERT_GE(test, ret, 0);
+		chunks++;
+		KUNIT_EXPECT_GE(test, job.pos - before.pos,
+				min(c->piece, vkt_job_total(&job) - before.pos));
+		if (ret == VACCEL_EXEC_MORE) {
+			KUNIT_EXPECT_EQ_MSG(test, job.pos - before.pos, want,
+					    "chunk %u from %llu", chunks,
+					    before.pos);
+			KUNIT_EXPECT_LT(test, job.pos - before.pos, cap);
+		}
+		/* GEMM reads its row of A once per chunk, CRC32C writes its result. */
+		KUNIT_EXPECT_LE(test, fx->f.clock - t,
+				VACCEL_CHUNK_NS + piece_ns +
+				(d.opcode == VACCEL_OP_GEMM ||
+				 d.opcode == VACCEL_OP_CRC32C ?
+				 c->access_ns : 0));
+		KUNIT_ASSERT_LE(test, chunks, 100000U);
+	} while (ret == VACCEL_EXEC_MORE);
+	KUNIT_EXPECT_EQ(test, job.pos, vkt_job_total(&job));
+	if (d.opcode == VACCEL_OP_COPY)
+		KUNIT_EXPECT_EQ(test, memcmp(vkt_mem_ptr(fx, AT(MEM_HI, 0)),
+					     vkt_mem_ptr(fx, AT(MEM_LO, 0)),
+					     d.len), 0);
 }
 
 /* ---- 3. chunk bounds, counted by the fake ---- */
@@ -889,6 +1081,8 @@ static struct kunit_case vaccel_exec_cases[] = {
 	KUNIT_CASE_PARAM(vaccel_exec_test_gemm, gemm_gen_params),
 	KUNIT_CASE(vaccel_exec_test_gemm_wrap),
 	KUNIT_CASE_PARAM(vaccel_exec_test_busy, busy_gen_params),
+	KUNIT_CASE(vaccel_exec_test_busy_overshoot),
+	KUNIT_CASE_PARAM(vaccel_exec_test_time_budget, budget_gen_params),
 	KUNIT_CASE_PARAM(vaccel_exec_test_chunk_bounds, bounds_gen_params),
 	KUNIT_CASE(vaccel_exec_test_resume),
 	KUNIT_CASE_PARAM(vaccel_exec_test_dma_fault, fault_gen_params),

@@ -16,6 +16,12 @@
  * to stop (vaccel_sched_should_preempt()).  When told to, or when the queue
  * has nothing more to do, it puts the queue back on its instance's run
  * queue if it still has work and tells the scheduler (vaccel_sched_put()).
+ * When the scheduler instead renews the instance's slice on the engine,
+ * the engine moves on to the next queue waiting on the instance's run
+ * queue and puts its queue at the tail (vaccel_engine_rotate_locked()):
+ * the queues of an instance share its engine time round robin, a slice
+ * each.  Completing a command does not move the engine: time, not
+ * commands, is what the queues share.
  * A queue is on at most one engine at a time, so its commands run in
  * order; a command can stop between any two chunks and resume on another
  * engine.
@@ -188,18 +194,66 @@ void vaccel_engine_inst_remove(struct vaccel_instance *inst)
 	spin_unlock(&card->run_lock);
 }
 
-/*
- * Run chunks of @q until the scheduler says stop or the queue has nothing
- * more to do now.  Return: the scheduler's reason, or CONTINUE.
+/**
+ * vaccel_engine_rotate_locked() - give the engine's instance time to its next queue
+ * @eng: the engine, which holds @q and keeps its instance
+ * @q: the queue it runs; it has more work
+ *
+ * Called when the scheduler renewed the slice of the instance on this
+ * engine.  When another queue of the instance waits on its run queue, @q
+ * goes to the tail of the run queue and the engine takes the head: the
+ * queues of an instance share its engine time round robin, one slice
+ * each.  The instance keeps the engine, so the scheduler is not involved
+ * and the instance's demand does not change (one queue held on the engine
+ * and one waiting, before and after).
+ *
+ * Context: the card's run_lock held.
+ * Return: the queue the engine runs from now on, @q when none waits.
  */
-static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
-						  struct vaccel_queue *q)
+static struct vaccel_queue *vaccel_engine_rotate_locked(struct vaccel_engine *eng,
+							struct vaccel_queue *q)
 {
 	struct vaccel_card *card = eng->card;
 	struct vaccel_instance *inst = q->inst;
+	struct vaccel_queue *next;
+
+	lockdep_assert_held(&card->run_lock);
+	next = list_first_entry_or_null(&inst->runq, struct vaccel_queue,
+					run.node);
+	if (!next || !vaccel_queue_has_work(q))
+		return q;
+	list_del_init(&next->run.node);
+	next->run.queued = false;
+	next->run.on_engine = true;
+	q->run.on_engine = false;
+	list_add_tail(&q->run.node, &inst->runq);
+	q->run.queued = true;
+	trace_vaccel_switch_out(card, eng->idx, inst, q->idx, "rotate");
+	trace_vaccel_switch_in(card, eng->idx, inst, next->idx,
+			       card->sched.slice_ns);
+	/*
+	 * eng->mark stays: the switch is the instance's engine time, and
+	 * counts towards the next queue's command (struct vaccel_exec_env).
+	 */
+	return next;
+}
+
+/*
+ * Run chunks of *@qp until the scheduler says stop or the queue has
+ * nothing more to do now.  At each renewal of the slice the engine may
+ * move on to another queue of the same instance
+ * (vaccel_engine_rotate_locked()); *@qp is then the queue it holds.
+ * Return: the scheduler's reason, or CONTINUE.
+ */
+static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
+						  struct vaccel_queue **qp)
+{
+	struct vaccel_card *card = eng->card;
+	struct vaccel_queue *q = *qp, *next;
+	struct vaccel_instance *inst = q->inst;
 	enum vaccel_sched_reason why;
 	unsigned int epoch = 0, ev = 0, step;
-	u64 last = ktime_get_ns(), now;
+	u64 last = ktime_get_ns(), now, slice_start;
 
 	do {
 		mutex_lock(&q->lock);
@@ -211,12 +265,18 @@ static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
 		mutex_unlock(&q->lock);
 		ev |= step;
 
+		next = q;
 		spin_lock(&card->run_lock);
 		now = ktime_get_ns();
 		vaccel_engine_timer_locked(card, now);
 		if (step & VACCEL_STEP_COMPLETED)
 			vaccel_sched_job_done(&inst->sent);
+		slice_start = card->sched.engine[eng->idx].slice_start;
 		why = vaccel_sched_should_preempt(&card->sched, eng->idx, now);
+		/* The same instance goes on for a new slice. */
+		if (why == VACCEL_SCHED_CONTINUE && (step & VACCEL_STEP_MORE) &&
+		    card->sched.engine[eng->idx].slice_start != slice_start)
+			next = vaccel_engine_rotate_locked(eng, q);
 		spin_unlock(&card->run_lock);
 		/*
 		 * Counted chunk by chunk: a run can last many slices, and
@@ -224,6 +284,15 @@ static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
 		 */
 		atomic64_add(now - last, &inst->stats.busy_ns);
 		last = now;
+		if (next != q) {
+			/* Another engine may take @q now: that is fine. */
+			vaccel_queue_deliver(q, epoch, ev);
+			ev = 0;
+			q = next;
+			*qp = q;
+		}
+		/* Chunks of CPU work can follow one another for long. */
+		cond_resched();
 	} while ((step & VACCEL_STEP_MORE) && why == VACCEL_SCHED_CONTINUE &&
 		 !kthread_should_stop());
 
@@ -255,6 +324,7 @@ static struct vaccel_queue *vaccel_engine_take(struct vaccel_engine *eng,
 			list_del_init(&q->run.node);
 			q->run.queued = false;
 			q->run.on_engine = true;
+			eng->mark = 0;
 			trace_vaccel_switch_in(card, eng->idx, inst, q->idx,
 					       slice);
 		} else {
@@ -305,7 +375,7 @@ static int vaccel_engine_thread(void *data)
 		}
 		if (!q)
 			continue;
-		vaccel_engine_run(eng, q);
+		vaccel_engine_run(eng, &q);
 		vaccel_engine_put(eng, q);
 		cond_resched();
 	}

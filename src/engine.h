@@ -31,6 +31,10 @@ struct task_struct;
  * @wq: the engine sleeps here while the scheduler has nothing for it
  * @kicked: the scheduler (or its timer) woke the engine; under the card's
  *	run_lock, or set alone from the timer
+ * @mark: clock value (ktime_get_ns()) up to which the engine's time on the
+ *	queue it holds has been counted by the execution unit, 0 right after
+ *	it took a queue (struct vaccel_exec_env: mark); the engine thread's
+ *	own, no lock
  */
 struct vaccel_engine {
 	struct vaccel_card *card;
@@ -39,6 +43,7 @@ struct vaccel_engine {
 	void *scratch;
 	wait_queue_head_t wq;
 	bool kicked;
+	u64 mark;
 };
 
 int vaccel_engines_start(struct vaccel_card *card);

@@ -301,28 +301,52 @@ static int vaccel_mem_rw(const struct vaccel_exec_env *env, bool dev,
 	return 0;
 }
 
-/* Bytes of COPY, FILL or CRC32C operand the next chunk moves. */
+/* The most bytes of COPY, FILL or CRC32C operand the next chunk moves. */
 static size_t vaccel_chunk_len(const struct vaccel_job *job)
 {
 	BUILD_BUG_ON(VACCEL_CHUNK_BYTES > VACCEL_EXEC_SCRATCH);
+	BUILD_BUG_ON(VACCEL_PIECE_BYTES > VACCEL_CHUNK_BYTES);
+	BUILD_BUG_ON(VACCEL_PIECE_BYTES % 8);
 	return min_t(u64, job->len - job->pos, VACCEL_CHUNK_BYTES);
 }
 
-static int vaccel_exec_copy(struct vaccel_job *job,
-			    const struct vaccel_exec_env *env, u64 *bytes)
+/* Bytes of the next piece of a chunk that ends at operand byte @end. */
+static size_t vaccel_piece_len(const struct vaccel_job *job, u64 end)
 {
-	size_t n = vaccel_chunk_len(job);
+	return min_t(u64, end - job->pos, VACCEL_PIECE_BYTES);
+}
+
+/*
+ * Has the chunk that began at @start spent its time?  Asked after each
+ * piece, so every chunk makes at least one piece of progress.
+ */
+static bool vaccel_chunk_spent(const struct vaccel_exec_env *env, u64 start)
+{
+	return env->ops->now(env->priv) - start >= VACCEL_CHUNK_NS;
+}
+
+static int vaccel_exec_copy(struct vaccel_job *job,
+			    const struct vaccel_exec_env *env, u64 start,
+			    u64 *bytes)
+{
+	u64 end = job->pos + vaccel_chunk_len(job);
+	size_t n;
 	int ret;
 
-	ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_SRC_DEV,
-			    job->src + job->pos, env->scratch, n, false, bytes);
-	if (ret)
-		return ret;
-	ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_DST_DEV,
-			    job->dst + job->pos, env->scratch, n, true, bytes);
-	if (ret)
-		return ret;
-	job->pos += n;
+	do {
+		n = vaccel_piece_len(job, end);
+		ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_SRC_DEV,
+				    job->src + job->pos, env->scratch, n, false,
+				    bytes);
+		if (ret)
+			return ret;
+		ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_DST_DEV,
+				    job->dst + job->pos, env->scratch, n, true,
+				    bytes);
+		if (ret)
+			return ret;
+		job->pos += n;
+	} while (job->pos < end && !vaccel_chunk_spent(env, start));
 	return job->pos < job->len ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
@@ -342,18 +366,26 @@ static void vaccel_fill_pattern(u8 *buf, size_t n, u64 value, u64 pos)
 		memcpy(buf + done, buf, min(done, n - done));
 }
 
+/* Pieces are a multiple of 8 bytes: one pattern serves them all. */
 static int vaccel_exec_fill(struct vaccel_job *job,
-			    const struct vaccel_exec_env *env, u64 *bytes)
+			    const struct vaccel_exec_env *env, u64 start,
+			    u64 *bytes)
 {
-	size_t n = vaccel_chunk_len(job);
+	u64 end = job->pos + vaccel_chunk_len(job);
+	size_t n;
 	int ret;
 
-	vaccel_fill_pattern(env->scratch, n, job->value, job->pos);
-	ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_DST_DEV,
-			    job->dst + job->pos, env->scratch, n, true, bytes);
-	if (ret)
-		return ret;
-	job->pos += n;
+	vaccel_fill_pattern(env->scratch, vaccel_piece_len(job, end),
+			    job->value, job->pos);
+	do {
+		n = vaccel_piece_len(job, end);
+		ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_DST_DEV,
+				    job->dst + job->pos, env->scratch, n, true,
+				    bytes);
+		if (ret)
+			return ret;
+		job->pos += n;
+	} while (job->pos < end && !vaccel_chunk_spent(env, start));
 	return job->pos < job->len ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
@@ -362,32 +394,38 @@ static int vaccel_exec_fill(struct vaccel_job *job,
  * reflected CRC (polynomial 0x82f63b78) without the initial and final
  * inversion, so job->crc holds the inverted state: ~seed at the start,
  * and the result is ~crc.  Hence CRC(A then B) = CRC(B, seed = CRC(A)).
- * The result is written in the chunk that reads the last source byte;
- * job->crc and job->pos change only when the whole chunk succeeded.
+ * The result is written in the piece that reads the last source byte.
  */
 static int vaccel_exec_crc32c(struct vaccel_job *job,
-			      const struct vaccel_exec_env *env, u64 *bytes)
+			      const struct vaccel_exec_env *env, u64 start,
+			      u64 *bytes)
 {
-	size_t n = vaccel_chunk_len(job);
+	u64 end = job->pos + vaccel_chunk_len(job);
+	size_t n;
 	u32 crc;
 	int ret;
 
 	BUILD_BUG_ON(VACCEL_CRC_SIZE > VACCEL_EXEC_SCRATCH);
-	ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_SRC_DEV,
-			    job->src + job->pos, env->scratch, n, false, bytes);
-	if (ret)
-		return ret;
-	crc = __crc32c_le(job->crc, env->scratch, n);
-	if (job->pos + n == job->len) {
-		put_unaligned_le32(~crc, env->scratch);
-		ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_DST_DEV,
-				    job->dst, env->scratch, VACCEL_CRC_SIZE,
-				    true, bytes);
+	do {
+		n = vaccel_piece_len(job, end);
+		ret = vaccel_mem_rw(env, job->flags & VACCEL_DESC_F_SRC_DEV,
+				    job->src + job->pos, env->scratch, n, false,
+				    bytes);
 		if (ret)
 			return ret;
-	}
-	job->crc = crc;
-	job->pos += n;
+		crc = __crc32c_le(job->crc, env->scratch, n);
+		if (job->pos + n == job->len) {
+			put_unaligned_le32(~crc, env->scratch);
+			ret = vaccel_mem_rw(env,
+					    job->flags & VACCEL_DESC_F_DST_DEV,
+					    job->dst, env->scratch,
+					    VACCEL_CRC_SIZE, true, bytes);
+			if (ret)
+				return ret;
+		}
+		job->crc = crc;
+		job->pos += n;
+	} while (job->pos < end && !vaccel_chunk_spent(env, start));
 	return job->pos < job->len ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
@@ -409,16 +447,19 @@ struct vaccel_gemm_scratch {
 };
 
 /*
- * A GEMM chunk computes elements pos .. pos + w - 1 of C, all in row
- * i = pos / n, columns j = pos % n onwards, with
+ * A GEMM chunk computes elements pos .. pos + w - 1 of C at most, all in
+ * row i = pos / n, columns j = pos % n onwards, with
  * w = max(1, min(VACCEL_CHUNK_MACS / k, n - j)): at most
  * VACCEL_CHUNK_MACS multiply-adds (k <= 1024 makes w >= 16), never past
- * the end of the row.  It reads row i of A once, then row p of B, columns
- * j .. j + w - 1, for each p in 0 .. k - 1, and writes the w elements.
+ * the end of the row.  It reads row i of A once, then works in pieces of
+ * max(1, VACCEL_PIECE_MACS / k) elements: for each, row p of B, the
+ * piece's columns, for each p in 0 .. k - 1, and writes the piece's
+ * elements; it stops after the piece that spends the chunk's time.
  * Arithmetic is on u32, which wraps as the int32 of the spec does.
  */
 static int vaccel_exec_gemm(struct vaccel_job *job,
-			    const struct vaccel_exec_env *env, u64 *bytes)
+			    const struct vaccel_exec_env *env, u64 start,
+			    u64 *bytes)
 {
 	struct vaccel_gemm_scratch *s = env->scratch;
 	bool a_dev = job->flags & VACCEL_DESC_F_SRC_DEV;
@@ -426,10 +467,12 @@ static int vaccel_exec_gemm(struct vaccel_job *job,
 	bool c_dev = job->flags & VACCEL_DESC_F_DST_DEV;
 	u32 m = job->m, n = job->n, k = job->k;
 	u32 i, j, w, p, x;
+	u64 end;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(*s) > VACCEL_EXEC_SCRATCH);
 	BUILD_BUG_ON(VACCEL_CHUNK_MACS < VACCEL_GEMM_MAX_DIM);
+	BUILD_BUG_ON(VACCEL_PIECE_MACS > VACCEL_CHUNK_MACS);
 	/* Only a job that did not come from vaccel_desc_check() fails this. */
 	if (WARN_ON_ONCE(!vaccel_dim_ok(m) || !vaccel_dim_ok(n) ||
 			 !vaccel_dim_ok(k)))
@@ -439,49 +482,75 @@ static int vaccel_exec_gemm(struct vaccel_job *job,
 
 	i = div_u64_rem(job->pos, n, &j);
 	w = max(1U, min(VACCEL_CHUNK_MACS / k, n - j));
+	end = job->pos + w;
 
 	ret = vaccel_mem_rw(env, a_dev, job->src + (u64)i * k * 4, s->a,
 			    (size_t)k * 4, false, bytes);
 	if (ret)
 		return ret;
-	memset(s->acc, 0, (size_t)w * sizeof(s->acc[0]));
-	for (p = 0; p < k; p++) {
-		u32 a = le32_to_cpu(s->a[p]);
+	do {
+		w = max(1U, min_t(u32, VACCEL_PIECE_MACS / k, end - job->pos));
+		memset(s->acc, 0, (size_t)w * sizeof(s->acc[0]));
+		for (p = 0; p < k; p++) {
+			u32 a = le32_to_cpu(s->a[p]);
 
-		ret = vaccel_mem_rw(env, b_dev,
-				    job->src2 + ((u64)p * n + j) * 4, s->b,
-				    (size_t)w * 4, false, bytes);
+			ret = vaccel_mem_rw(env, b_dev,
+					    job->src2 + ((u64)p * n + j) * 4,
+					    s->b, (size_t)w * 4, false, bytes);
+			if (ret)
+				return ret;
+			for (x = 0; x < w; x++)
+				s->acc[x] += a * le32_to_cpu(s->b[x]);
+		}
+		for (x = 0; x < w; x++)
+			s->c[x] = cpu_to_le32(s->acc[x]);
+		ret = vaccel_mem_rw(env, c_dev,
+				    job->dst + ((u64)i * n + j) * 4, s->c,
+				    (size_t)w * 4, true, bytes);
 		if (ret)
 			return ret;
-		for (x = 0; x < w; x++)
-			s->acc[x] += a * le32_to_cpu(s->b[x]);
-	}
-	for (x = 0; x < w; x++)
-		s->c[x] = cpu_to_le32(s->acc[x]);
-	ret = vaccel_mem_rw(env, c_dev, job->dst + ((u64)i * n + j) * 4, s->c,
-			    (size_t)w * 4, true, bytes);
-	if (ret)
-		return ret;
-	job->pos += w;
+		job->pos += w;
+		j += w;
+	} while (job->pos < end && !vaccel_chunk_spent(env, start));
 	return job->pos < (u64)m * n ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
 /*
- * BUSY asks for at most VACCEL_CHUNK_NS, and no more than is left, and
- * counts what ops->busy() says passed, clamped to what is left.  A return
- * of 0, which the ops contract excludes, counts as 1 ns so that the job
- * still ends.
+ * BUSY counts the engine's time from @since (the end of the engine's
+ * previous chunk of the queue, see struct vaccel_exec_env: mark) to the
+ * end of this chunk, clamped to what is left, at least 1 ns so that the
+ * job always ends.  When that time does not already cover what is left,
+ * it asks ops->busy() for the rest, at most VACCEL_CHUNK_NS.  So a sleep
+ * that overshoots, and the engine's work between chunks, are made up by
+ * shorter sleeps later: the command holds the engine for its value.  The
+ * overshoot of its last sleep is carried to the next command of the
+ * queue: *@end, the engine's new mark, is where the command's time ran
+ * out, not the clock.
  */
 static int vaccel_exec_busy(struct vaccel_job *job,
-			    const struct vaccel_exec_env *env)
+			    const struct vaccel_exec_env *env, u64 since,
+			    u64 *end)
 {
-	u64 left, done;
+	u64 left, t, done;
 
+	*end = env->ops->now(env->priv);
 	if (job->pos >= job->value)
 		return VACCEL_EXEC_DONE;
 	left = job->value - job->pos;
-	done = env->ops->busy(env->priv, min_t(u64, left, VACCEL_CHUNK_NS));
-	job->pos += clamp_t(u64, done, 1, left);
+	t = *end;
+	if (t - since < left) {
+		env->ops->busy(env->priv,
+			       min_t(u64, left - (t - since), VACCEL_CHUNK_NS));
+		t = env->ops->now(env->priv);
+	}
+	done = clamp_t(u64, t - since, 1, left);
+	job->pos += done;
+	/*
+	 * Time past the end of the command (the last sleep's overshoot) is
+	 * the next command's: the engine's account stops where this one's
+	 * time ran out.
+	 */
+	*end = t - since > left ? since + left : t;
 	return job->pos < job->value ? VACCEL_EXEC_MORE : VACCEL_EXEC_DONE;
 }
 
@@ -492,13 +561,17 @@ static int vaccel_exec_busy(struct vaccel_job *job,
  * @bytes: if not NULL, set to the bytes this chunk read plus wrote in
  *	memory (guest and device memory alike), for statistics
  *
- * One chunk is bounded: COPY, FILL and CRC32C move at most
+ * One chunk is bounded in time: COPY, FILL, CRC32C and GEMM work in
+ * pieces and stop after the piece that brings the chunk's time (read from
+ * ops->now()) to VACCEL_CHUNK_NS, always doing at least one piece.  The
+ * byte and MAC bounds stay as caps: COPY, FILL and CRC32C move at most
  * VACCEL_CHUNK_BYTES of their operand (CRC32C writes its 4-byte result in
  * the last chunk besides), GEMM does at most VACCEL_CHUNK_MACS
  * multiply-adds but always at least one element of C and never crosses a
- * row of C, BUSY asks ops->busy() for at most VACCEL_CHUNK_NS.  NOP and
- * FENCE complete in one chunk without touching memory and leave @job as it
- * is; applying FENCE's value is the caller's business.
+ * row of C.  BUSY asks ops->busy() for at most VACCEL_CHUNK_NS and counts
+ * the engine's time (vaccel_exec_busy()).  NOP and FENCE complete in one
+ * chunk without touching memory and leave @job as it is; applying FENCE's
+ * value is the caller's business.
  *
  * On success @job (its @pos, and @crc) says how far the command got; it
  * may be saved by value and resumed later with another @env->scratch.
@@ -514,7 +587,8 @@ static int vaccel_exec_busy(struct vaccel_job *job,
 int vaccel_exec_chunk(struct vaccel_job *job,
 		      const struct vaccel_exec_env *env, u64 *bytes)
 {
-	u64 moved = 0;
+	const struct vaccel_job before = *job;
+	u64 moved = 0, start = env->ops->now(env->priv), end = 0;
 	int ret;
 
 	switch (job->opcode) {
@@ -524,21 +598,27 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 		break;
 	case VACCEL_OP_COPY:
 		ret = job->pos < job->len ?
-		      vaccel_exec_copy(job, env, &moved) : VACCEL_EXEC_DONE;
+		      vaccel_exec_copy(job, env, start, &moved) :
+		      VACCEL_EXEC_DONE;
 		break;
 	case VACCEL_OP_FILL:
 		ret = job->pos < job->len ?
-		      vaccel_exec_fill(job, env, &moved) : VACCEL_EXEC_DONE;
+		      vaccel_exec_fill(job, env, start, &moved) :
+		      VACCEL_EXEC_DONE;
 		break;
 	case VACCEL_OP_CRC32C:
 		ret = job->pos < job->len ?
-		      vaccel_exec_crc32c(job, env, &moved) : VACCEL_EXEC_DONE;
+		      vaccel_exec_crc32c(job, env, start, &moved) :
+		      VACCEL_EXEC_DONE;
 		break;
 	case VACCEL_OP_GEMM:
-		ret = vaccel_exec_gemm(job, env, &moved);
+		ret = vaccel_exec_gemm(job, env, start, &moved);
 		break;
 	case VACCEL_OP_BUSY:
-		ret = vaccel_exec_busy(job, env);
+		ret = vaccel_exec_busy(job, env,
+				       env->mark && *env->mark &&
+				       *env->mark <= start ?
+				       *env->mark : start, &end);
 		break;
 	default:
 		/* Not from vaccel_desc_check(). */
@@ -546,8 +626,14 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 		ret = -VACCEL_QERR_OPCODE;
 		break;
 	}
+	/* A failed chunk leaves the job as it found it. */
+	if (ret < 0)
+		*job = before;
 	if (bytes)
 		*bytes = moved;
+	if (env->mark)
+		*env->mark = job->opcode == VACCEL_OP_BUSY ? end :
+			     env->ops->now(env->priv);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_chunk);

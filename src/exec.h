@@ -8,12 +8,17 @@
  * implement with vfio_dma_rw() and the card's device memory, and the KUnit
  * suite with plain buffers.
  *
- * A command runs as a series of chunks, each bounded (at most
- * VACCEL_CHUNK_BYTES of data, VACCEL_CHUNK_MACS multiply-adds or
- * VACCEL_CHUNK_NS of BUSY time), so an engine can switch to another queue
- * between any two.  struct vaccel_job is the whole hardware context of a
- * command in flight: a job resumed from it, on any engine and with any
- * scratch buffer, continues exactly where it stopped.
+ * A command runs as a series of chunks, each bounded in time: a chunk works
+ * in pieces (VACCEL_PIECE_BYTES of data, VACCEL_PIECE_MACS multiply-adds)
+ * and stops after the piece that spends its budget of VACCEL_CHUNK_NS, so
+ * a chunk lasts at most VACCEL_CHUNK_NS plus one piece, whatever the
+ * speed of the memory behind the ops.  VACCEL_CHUNK_BYTES and
+ * VACCEL_CHUNK_MACS stay as upper bounds of one chunk (on a fast machine
+ * they are what ends it), and BUSY sleeps at most VACCEL_CHUNK_NS at once.
+ * An engine can switch to another queue between any two chunks.  struct
+ * vaccel_job is the whole hardware context of a command in flight: a job
+ * resumed from it, on any engine and with any scratch buffer, continues
+ * exactly where it stopped.
  */
 #ifndef _VACCEL_EXEC_H
 #define _VACCEL_EXEC_H
@@ -25,6 +30,9 @@
 #define VACCEL_CHUNK_BYTES	(64 * 1024)
 #define VACCEL_CHUNK_MACS	16384
 #define VACCEL_CHUNK_NS		50000
+/* The pieces a chunk works in between two looks at the clock. */
+#define VACCEL_PIECE_BYTES	4096
+#define VACCEL_PIECE_MACS	2048
 /* Scratch memory an engine lends to vaccel_exec_chunk(). */
 #define VACCEL_EXEC_SCRATCH	(64 * 1024)
 
@@ -35,13 +43,15 @@
  *	mapped (the job then fails with VACCEL_QERR_DMA).
  * @dev_rw: the same for the function's device memory at offset @off; the
  *	range has been checked against the device memory size.
- * @busy: occupy the engine for up to @ns nanoseconds (BUSY); return the
- *	nanoseconds that actually passed, at least 1.
+ * @busy: occupy the engine for about @ns nanoseconds (BUSY); how long it
+ *	really took is read from @now
+ * @now: the engine's clock, in nanoseconds; never goes backwards
  */
 struct vaccel_exec_ops {
 	int (*dma_rw)(void *priv, u64 iova, void *buf, size_t len, bool write);
 	int (*dev_rw)(void *priv, u64 off, void *buf, size_t len, bool write);
-	u64 (*busy)(void *priv, u64 ns);
+	void (*busy)(void *priv, u64 ns);
+	u64 (*now)(void *priv);
 };
 
 /**
@@ -51,11 +61,21 @@ struct vaccel_exec_ops {
  * @scratch: VACCEL_EXEC_SCRATCH bytes, owned by the engine, aligned for
  *	u32 (as any kmalloc() or kvmalloc() buffer is); no state is kept in
  *	it from one chunk to the next
+ * @mark: NULL, or the engine's account of its time on the queue: on
+ *	entry the @now value up to which that time has been counted (the
+ *	end of the engine's previous chunk of the queue), or 0 when the
+ *	engine has just taken the queue; on return the end of this chunk
+ *	(for a BUSY that completed, where its time ran out: the overshoot of
+ *	its last sleep counts towards the next command).
+ *	BUSY counts the time from *@mark, so what the engine spends between
+ *	two chunks (and a sleep's overshoot) counts towards the command:
+ *	a BUSY of n ns holds the engine for n ns.  The engine owns it.
  */
 struct vaccel_exec_env {
 	const struct vaccel_exec_ops *ops;
 	void *priv;
 	void *scratch;
+	u64 *mark;
 };
 
 /**

@@ -87,6 +87,59 @@ void vaccel_queues_fini(struct vaccel_instance *inst)
 		mutex_destroy(&inst->queues[i].lock);
 }
 
+/*
+ * A doorbell moved TAIL to @tail at @ns: remember when the descriptors up
+ * to it were submitted.
+ */
+static void vaccel_queue_mark_submit_locked(struct vaccel_queue *q, u32 tail,
+					    u64 ns)
+{
+	struct vaccel_submit_mark *last;
+	unsigned int i;
+
+	lockdep_assert_held(&q->state_lock);
+	if (q->nr_marks) {
+		i = (q->mark_first + q->nr_marks - 1) % VACCEL_SUBMIT_MARKS;
+		last = &q->marks[i];
+		/* Nothing new (TAIL written again). */
+		if ((s32)(tail - last->tail) <= 0)
+			return;
+		if (q->nr_marks == VACCEL_SUBMIT_MARKS) {
+			last->tail = tail;
+			return;
+		}
+	} else if (tail == q->head) {
+		return;
+	}
+	i = (q->mark_first + q->nr_marks) % VACCEL_SUBMIT_MARKS;
+	q->marks[i].tail = tail;
+	q->marks[i].ns = ns;
+	q->nr_marks++;
+}
+
+/*
+ * Descriptor @head starts on an engine at @ns: record its latency since
+ * the doorbell that submitted it, and forget the doorbells all of whose
+ * descriptors have started.
+ */
+static void vaccel_queue_mark_start_locked(struct vaccel_queue *q, u32 head,
+					   u64 ns)
+{
+	struct vaccel_submit_mark *m;
+
+	lockdep_assert_held(&q->state_lock);
+	while (q->nr_marks) {
+		m = &q->marks[q->mark_first];
+		if ((s32)(m->tail - head) > 0) {
+			vaccel_lathist_add(&q->stats.lat,
+					   ns > m->ns ? ns - m->ns : 0);
+			return;
+		}
+		q->mark_first = (q->mark_first + 1) % VACCEL_SUBMIT_MARKS;
+		q->nr_marks--;
+	}
+}
+
 static void vaccel_queue_unpin(struct vaccel_queue *q)
 {
 	struct vfio_device *vdev = &q->inst->vdev;
@@ -115,6 +168,7 @@ static void vaccel_queue_stop_locked(struct vaccel_queue *q, bool clear)
 	spin_lock(&q->state_lock);
 	q->enabled = false;
 	q->job_active = false;
+	q->nr_marks = 0;
 	if (clear) {
 		q->error = 0;
 		q->error_index = 0;
@@ -295,6 +349,7 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 	q->enabled = true;
 	q->head = 0;
 	q->tail = 0;
+	q->nr_marks = 0;
 	spin_unlock(&q->state_lock);
 	vaccel_queue_writeback(q, 0, 0, q->fence);
 	return 0;
@@ -344,6 +399,7 @@ static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
 {
 	unsigned int epoch, ev = 0;
 	bool bad = false, ok = false;
+	u64 now = ktime_get_ns();
 	u32 head = 0;
 
 	spin_lock(&q->state_lock);
@@ -352,6 +408,7 @@ static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
 		/* ring_size does not change while the queue is enabled. */
 		bad = tail - head > q->ring_size;
 		if (!bad) {
+			vaccel_queue_mark_submit_locked(q, tail, now);
 			q->tail = tail;
 			ok = true;
 		}
@@ -606,24 +663,28 @@ static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,
 
 /*
  * BUSY: the engine is occupied but the CPU is not; sleep through the
- * chunk and report the time that really passed.
+ * chunk.  The execution unit reads the time that really passed from
+ * vaccel_queue_now().
  */
-static u64 vaccel_queue_busy(void *priv, u64 ns)
+static void vaccel_queue_busy(void *priv, u64 ns)
 {
-	u64 start = ktime_get_ns();
-
 	if (ns >= 10 * NSEC_PER_USEC)
 		usleep_range(div_u64(ns, NSEC_PER_USEC),
 			     div_u64(ns, NSEC_PER_USEC) + 5);
 	else
 		ndelay(ns);
-	return max_t(u64, ktime_get_ns() - start, 1);
+}
+
+static u64 vaccel_queue_now(void *priv)
+{
+	return ktime_get_ns();
 }
 
 static const struct vaccel_exec_ops vaccel_queue_exec_ops = {
 	.dma_rw = vaccel_queue_dma_rw,
 	.dev_rw = vaccel_queue_dev_rw,
 	.busy = vaccel_queue_busy,
+	.now = vaccel_queue_now,
 };
 
 /* Enabled, not in error, and a command in progress or descriptors queued. */
@@ -682,10 +743,25 @@ static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
 	fence = q->fence;
 	q->job_active = false;
 	q->head = head + 1;
+	q->stats.jobs++;
 	spin_unlock(&q->state_lock);
 
 	vaccel_queue_writeback(q, head + 1, 0, fence);
 	atomic64_inc(&inst->stats.jobs);
+	switch (q->job.opcode) {
+	case VACCEL_OP_BUSY:
+		atomic64_add(q->job.value, &inst->stats.done_busy_ns);
+		break;
+	case VACCEL_OP_COPY:
+	case VACCEL_OP_FILL:
+	case VACCEL_OP_CRC32C:
+		atomic64_add(q->job.len, &inst->stats.done_bytes);
+		break;
+	case VACCEL_OP_GEMM:
+		atomic64_add((u64)q->job.m * q->job.n * q->job.k,
+			     &inst->stats.done_macs);
+		break;
+	}
 	trace_vaccel_complete(inst, q->idx, head, q->job.opcode);
 	return VACCEL_STEP_MORE | VACCEL_STEP_COMPLETED |
 	       (q->job.flags & VACCEL_DESC_F_IRQ ? VACCEL_STEP_DONE_IRQ : 0);
@@ -711,11 +787,12 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 		.ops = &vaccel_queue_exec_ops,
 		.priv = q,
 		.scratch = eng->scratch,
+		.mark = &eng->mark,
 	};
 	struct vaccel_desc desc;
 	bool go, active;
 	u32 head, err;
-	u64 bytes = 0;
+	u64 bytes = 0, now;
 	int ret;
 
 	lockdep_assert_held(&q->lock);
@@ -734,8 +811,10 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 		err = vaccel_desc_check(&desc, inst->mem_size, &q->job);
 		if (err)
 			return vaccel_queue_fail(q, err, head);
+		now = ktime_get_ns();
 		spin_lock(&q->state_lock);
 		q->job_active = true;
+		vaccel_queue_mark_start_locked(q, head, now);
 		spin_unlock(&q->state_lock);
 	}
 

@@ -16,6 +16,7 @@
 
 #include "vaccel_queue.h"
 #include "exec.h"
+#include "lathist.h"
 
 struct vaccel_engine;
 struct vaccel_instance;
@@ -40,6 +41,35 @@ struct vaccel_queue_run {
 };
 
 /**
+ * struct vaccel_queue_stats - counters of one queue, for the host
+ * @jobs: commands completed on the queue (its progress)
+ * @lat: submit-to-start latency of its commands: from the doorbell that
+ *	submitted a descriptor to the fetch of that descriptor by an engine
+ *	(the start of its first chunk); a descriptor that fails its check is
+ *	not counted
+ *
+ * Under the queue's state_lock; kept across resets, like the instance's
+ * counters.
+ */
+struct vaccel_queue_stats {
+	u64 jobs;
+	struct vaccel_lathist lat;
+};
+
+/* Doorbells whose descriptors have not all started, that a queue keeps. */
+#define VACCEL_SUBMIT_MARKS	16
+
+/**
+ * struct vaccel_submit_mark - a doorbell, for the latency statistics
+ * @tail: the TAIL it wrote: it submitted the descriptors before it
+ * @ns: when (ktime_get_ns())
+ */
+struct vaccel_submit_mark {
+	u32 tail;
+	u64 ns;
+};
+
+/**
  * struct vaccel_queue - one command queue of an instance
  * @inst: the instance
  * @idx: queue number in the function
@@ -55,7 +85,7 @@ struct vaccel_queue_run {
  * @job: the command in progress, when @job_active
  * @epoch: incremented whenever the queue is stopped, so that interrupts
  *	computed before are not raised after it
- * @state_lock: protects the fields below up to @fence
+ * @state_lock: protects the fields below up to @nr_marks
  * @enabled: STATUS.ENABLED
  * @error: ERROR, non-zero when STATUS.ERROR
  * @error_index: ERROR_INDEX
@@ -63,6 +93,13 @@ struct vaccel_queue_run {
  * @tail: TAIL
  * @job_active: a command has been fetched and not finished
  * @fence: FENCE_LO/HI
+ * @stats: counters of the queue
+ * @marks: the last doorbells, oldest first from @mark_first, a ring of
+ *	@nr_marks; when full, the newest mark's @tail moves on (its
+ *	descriptors then count from the earlier doorbell: latency is
+ *	overstated, never understated)
+ * @mark_first: index of the oldest mark in @marks
+ * @nr_marks: marks in @marks
  * @run: the queue as the engines see it (engine.c), under the card's
  *	run_lock
  */
@@ -88,6 +125,10 @@ struct vaccel_queue {
 	u32 tail;
 	bool job_active;
 	u64 fence;
+	struct vaccel_queue_stats stats;
+	struct vaccel_submit_mark marks[VACCEL_SUBMIT_MARKS];
+	unsigned int mark_first;
+	unsigned int nr_marks;
 
 	struct vaccel_queue_run run;
 };

@@ -2,7 +2,8 @@
 /*
  * The sysfs attributes of vaccel: a card's "vaccel" directory (identity,
  * slots in use, scheduler tunables) and an instance's "vaccel" directory
- * (slice, resets, engine and scheduler counters, weight).  The types'
+ * (slice, resets, engine and scheduler counters, weight, per-queue
+ * progress and latency).  The types'
  * own attributes (available_instances, description...) are the mdev
  * core's, filled in by mdev.c.
  */
@@ -11,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -247,7 +249,103 @@ static struct vaccel_offset_attr vaccel_stat_attrs[] = {
 	VACCEL_STAT_ATTR(bytes, bytes),
 	VACCEL_STAT_ATTR(busy_ns, busy_ns),
 	VACCEL_STAT_ATTR(errors, errors),
+	VACCEL_STAT_ATTR(done_busy_ns, done_busy_ns),
+	VACCEL_STAT_ATTR(done_bytes, done_bytes),
+	VACCEL_STAT_ATTR(done_macs, done_macs),
 };
+
+/*
+ * Per queue: commands completed, and submit-to-start latency
+ * (struct vaccel_queue_stats), each queue's copied under its state_lock.
+ */
+static ssize_t queue_jobs_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	unsigned int i;
+	int n = 0;
+	u64 jobs;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+
+		spin_lock(&q->state_lock);
+		jobs = q->stats.jobs;
+		spin_unlock(&q->state_lock);
+		n += sysfs_emit_at(buf, n, "%s%llu", i ? " " : "", jobs);
+	}
+	return n + sysfs_emit_at(buf, n, "\n");
+}
+static DEVICE_ATTR_RO(queue_jobs);
+
+/* Nanoseconds as microseconds with one decimal, rounded. */
+static int vaccel_emit_us(char *buf, int at, u64 ns)
+{
+	u64 tenths = div_u64(ns + 50, 100);
+	u32 frac;
+
+	tenths = div_u64_rem(tenths, 10, &frac);
+	return sysfs_emit_at(buf, at, " %llu.%u", tenths, frac);
+}
+
+static int vaccel_emit_lat_row(char *buf, int at, const char *name,
+			       u64 jobs, const struct vaccel_lathist *h)
+{
+	static const u32 ppm[] = { 500000, 990000, 999000 };
+	unsigned int i;
+	int n = at;
+
+	n += sysfs_emit_at(buf, n, "%-5s %llu %llu", name, jobs, h->count);
+	for (i = 0; i < ARRAY_SIZE(ppm); i++)
+		n += vaccel_emit_us(buf, n,
+				    vaccel_lathist_percentile(h, ppm[i]));
+	n += vaccel_emit_us(buf, n, h->max_ns);
+	n += vaccel_emit_us(buf, n, h->count ? div64_u64(h->sum_ns, h->count) :
+			    0);
+	return n - at + sysfs_emit_at(buf, n, "\n");
+}
+
+/*
+ * latency: one header line, then a row for the whole instance ("all")
+ * and one per queue: commands completed, commands started (latency
+ * samples), p50, p99, p99.9, maximum and mean submit-to-start latency in
+ * us.  Percentiles are upper bounds from the histogram (lathist.h): at
+ * most 1/16 above the true value.
+ */
+static ssize_t latency_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	struct vaccel_lathist *h;
+	u64 jobs[VACCEL_FN_QUEUES], all_jobs = 0;
+	char name[8];
+	unsigned int i;
+	int n;
+
+	/* One per queue and the sum: too big for the stack. */
+	h = kcalloc(VACCEL_FN_QUEUES + 1, sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+
+		spin_lock(&q->state_lock);
+		h[i] = q->stats.lat;
+		jobs[i] = q->stats.jobs;
+		spin_unlock(&q->state_lock);
+		vaccel_lathist_merge(&h[VACCEL_FN_QUEUES], &h[i]);
+		all_jobs += jobs[i];
+	}
+	n = sysfs_emit(buf, "queue jobs started p50_us p99_us p99.9_us max_us mean_us\n");
+	n += vaccel_emit_lat_row(buf, n, "all", all_jobs, &h[VACCEL_FN_QUEUES]);
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		snprintf(name, sizeof(name), "%u", i);
+		n += vaccel_emit_lat_row(buf, n, name, jobs[i], &h[i]);
+	}
+	kfree(h);
+	return n;
+}
+static DEVICE_ATTR_RO(latency);
 
 /* The scheduler's view of the instance (docs/scheduler.md). */
 static void vaccel_inst_sched_stats(struct vaccel_instance *inst,
@@ -359,6 +457,11 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&vaccel_stat_attrs[1].attr.attr,
 	&vaccel_stat_attrs[2].attr.attr,
 	&vaccel_stat_attrs[3].attr.attr,
+	&vaccel_stat_attrs[4].attr.attr,
+	&vaccel_stat_attrs[5].attr.attr,
+	&vaccel_stat_attrs[6].attr.attr,
+	&dev_attr_queue_jobs.attr,
+	&dev_attr_latency.attr,
 	&dev_attr_weight.attr,
 	&dev_attr_util_1s.attr,
 	&dev_attr_util_10s.attr,

@@ -241,6 +241,15 @@ struct vaccel_irqs {
  * @bytes: bytes the engines read and wrote for the instance
  * @busy_ns: engine time spent on the instance's queues
  * @errors: times one of its queues entered the error state
+ * @done_busy_ns: what the tenant got done, counted when a command
+ *	completes: the ns of its completed BUSY commands
+ * @done_bytes: the operand bytes (len) of its completed COPY, FILL and
+ *	CRC32C commands
+ * @done_macs: the multiply-adds (m * n * k) of its completed GEMMs
+ *
+ * @busy_ns is engine time, the done_* counters (with @jobs, the commands)
+ * are work completed: a command that fails or is cut off by a reset adds
+ * to @busy_ns and @bytes, not to them.
  */
 struct vaccel_inst_stats {
 	u64 resets;
@@ -248,6 +257,9 @@ struct vaccel_inst_stats {
 	atomic64_t bytes;
 	atomic64_t busy_ns;
 	atomic64_t errors;
+	atomic64_t done_busy_ns;
+	atomic64_t done_bytes;
+	atomic64_t done_macs;
 };
 
 /**

@@ -3,7 +3,8 @@
  * Tracepoints of vaccel (events/vaccel/ in tracefs):
  *
  *   vaccel_switch_in   an engine starts running an instance's queue
- *   vaccel_switch_out  it stops, and why (the scheduler's reason)
+ *   vaccel_switch_out  it stops, and why (the scheduler's reason, or
+ *                      "rotate": the instance's next queue takes its turn)
  *   vaccel_submit      a doorbell submitted descriptors
  *   vaccel_complete    a descriptor completed
  *   vaccel_queue_error a queue stopped in error

@@ -42,6 +42,7 @@ int command_bad(struct vdev *v);
 /* workloads.c */
 int command_long(struct vdev *v);
 int command_load(struct vdev *v);
+int command_light(struct vdev *v);
 int command_bench(struct vdev *v);
 
 /* unmap.c */

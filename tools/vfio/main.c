@@ -42,7 +42,10 @@
  *                                for --seconds, every result checked
  *   vaccel-vfio load UUID        BUSY commands on every queue, always
  *                                full, for --seconds or until SIGINT or
- *                                SIGTERM: a load for the scheduler
+ *                                SIGTERM: a load for the scheduler;
+ *                                prints the commands each queue completed
+ *   vaccel-vfio light UUID       one NOP at a time on queue 0, every
+ *                                2 ms, for --seconds: a light tenant
  *   vaccel-vfio unmap UUID       VFIO_IOMMU_UNMAP_DMA of memory a running
  *                                command uses (DMA), of a ring or
  *                                writeback (RING); recovery; exit with a
@@ -52,7 +55,7 @@
  * size, default the instance's sysfs memory_size; K, M, G suffixes
  * allowed), --other UUID2 (refusals: a second instance, on the same card,
  * whose state must survive everything done to the first), --seconds S
- * (long, load: how long to run, default 30).
+ * (long, load, light: how long to run, default 30).
  *
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last
@@ -104,6 +107,8 @@ static const struct command {
 	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
 	{ "load", command_load, OPT_SECONDS,
 	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
+	{ "light", command_light, OPT_SECONDS,
+	  "one NOP at a time on queue 0, 2 ms apart, for --seconds" },
 };
 
 static void print_usage(void)

@@ -295,6 +295,7 @@ int command_load(struct vdev *v)
 	__u64 t0, t1, deadline, done = 0;
 	struct stats before, after;
 	unsigned long drained = 0, tops = 0;
+	__u32 per_q[VACCEL_FN_QUEUES] = { 0 };
 	unsigned int q;
 	struct qenv e;
 	int ret = -1;
@@ -327,8 +328,10 @@ int command_load(struct vdev *v)
 				goto out;
 		tops++;
 	}
-	for (q = 0; q < VACCEL_FN_QUEUES; q++)
-		done += wb_head(qu[q]);
+	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		per_q[q] = wb_head(qu[q]);
+		done += per_q[q];
+	}
 	stats_read(v, &after);
 	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
 	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
@@ -339,6 +342,49 @@ int command_load(struct vdev *v)
 	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));
 	printf("load: %lu refills of %u queues, %lu times a queue had run dry\n",
 	       tops, VACCEL_FN_QUEUES, drained);
+	printf("load: completed per queue:");
+	for (q = 0; q < VACCEL_FN_QUEUES; q++)
+		printf(" %u", per_q[q]);
+	printf("\n");
+	ret = 0;
+out:
+	qenv_fini(&e);
+	return ret;
+}
+
+/*
+ * light: a light tenant, one NOP at a time on queue 0, a new one 2 ms
+ * after the last completed, for --seconds: what it waits is scheduling
+ * latency, which the host reads from the instance's latency statistics
+ * (tools/e2e/tests/29-sched-queues.sh).  Prints the commands it ran.
+ */
+#define LIGHT_GAP_NS	2000000
+
+int command_light(struct vdev *v)
+{
+	const struct cmd nop = cmd_nop();
+	const struct timespec gap = { .tv_nsec = LIGHT_GAP_NS };
+	__u64 t0, deadline;
+	unsigned long n = 0;
+	struct queue *qu;
+	struct qenv e;
+	int ret = -1;
+
+	if (!qenv_init(&e, v))
+		goto out;
+	qu = queue_start(&e, 0, 64);
+	if (!qu)
+		goto out;
+	t0 = now_ns();
+	deadline = t0 + v->opts->seconds * 1000000000ULL;
+	while (now_ns() < deadline) {
+		if (!queue_run(qu, "light NOP", &nop, 1))
+			goto out;
+		n++;
+		nanosleep(&gap, NULL);
+	}
+	printf("light: %lu NOPs, one at a time, in %.1f s\n", n,
+	       (now_ns() - t0) / 1e9);
 	ret = 0;
 out:
 	qenv_fini(&e);

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Queues and what tenants get done (issue 12, items 1 and 4, and the
+# per-queue statistics), on two cards of 2 engines each:
+#  (b) a light tenant (one NOP at a time, vaccel-vfio light) beside three
+#      1of4s that saturate card 0: its submit-to-start latency
+#      percentiles from the instance's histogram (vaccel/latency), a
+#      figure, not a timed pass/fail;
+#  (a) four 1of4s on card 0 and one 1of1 on card 1, every queue of each
+#      kept full of 1 ms BUSY (more queues than engines): every queue
+#      completes commands (vaccel/queue_jobs), per-queue counts printed;
+#  (c) a lone 1of4 running BUSY: the BUSY time it completed (done_busy_ns,
+#      counted at completion) is at least 95 % of the card's engine time
+#      under best_effort; under fixed_share the figure is printed.
+# The figures go to $VACCEL_RESULTS/29-figures.txt.
+# e2e-timeout: 600
+set -euo pipefail
+source "$REPO/tools/e2e/lib.sh"
+
+load_vaccel cards=2 engines=2 mem_mb=64
+vfio=$REPO/tools/vaccel-vfio
+figures=$VACCEL_RESULTS/29-figures.txt
+: >"$figures"
+t0types=/sys/bus/platform/devices/vaccel-sim.0/mdev_supported_types
+t1types=/sys/bus/platform/devices/vaccel-sim.1/mdev_supported_types
+attr() { cat "/sys/bus/mdev/devices/$1/vaccel/$2"; }
+
+q=()
+for i in 0 1 2 3; do
+	q+=("$(new_uuid)")
+	sysfs_write "$t0types/accel-1of4/create" "${q[$i]}"
+done
+whole=$(new_uuid)
+sysfs_write "$t1types/accel-1of1/create" "$whole"
+
+pids=()
+# start_loads UUID...: a BUSY load on every queue of each, until stopped;
+# returns once every one has completed commands.
+start_loads()
+{
+	local u ok
+	pids=()
+	for u in "$@"; do
+		"$vfio" load "$u" --seconds 240 >"$VACCEL_RESULTS/29-load-$u.txt" 2>&1 &
+		pids+=($!)
+	done
+	for _ in $(seq 200); do
+		ok=1
+		for u in "$@"; do
+			[ "$(attr "$u" jobs)" -gt 0 ] || ok=0
+		done
+		[ "$ok" = 0 ] || return 0
+		sleep 0.1
+	done
+	fail "the loads did not start within 20 s"
+}
+stop_loads()
+{
+	local p
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	for p in "${pids[@]}"; do
+		wait "$p" || fail "a load failed (see $VACCEL_RESULTS/29-load-*.txt)"
+	done
+}
+
+log_step "(b) a light tenant beside three saturating 1of4s on 2 engines"
+start_loads "${q[0]}" "${q[1]}" "${q[2]}"
+"$vfio" light "${q[3]}" --seconds 8 >"$VACCEL_RESULTS/29-light.txt" 2>&1 ||
+	{ cat "$VACCEL_RESULTS/29-light.txt"; fail "the light client failed"; }
+stop_loads
+tee -a "$figures" <"$VACCEL_RESULTS/29-light.txt"
+echo "light tenant's submit-to-start latency (us), slice $(cat /sys/bus/platform/devices/vaccel-sim.0/vaccel/slice_us) us:" | tee -a "$figures"
+attr "${q[3]}" latency | sed -n '1p;/^0 /p' | sed 's/^/  /' | tee -a "$figures"
+started=$(attr "${q[3]}" latency | awk '$1 == "0" { print $3 }')
+[ "$started" -gt 100 ] || fail "the light tenant started only $started commands"
+
+log_step "(a) 4 x 1of4 (card 0) and 1 x 1of1 (card 1), all queues full, 2 engines each"
+all=("${q[@]}" "$whole")
+declare -A j0
+for u in "${all[@]}"; do j0[$u]=$(attr "$u" queue_jobs); done
+start_loads "${all[@]}"
+sleep 8
+declare -A j1
+for u in "${all[@]}"; do j1[$u]=$(attr "$u" queue_jobs); done
+stop_loads
+for u in "${all[@]}"; do
+	read -r -a a <<<"${j0[$u]}"
+	read -r -a b <<<"${j1[$u]}"
+	d=()
+	for i in 0 1 2 3; do d+=($((b[i] - a[i]))); done
+	echo "  $(basename "$(readlink "/sys/bus/mdev/devices/$u/mdev_type")") $u: completed per queue in 8 s: ${d[*]}" | tee -a "$figures"
+	sed -n 's/^load: completed per queue:/    client, whole run:/p' "$VACCEL_RESULTS/29-load-$u.txt" | tee -a "$figures"
+	for i in 0 1 2 3; do
+		[ "${d[$i]}" -gt 0 ] || fail "instance $u queue $i completed nothing in 8 s"
+	done
+done
+
+# lone POLICY: a lone 1of4's completed BUSY time over 8 s, in per mille
+# of card 0's engine time; sets lone_pm.
+lone()
+{
+	local pol=$1 t0 t1 b0 b1 e0 e1
+	sysfs_write /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy "$pol"
+	start_loads "${q[0]}"
+	sleep 2
+	t0=$(date +%s%N); b0=$(attr "${q[0]}" done_busy_ns); e0=$(attr "${q[0]}" busy_ns)
+	sleep 8
+	t1=$(date +%s%N); b1=$(attr "${q[0]}" done_busy_ns); e1=$(attr "${q[0]}" busy_ns)
+	stop_loads
+	lone_pm=$(( (b1 - b0) * 1000 / ((t1 - t0) * 2) ))
+	echo "  $pol: lone 1of4 completed BUSY $((lone_pm / 10)).$((lone_pm % 10)) % of the card" \
+	     "(engine time busy_ns $(( (e1 - e0) * 1000 / ((t1 - t0) * 2) / 10 )).$(( (e1 - e0) * 1000 / ((t1 - t0) * 2) % 10 )) %)" |
+		tee -a "$figures"
+}
+log_step "(c) a lone 1of4 running BUSY"
+lone best_effort
+[ "$lone_pm" -ge 950 ] || fail "best_effort: a lone 1of4 completed $lone_pm per mille of the card's BUSY time, not >= 950"
+lone fixed_share
+sysfs_write /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy best_effort
+
+for u in "${all[@]}"; do sysfs_write "/sys/bus/mdev/devices/$u/remove" 1; done
+unload_vaccel
