@@ -401,6 +401,26 @@ void vkt_sim_flush(struct sim *sim)
 }
 
 /**
+ * vkt_sim_age() - fast-forward a long busy time, virtually
+ * @sim: the simulation
+ * @delta: virtual time to add
+ *
+ * As if the active instances had shared the card fairly for a long time
+ * (days, years) that the simulation cannot run event by event: their
+ * virtual times and the card's clock move on by @delta, wrapping as they
+ * would; idle instances keep theirs.
+ */
+void vkt_sim_age(struct sim *sim, u64 delta)
+{
+	struct vaccel_sched_entity *e;
+
+	list_for_each_entry(e, &sim->s.entities, node)
+		if (!e->idle)
+			e->vruntime += delta;
+	sim->s.vclock += delta;
+}
+
+/**
  * vkt_rec_kick() - the recorder's kick callback
  * @priv: its struct rec
  * @engine: the engine kicked

@@ -291,5 +291,6 @@ void vkt_sim_lag_start(struct sim *sim, const u32 *permille);
 void vkt_sim_pick(struct sim *sim, unsigned int i);
 void vkt_sim_run(struct sim *sim, u64 until);
 void vkt_sim_flush(struct sim *sim);
+void vkt_sim_age(struct sim *sim, u64 delta);
 
 #endif /* _VACCEL_SCHED_SIM_H */

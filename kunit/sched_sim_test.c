@@ -953,20 +953,21 @@ struct uptime_case {
 	const char *desc;
 	u64 now;	/* the clock when the instances are added */
 	u64 vclock;	/* the card's virtual clock then */
+	u64 idle;	/* how long the third instance idles, busy card */
 };
 
 #define HOUR	(3600ULL * 1000 * MS)
 #define DAY	(24 * HOUR)
 
 static const struct uptime_case uptime_cases[] = {
-	/* Busy all along at weight 1 on 4 engines: the clock wraps. */
-	{ "1 hour", HOUR, (HOUR * 4) << 10 },
-	{ "60 days", 60 * DAY, (60 * DAY * 4) << 10 },
-	{ "2 years", 730 * DAY, (730 * DAY * 4) << 10 },
+	/* Up an hour, busy at weight 1 on 4 engines; idle for 80 minutes. */
+	{ "1 hour, 80 minutes idle", HOUR, (HOUR * 4) << 10, 80 * 60 * 1000 * MS },
+	{ "60 days, 30 days idle", 60 * DAY, (60 * DAY * 4) << 10, 30 * DAY },
+	{ "2 years, a year idle", 730 * DAY, (730 * DAY * 4) << 10, 365 * DAY },
 	/* Half a second before the wrap, and before the sign flips. */
-	{ "virtual clock wraps mid-run", 2 * DAY, -((500 * MS * 4) << 10) },
+	{ "virtual clock wraps mid-run", 2 * DAY, -((500 * MS * 4) << 10), 0 },
 	{ "virtual clock passes 2^63", 2 * DAY,
-	  (1ULL << 63) - ((500 * MS * 4) << 10) },
+	  (1ULL << 63) - ((500 * MS * 4) << 10), 0 },
 };
 
 static void uptime_case_desc(const struct uptime_case *c, char *desc)
@@ -999,9 +1000,10 @@ static void uptime_window(struct kunit *test, struct sim *sim, u64 win,
 /*
  * Months of uptime: virtual times wrap, instances idle for long and get
  * new weights while idle or busy, and every share still holds.  A 1of2 and
- * a 1of4 saturate 4 engines; a 1of4 at weight 1000 runs, idles for a
- * second, gets its default weight back while idle, and wakes; then the
- * 1of2's weight goes to 1000 and back while it runs.
+ * a 1of4 saturate 4 engines; a 1of4 at weight 1000 runs, idles (for up to
+ * a year of a busy card: vkt_sim_age()), gets its default weight back
+ * while idle, and wakes; then the 1of2's weight goes to 1000 and back
+ * while it runs.
  */
 static void vaccel_sched_test_long_uptime(struct kunit *test)
 {
@@ -1022,9 +1024,15 @@ static void vaccel_sched_test_long_uptime(struct kunit *test)
 	vkt_sim_wake(sim, b, 4);
 	vkt_sim_wake(sim, cc, 4);
 	uptime_window(test, sim, 100 * MS, heavy_c, "c at weight 1000");
-	/* c idles for a second, then gets its default weight back. */
+	/*
+	 * c idles for a second, and as long again as the card has been busy
+	 * without it (the virtual time that a and b, sharing 4 engines 2:1,
+	 * got in that time), then gets its default weight back.
+	 */
 	vkt_sim_wake(sim, cc, 0);
 	uptime_window(test, sim, 1000 * MS, two, "c idle");
+	vkt_sim_age(sim, div64_u64(c->idle * 4, 3) << 10);
+	uptime_window(test, sim, 100 * MS, two, "c idle, months later");
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_weight(&sim->s, &cc->se, 0,
 						      sim->now), 0);
 	vkt_sim_wake(sim, cc, 4);
