@@ -32,9 +32,9 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 		   st->util_short / 100, st->util_short % 100,
 		   st->util_long / 100, st->util_long % 100, st->busy_ns,
 		   st->lag_ns);
-	seq_printf(m, "  jobs %llu chunks %llu picks %llu switches %llu preemptions %llu throttles %llu\n",
+	seq_printf(m, "  jobs %llu chunks %llu picks %llu switches %llu preemptions %llu wakeups %llu throttles %llu\n",
 		   st->jobs, st->chunks, st->picks, st->switches,
-		   st->preemptions, st->throttles);
+		   st->preemptions, st->wakeups, st->throttles);
 	seq_printf(m, "  waits %llu wait_ns %llu wait_max_ns %llu wait_now_ns %llu\n",
 		   st->waits, st->wait_ns, st->wait_max_ns, st->wait_now_ns);
 	seq_puts(m, "  wait histogram (us, from 2^i):");

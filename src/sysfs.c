@@ -442,6 +442,7 @@ static struct vaccel_offset_attr vaccel_counter_attrs[] = {
 	VACCEL_COUNTER_ATTR(picks, picks),
 	VACCEL_COUNTER_ATTR(switches, switches),
 	VACCEL_COUNTER_ATTR(preemptions, preemptions),
+	VACCEL_COUNTER_ATTR(wakeups, wakeups),
 	VACCEL_COUNTER_ATTR(throttles, throttles),
 	VACCEL_COUNTER_ATTR(waits, waits),
 	VACCEL_COUNTER_ATTR(wait_ns, wait_ns),
@@ -472,6 +473,7 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&vaccel_counter_attrs[4].attr.attr,
 	&vaccel_counter_attrs[5].attr.attr,
 	&vaccel_counter_attrs[6].attr.attr,
+	&vaccel_counter_attrs[7].attr.attr,
 	NULL
 };
 
