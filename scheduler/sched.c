@@ -2,14 +2,17 @@
 /*
  * The time-slice scheduler of a vaccel card.
  *
- * Weighted fair queueing over virtual time, in the spirit of CFS and
- * WF2Q: every instance has a virtual time (engine ns it received, scaled
+ * Weighted fair queueing over virtual time, in the spirit of CFS, WF2Q and
+ * EEVDF: every instance has a virtual time (engine ns it received, scaled
  * by 1024 / weight); a free engine takes the waiting instance with the
  * smallest key (its virtual time once the slices it holds on other
- * engines are over) and keeps it for one slice; an instance that becomes
- * busy is placed at the virtual time of the instances already waiting, so
- * it cannot bank idle time.  docs/scheduler.md gives the
- * rules, the bounds and the reasons.
+ * engines are over) and keeps it for one slice.  The card has a virtual
+ * clock; an idle instance keeps only its bounded lag against it and wakes
+ * up relative to it, so idle time is worth nothing, using an idle card is
+ * never paid back, and virtual times may wrap.  A woken instance that is
+ * owed time takes the engine of the one furthest ahead at a chunk
+ * boundary.  fixed_share is a token bucket per instance.
+ * docs/scheduler.md gives the rules, the bounds and the reasons.
  *
  * No locking: the caller holds one lock around every call (see sched.h).
  * No allocation and no sleeping.  A card has at most a few instances (one
