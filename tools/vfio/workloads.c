@@ -356,20 +356,36 @@ out:
  * light: a light tenant, one NOP at a time on queue 0, a new one 2 ms
  * after the last completed, for --seconds: what it waits is scheduling
  * latency, which the host reads from the instance's latency statistics
- * (tools/e2e/tests/29-sched-queues.sh).  Prints the commands it ran.
+ * (tools/e2e/tests/29-sched-queues.sh).  Prints the commands it ran and
+ * their round trips as the client sees them (doorbell to completion
+ * seen): the first one's, and p50, p99 and the longest.
  */
 #define LIGHT_GAP_NS	2000000
+
+#define LIGHT_MAX_SAMPLES	100000
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 int command_light(struct vdev *v)
 {
 	const struct cmd nop = cmd_nop();
 	const struct timespec gap = { .tv_nsec = LIGHT_GAP_NS };
-	__u64 t0, deadline;
+	__u64 t0, t, deadline, *rt;
 	unsigned long n = 0;
 	struct queue *qu;
 	struct qenv e;
 	int ret = -1;
 
+	rt = calloc(LIGHT_MAX_SAMPLES, sizeof(*rt));
+	if (!rt) {
+		fprintf(stderr, "vaccel-vfio: light: out of memory\n");
+		return -1;
+	}
 	if (!qenv_init(&e, v))
 		goto out;
 	qu = queue_start(&e, 0, 64);
@@ -377,17 +393,26 @@ int command_light(struct vdev *v)
 		goto out;
 	t0 = now_ns();
 	deadline = t0 + v->opts->seconds * 1000000000ULL;
-	while (now_ns() < deadline) {
+	while (now_ns() < deadline && n < LIGHT_MAX_SAMPLES) {
+		t = now_ns();
 		if (!queue_run(qu, "light NOP", &nop, 1))
 			goto out;
-		n++;
+		rt[n++] = now_ns() - t;
 		nanosleep(&gap, NULL);
 	}
 	printf("light: %lu NOPs, one at a time, in %.1f s\n", n,
 	       (now_ns() - t0) / 1e9);
+	if (n) {
+		printf("light: round trip (doorbell to completion seen), first %.1f us\n",
+		       rt[0] / 1e3);
+		qsort(rt, n, sizeof(*rt), cmp_u64);
+		printf("light: round trip p50 %.1f us, p99 %.1f us, max %.1f us\n",
+		       rt[n / 2] / 1e3, rt[n * 99 / 100] / 1e3, rt[n - 1] / 1e3);
+	}
 	ret = 0;
 out:
 	qenv_fini(&e);
+	free(rt);
 	return ret;
 }
 

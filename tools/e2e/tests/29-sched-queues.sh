@@ -9,9 +9,13 @@
 #  (a) four 1of4s on card 0 and one 1of1 on card 1, every queue of each
 #      kept full of 1 ms BUSY (more queues than engines): every queue
 #      completes commands (vaccel/queue_jobs), per-queue counts printed;
-#  (c) a lone 1of4 running BUSY: the BUSY time it completed (done_busy_ns,
-#      counted at completion) is at least 95 % of the card's engine time
-#      under best_effort; under fixed_share the figure is printed.
+#  (c) on a card of 4 engines, a lone 1of4 running BUSY: the BUSY time it
+#      completed (done_busy_ns, counted at completion) is 25 % +- 1 of the
+#      card's engine time under fixed_share and at least 95 % under
+#      best_effort;
+#  (d) issue 12 item 0: that 1of4, which just had the idle card to itself,
+#      submits NOPs once a 1of2 and another 1of4 saturate the card: its
+#      first one starts at once, not after the others caught up.
 # The figures go to $VACCEL_RESULTS/29-figures.txt.
 # e2e-timeout: 600
 set -euo pipefail
@@ -95,28 +99,62 @@ for u in "${all[@]}"; do
 	done
 done
 
+# The rest runs on one card of 4 engines, where a 1of4's fixed share is
+# one whole engine.
+for u in "${all[@]}"; do sysfs_write "/sys/bus/mdev/devices/$u/remove" 1; done
+unload_vaccel
+load_vaccel cards=1 engines=4 mem_mb=64
+x=$(new_uuid)
+sysfs_write "$t0types/accel-1of4/create" "$x"
+
 # lone POLICY: a lone 1of4's completed BUSY time over 8 s, in per mille
-# of card 0's engine time; sets lone_pm.
+# of the card's engine time; sets lone_pm.
 lone()
 {
-	local pol=$1 t0 t1 b0 b1 e0 e1
+	local pol=$1 t0 t1 b0 b1 e0 e1 eng=4 busy_pm
 	sysfs_write /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy "$pol"
-	start_loads "${q[0]}"
+	start_loads "$x"
 	sleep 2
-	t0=$(date +%s%N); b0=$(attr "${q[0]}" done_busy_ns); e0=$(attr "${q[0]}" busy_ns)
+	t0=$(date +%s%N); b0=$(attr "$x" done_busy_ns); e0=$(attr "$x" busy_ns)
 	sleep 8
-	t1=$(date +%s%N); b1=$(attr "${q[0]}" done_busy_ns); e1=$(attr "${q[0]}" busy_ns)
+	t1=$(date +%s%N); b1=$(attr "$x" done_busy_ns); e1=$(attr "$x" busy_ns)
 	stop_loads
-	lone_pm=$(( (b1 - b0) * 1000 / ((t1 - t0) * 2) ))
+	lone_pm=$(( (b1 - b0) * 1000 / ((t1 - t0) * eng) ))
+	busy_pm=$(( (e1 - e0) * 1000 / ((t1 - t0) * eng) ))
 	echo "  $pol: lone 1of4 completed BUSY $((lone_pm / 10)).$((lone_pm % 10)) % of the card" \
-	     "(engine time busy_ns $(( (e1 - e0) * 1000 / ((t1 - t0) * 2) / 10 )).$(( (e1 - e0) * 1000 / ((t1 - t0) * 2) % 10 )) %)" |
+	     "(engine time busy_ns $((busy_pm / 10)).$((busy_pm % 10)) %)" |
 		tee -a "$figures"
 }
-log_step "(c) a lone 1of4 running BUSY"
+log_step "(c) a lone 1of4 running BUSY on 4 engines"
+lone fixed_share
+if [ "$lone_pm" -lt 240 ] || [ "$lone_pm" -gt 260 ]; then
+	fail "fixed_share: a lone 1of4 completed $lone_pm per mille of the card's BUSY time, not 250 +- 10"
+fi
+# Last, so that the next step starts right after it had the idle card.
 lone best_effort
 [ "$lone_pm" -ge 950 ] || fail "best_effort: a lone 1of4 completed $lone_pm per mille of the card's BUSY time, not >= 950"
-lone fixed_share
-sysfs_write /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy best_effort
 
-for u in "${all[@]}"; do sysfs_write "/sys/bus/mdev/devices/$u/remove" 1; done
+log_step "(d) the 1of4 that had the idle card, after the others start"
+# Issue 12 item 0: it used all 4 engines alone for 10 s; now a 1of2 and
+# another 1of4 saturate the card, and it submits one NOP at a time.  It is
+# owed nothing and owes nothing, so its first NOP starts within a wake-up:
+# 20 us + a chunk in the scheduler's time, plus the trap, the engine
+# thread's wake-up and the interrupt under TCG.  Before, it waited until
+# the others had caught up with its 10 s: 11.5-31.5 s measured.
+y=$(new_uuid)
+z=$(new_uuid)
+sysfs_write "$t0types/accel-1of2/create" "$y"
+sysfs_write "$t0types/accel-1of4/create" "$z"
+start_loads "$y" "$z"
+sleep 1
+"$vfio" light "$x" --seconds 3 >"$VACCEL_RESULTS/29-idle-card.txt" 2>&1 ||
+	{ cat "$VACCEL_RESULTS/29-idle-card.txt"; fail "the light client failed"; }
+stop_loads
+grep "^light" "$VACCEL_RESULTS/29-idle-card.txt" | sed 's/^/  idle card: /' | tee -a "$figures"
+first=$(awk '/first/ { print int($(NF - 1)) }' "$VACCEL_RESULTS/29-idle-card.txt")
+[ -n "$first" ] || fail "no round trip in $VACCEL_RESULTS/29-idle-card.txt"
+[ "$first" -le 100000 ] ||
+	fail "the first NOP after the idle card took $first us (want <= 100 ms; the defect was seconds)"
+
+for u in "$x" "$y" "$z"; do sysfs_write "/sys/bus/mdev/devices/$u/remove" 1; done
 unload_vaccel
