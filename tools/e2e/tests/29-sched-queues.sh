@@ -147,14 +147,23 @@ sysfs_write "$t0types/accel-1of2/create" "$y"
 sysfs_write "$t0types/accel-1of4/create" "$z"
 start_loads "$y" "$z"
 sleep 1
+w0=$(attr "$x" waits); n0=$(attr "$x" wait_ns)
 "$vfio" light "$x" --seconds 3 >"$VACCEL_RESULTS/29-idle-card.txt" 2>&1 ||
 	{ cat "$VACCEL_RESULTS/29-idle-card.txt"; fail "the light client failed"; }
+w1=$(attr "$x" waits); n1=$(attr "$x" wait_ns)
 stop_loads
 grep "^light" "$VACCEL_RESULTS/29-idle-card.txt" | sed 's/^/  idle card: /' | tee -a "$figures"
 first=$(awk '/first/ { print int($(NF - 1)) }' "$VACCEL_RESULTS/29-idle-card.txt")
 [ -n "$first" ] || fail "no round trip in $VACCEL_RESULTS/29-idle-card.txt"
 [ "$first" -le 100000 ] ||
 	fail "the first NOP after the idle card took $first us (want <= 100 ms; the defect was seconds)"
+# The scheduler's side: from each doorbell to the pick of the instance.
+[ "$w1" -gt "$w0" ] || fail "the light tenant never waited for an engine"
+mean=$(( (n1 - n0) / (w1 - w0) / 1000 ))
+echo "  idle card: the scheduler's wait for an engine, $((w1 - w0)) waits: mean $mean us" |
+	tee -a "$figures"
+[ "$mean" -lt 1000 ] ||
+	fail "the light tenant waited $mean us on average for an engine, not less than a slice (1000 us)"
 
 for u in "$x" "$y" "$z"; do sysfs_write "/sys/bus/mdev/devices/$u/remove" 1; done
 unload_vaccel
