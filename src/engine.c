@@ -200,12 +200,18 @@ void vaccel_engine_inst_remove(struct vaccel_instance *inst)
  * @q: the queue it runs; it has more work
  *
  * Called when the scheduler renewed the slice of the instance on this
- * engine.  When another queue of the instance waits on its run queue, the
- * engine takes it; @q stays held by the engine until its last events are
- * raised, then waits at the tail of the run queue
- * (vaccel_engine_requeue()): the queues of an instance share its engine
- * time round robin, one slice each.  The instance keeps the engine, so the
- * scheduler is not involved and the instance's demand does not change.
+ * engine.  When another queue of the instance waits on its run queue, @q
+ * goes to the tail of the run queue and the engine takes the head: the
+ * queues of an instance share its engine time round robin, one slice
+ * each.  The instance keeps the engine, so the scheduler is not involved,
+ * and the instance's demand and its run queue stay in step (one queue held
+ * on the engine and one waiting, before and after).
+ *
+ * The engine raises @q's last interrupts after this, outside the lock,
+ * while another engine may already run @q: vaccel_queue_deliver() takes
+ * the instance lock and drops the events of an epoch that a stop ended,
+ * and the instance cannot go away meanwhile, because this engine holds the
+ * queue it took and vaccel_engine_inst_quiesce() waits for every queue.
  *
  * Context: the card's run_lock held.
  * Return: the queue the engine runs from now on, @q when none waits.
@@ -225,6 +231,9 @@ static struct vaccel_queue *vaccel_engine_rotate_locked(struct vaccel_engine *en
 	list_del_init(&next->run.node);
 	next->run.queued = false;
 	next->run.on_engine = true;
+	q->run.on_engine = false;
+	list_add_tail(&q->run.node, &inst->runq);
+	q->run.queued = true;
 	trace_vaccel_switch_out(card, eng->idx, inst, q->idx, "rotate");
 	trace_vaccel_switch_in(card, eng->idx, inst, next->idx,
 			       card->sched.slice_ns);
@@ -233,34 +242,6 @@ static struct vaccel_queue *vaccel_engine_rotate_locked(struct vaccel_engine *en
 	 * counts towards the next queue's command (struct vaccel_exec_env).
 	 */
 	return next;
-}
-
-/*
- * After a rotation: @q, whose events the engine has raised, lets go of the
- * engine and waits its turn at the tail of its instance's run queue, or,
- * if its work went away meanwhile (a reset), the scheduler learns the
- * instance's new demand.  Held until then, @q could not be taken by
- * another engine, nor seen idle by vaccel_engine_queue_wait(), while this
- * engine still raised its interrupts.
- */
-static void vaccel_engine_requeue(struct vaccel_engine *eng,
-				  struct vaccel_queue *q)
-{
-	struct vaccel_card *card = eng->card;
-	struct vaccel_instance *inst = q->inst;
-
-	spin_lock(&card->run_lock);
-	q->run.on_engine = false;
-	if (vaccel_queue_has_work(q)) {
-		list_add_tail(&q->run.node, &inst->runq);
-		q->run.queued = true;
-	} else {
-		vaccel_sched_wake(&card->sched, &inst->sent,
-				  vaccel_inst_demand(inst), ktime_get_ns());
-	}
-	spin_unlock(&card->run_lock);
-	/* From here on the instance may go away: do not touch it. */
-	wake_up_all(&card->idle_wq);
 }
 
 /*
@@ -311,7 +292,6 @@ static enum vaccel_sched_reason vaccel_engine_run(struct vaccel_engine *eng,
 		last = now;
 		if (next != q) {
 			vaccel_queue_deliver(q, epoch, ev);
-			vaccel_engine_requeue(eng, q);
 			ev = 0;
 			q = next;
 			*qp = q;
