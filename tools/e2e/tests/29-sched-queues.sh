@@ -107,6 +107,15 @@ load_vaccel cards=1 engines=4 mem_mb=64
 x=$(new_uuid)
 sysfs_write "$t0types/accel-1of4/create" "$x"
 
+# snap: the time in ns and $x's done_busy_ns and busy_ns, with builtins only.
+snap()
+{
+	local us=${EPOCHREALTIME/./}
+	read -r snap_done <"/sys/bus/mdev/devices/$x/vaccel/done_busy_ns"
+	read -r snap_busy <"/sys/bus/mdev/devices/$x/vaccel/busy_ns"
+	snap_t=$((us * 1000))
+}
+
 # lone POLICY: a lone 1of4's completed BUSY time over 8 s, in per mille
 # of the card's engine time; sets lone_pm.
 lone()
@@ -115,9 +124,12 @@ lone()
 	sysfs_write /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy "$pol"
 	start_loads "$x"
 	sleep 2
-	t0=$(date +%s%N); b0=$(attr "$x" done_busy_ns); e0=$(attr "$x" busy_ns)
+	# Clock and counters read by the shell itself, microseconds apart: a
+	# process per read ($(date), $(cat)) takes 0.1-0.3 s under TCG, and
+	# its jitter alone moved the 8 s window's figure by more than a point.
+	snap; t0=$snap_t; b0=$snap_done; e0=$snap_busy
 	sleep 8
-	t1=$(date +%s%N); b1=$(attr "$x" done_busy_ns); e1=$(attr "$x" busy_ns)
+	snap; t1=$snap_t; b1=$snap_done; e1=$snap_busy
 	stop_loads
 	lone_pm=$(( (b1 - b0) * 1000 / ((t1 - t0) * eng) ))
 	busy_pm=$(( (e1 - e0) * 1000 / ((t1 - t0) * eng) ))
