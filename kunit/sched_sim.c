@@ -66,6 +66,8 @@ struct sim *vkt_sim_new(struct kunit *test, unsigned int engines)
 
 static u64 sim_rand_chunk(struct sim *sim)
 {
+	if (sim->long_every && ++sim->nr_started % sim->long_every == 0)
+		return sim->long_ns;
 	sim->rng = sim->rng * 1103515245 + 12345;
 	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
 }

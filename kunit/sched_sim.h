@@ -196,6 +196,12 @@ struct sim_engine {
  *	@stall_ns before it picks again (an engine thread the host delays)
  * @stall_ns: how long a stall lasts
  * @nr_chunks: chunks run on the card
+ * @long_every: if not 0, every this many chunks started (on the whole
+ *	card) lasts @long_ns instead of CHUNK_MIN to CHUNK_MAX: a sleep that
+ *	overshoots, an engine thread the host preempts in the middle of a
+ *	chunk; the engine keeps its instance
+ * @long_ns: how long such a chunk lasts
+ * @nr_started: chunks started on the card
  */
 struct sim {
 	struct kunit *test;
@@ -218,6 +224,9 @@ struct sim {
 	u64 stall_every;
 	u64 stall_ns;
 	u64 nr_chunks;
+	u64 long_every;
+	u64 long_ns;
+	u64 nr_started;
 };
 
 /**

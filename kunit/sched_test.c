@@ -348,12 +348,57 @@ static void vaccel_sched_test_remove_running(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.nr_running, 2);
 }
 
+/*
+ * The demand-time histogram: time with 0, 1, 2, 3 and 4 or more queues
+ * with work, from the add on, the level in progress counted by the
+ * snapshot without changing the entity; puts report demand too.
+ */
+static void vaccel_sched_test_demand_time(struct kunit *test)
+{
+	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
+						      GFP_KERNEL);
+	struct vaccel_sched_stats st;
+	struct rec r = { };
+	u64 slice;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 2, 5 * MS), 0);
+	vaccel_sched_wake(s, a, 2, 15 * MS);		/* 10 ms at 0 */
+	KUNIT_ASSERT_PTR_EQ(test, vaccel_sched_pick(s, 0, 15 * MS, &slice), a);
+	vaccel_sched_wake(s, a, 7, 18 * MS);		/* 3 ms at 2 */
+	vaccel_sched_wake(s, a, 3, 20 * MS);		/* 2 ms at 4+ */
+	vaccel_sched_snapshot(s, a, 21 * MS, &st);	/* 1 ms at 3, so far */
+	KUNIT_EXPECT_EQ(test, st.demand_ns[0], 10 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[1], 0);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[2], 3 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[3], 1 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[4], 2 * MS);
+	/* The snapshot left the level in progress open. */
+	KUNIT_EXPECT_EQ(test, a->st.demand_ns[3], 0);
+	vaccel_sched_put(s, 0, 24 * MS, 1);		/* 4 ms at 3 */
+	vaccel_sched_wake(s, a, 1, 25 * MS);		/* unchanged: 1 ms at 1 */
+	vaccel_sched_wake(s, a, 0, 30 * MS);		/* 5 ms more at 1 */
+	vaccel_sched_snapshot(s, a, 40 * MS, &st);	/* 10 ms more at 0 */
+	KUNIT_EXPECT_EQ(test, st.demand_ns[0], 20 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[1], 6 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[2], 3 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[3], 4 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[4], 2 * MS);
+	KUNIT_EXPECT_EQ(test, st.demand_ns[0] + st.demand_ns[1] +
+			st.demand_ns[2] + st.demand_ns[3] + st.demand_ns[4],
+			40 * MS - 5 * MS);
+}
+
 static struct kunit_case vaccel_sched_cases[] = {
 	KUNIT_CASE(vaccel_sched_test_validation),
 	KUNIT_CASE(vaccel_sched_test_names),
 	KUNIT_CASE(vaccel_sched_test_kick),
 	KUNIT_CASE(vaccel_sched_test_throttle_timer),
 	KUNIT_CASE(vaccel_sched_test_remove_running),
+	KUNIT_CASE(vaccel_sched_test_demand_time),
 	{ }
 };
 

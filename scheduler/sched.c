@@ -37,6 +37,12 @@
 /* Virtual time runs at 1024 / weight virtual units per engine ns. */
 #define VT_SHIFT	10
 
+/*
+ * fixed_share: earnings are counted over at most this long at a time,
+ * longer than any burst and any chunk (and short enough not to overflow).
+ */
+#define VACCEL_SCHED_FS_GAP_NS	(10 * NSEC_PER_SEC)
+
 static const char * const policy_names[VACCEL_SCHED_NR_POLICIES] = {
 	[VACCEL_SCHED_BEST_EFFORT] = "best_effort",
 	[VACCEL_SCHED_FIXED_SHARE] = "fixed_share",
@@ -74,119 +80,6 @@ static unsigned int eff_weight(const struct vaccel_sched *s,
 	return e->weight ?: e->slots;
 }
 
-/*
- * fixed_share is a token bucket: an instance earns engine time at its share
- * of the card, slots / 4 of E engines, i.e. r = slots * E / 4 engine ns per
- * ns, runs on at most ceil(r) engines at once, and banks at most
- * VACCEL_SCHED_FS_BURST_NS of earnings.  Over any window of length L it so
- * uses at most r * L plus its burst plus one chunk per engine (an engine
- * notices empty tokens at a chunk boundary; the overrun is paid back before
- * it runs again), and when r is a whole number of engines at most r * L,
- * like a VF with r engines of its own.
- */
-static unsigned int fs_engines(const struct vaccel_sched *s,
-			       const struct vaccel_sched_entity *e)
-{
-	return DIV_ROUND_UP(e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
-}
-
-static u64 fs_earned(const struct vaccel_sched *s,
-		     const struct vaccel_sched_entity *e, u64 ns)
-{
-	return div_u64(ns * e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
-}
-
-static s64 fs_burst(const struct vaccel_sched *s,
-		    const struct vaccel_sched_entity *e)
-{
-	return fs_earned(s, e, VACCEL_SCHED_FS_BURST_NS);
-}
-
-/*
- * Bring @e's tokens up to @now.  Ten periods earn more than any overrun
- * and any burst, so a longer time counts as ten (no overflow).
- */
-static void fs_refill(const struct vaccel_sched *s,
-		      struct vaccel_sched_entity *e, u64 now)
-{
-	u64 dt;
-
-	if (now <= e->fs_stamp)
-		return;
-	dt = min(now - e->fs_stamp, 10 * VACCEL_SCHED_PERIOD_NS);
-	e->fs_stamp = now;
-	e->fs_tokens = min_t(s64, fs_burst(s, e),
-			     e->fs_tokens + fs_earned(s, e, dt));
-}
-
-/* What a throttled instance must earn back before it runs again. */
-static s64 fs_resume(const struct vaccel_sched *s,
-		     const struct vaccel_sched_entity *e)
-{
-	return fs_burst(s, e) / 4;
-}
-
-/* A fresh bucket, so that a policy switch hands out little. */
-static void fs_reset(const struct vaccel_sched *s,
-		     struct vaccel_sched_entity *e, u64 now)
-{
-	e->fs_tokens = fs_resume(s, e);
-	e->fs_stamp = now;
-	e->fs_throttled = false;
-}
-
-/*
- * Out of tokens: throttled until a quarter of a burst is earned again, so
- * that a throttled instance runs for a useful stretch each time it comes
- * back; the rest of the burst absorbs a late comeback (a timer or an engine
- * that wakes late) without loss.
- */
-static bool throttled(const struct vaccel_sched *s,
-		      struct vaccel_sched_entity *e, u64 now)
-{
-	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
-		return false;
-	fs_refill(s, e, now);
-	if (e->fs_throttled)
-		e->fs_throttled = e->fs_tokens < fs_resume(s, e);
-	else
-		e->fs_throttled = e->fs_tokens <= 0;
-	return e->fs_throttled;
-}
-
-/* When a throttled @e may run again: it has earned fs_resume(). */
-static u64 fs_resume_at(const struct vaccel_sched *s,
-			const struct vaccel_sched_entity *e, u64 now)
-{
-	s64 need = fs_resume(s, e) - e->fs_tokens;
-	u64 rate = (u64)e->slots * s->nr_engines;
-
-	if (need <= 0)
-		return now;
-	/* Rounded up, so that the tokens are there at that time. */
-	return now + div64_u64((u64)need * VACCEL_CARD_SLOTS + rate - 1, rate);
-}
-
-/* Engines @e has work for and may have now, beyond those it runs on. */
-static unsigned int more_engines(const struct vaccel_sched *s,
-				 struct vaccel_sched_entity *e, u64 now)
-{
-	unsigned int most = e->nr_queues;
-
-	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
-		most = min(most, fs_engines(s, e));
-	if (most <= e->nr_running || throttled(s, e, now))
-		return 0;
-	return most - e->nr_running;
-}
-
-/* Has work for one more engine and may have it now. */
-static bool wants_engine(const struct vaccel_sched *s,
-			 struct vaccel_sched_entity *e, u64 now)
-{
-	return more_engines(s, e, now);
-}
-
 static void util_add(struct vaccel_sched_entity *e, u64 bucket, u64 ns)
 {
 	u64 i;
@@ -217,10 +110,9 @@ static void account(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	delta = to - from;
 	e->st.busy_ns += delta;
 	e->vruntime += div_u64(delta << VT_SHIFT, eff_weight(s, e));
-	if (s->policy == VACCEL_SCHED_FIXED_SHARE) {
-		fs_refill(s, e, to);
+	/* fixed_share: earnings come in fs_refill(), which caps them. */
+	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
 		e->fs_tokens -= delta;
-	}
 
 	/* Utilisation buckets, piece by piece; only the last window counts. */
 	t = delta > window ? to - window : from;
@@ -248,6 +140,129 @@ static void charge_all(struct vaccel_sched *s, u64 now)
 
 	for (i = 0; i < s->nr_engines; i++)
 		charge(s, &s->engine[i], now);
+}
+
+/*
+ * fixed_share is a token bucket: an instance earns engine time at its share
+ * of the card, slots / 4 of E engines, i.e. r = slots * E / 4 engine ns per
+ * ns, runs on at most ceil(r) engines at once, and banks at most
+ * VACCEL_SCHED_FS_BURST_NS of earnings.  Over any window of length L it so
+ * uses at most r * L plus its burst plus one chunk per engine (an engine
+ * notices empty tokens at a chunk boundary; the overrun is paid back before
+ * it runs again), and when r is a whole number of engines at most r * L,
+ * like a VF with r engines of its own.
+ */
+static unsigned int fs_engines(const struct vaccel_sched *s,
+			       const struct vaccel_sched_entity *e)
+{
+	return DIV_ROUND_UP(e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
+}
+
+static u64 fs_earned(const struct vaccel_sched *s,
+		     const struct vaccel_sched_entity *e, u64 ns)
+{
+	return div_u64(ns * e->slots * s->nr_engines, VACCEL_CARD_SLOTS);
+}
+
+static s64 fs_burst(const struct vaccel_sched *s,
+		    const struct vaccel_sched_entity *e)
+{
+	return fs_earned(s, e, VACCEL_SCHED_FS_BURST_NS);
+}
+
+/*
+ * Bring @e's tokens up to @now: first what its engines ran until @now is
+ * paid, then what it earned until @now is added and the bucket capped at
+ * its burst.  In that order: an instance that runs at its rate while its
+ * bucket is full uses what it earns as it earns it, however long its
+ * chunks; adding the earnings of a chunk still running first would cap
+ * them away and leave the chunk to be paid from the burst (and a chunk
+ * longer than the burst would throttle an instance that never ran above
+ * its rate).  A gap longer than any bucket counts as that (no overflow).
+ */
+static void fs_refill(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		      u64 now)
+{
+	unsigned int i;
+	u64 dt;
+
+	for (i = 0; i < s->nr_engines; i++)
+		if (s->engine[i].cur == e)
+			charge(s, &s->engine[i], now);
+	if (now <= e->fs_stamp)
+		return;
+	dt = min(now - e->fs_stamp, VACCEL_SCHED_FS_GAP_NS);
+	e->fs_stamp = now;
+	e->fs_tokens = min_t(s64, fs_burst(s, e),
+			     e->fs_tokens + fs_earned(s, e, dt));
+}
+
+/* What a throttled instance must earn back before it runs again. */
+static s64 fs_resume(const struct vaccel_sched *s,
+		     const struct vaccel_sched_entity *e)
+{
+	return fs_burst(s, e) / 4;
+}
+
+/* A fresh bucket, so that a policy switch hands out little. */
+static void fs_reset(const struct vaccel_sched *s,
+		     struct vaccel_sched_entity *e, u64 now)
+{
+	e->fs_tokens = fs_resume(s, e);
+	e->fs_stamp = now;
+	e->fs_throttled = false;
+}
+
+/*
+ * Out of tokens: throttled until a quarter of a burst is earned again, so
+ * that a throttled instance runs for a useful stretch each time it comes
+ * back; the rest of the burst absorbs a late comeback (a timer or an engine
+ * that wakes late) without loss.
+ */
+static bool throttled(struct vaccel_sched *s,
+		      struct vaccel_sched_entity *e, u64 now)
+{
+	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
+		return false;
+	fs_refill(s, e, now);
+	if (e->fs_throttled)
+		e->fs_throttled = e->fs_tokens < fs_resume(s, e);
+	else
+		e->fs_throttled = e->fs_tokens <= 0;
+	return e->fs_throttled;
+}
+
+/* When a throttled @e may run again: it has earned fs_resume(). */
+static u64 fs_resume_at(const struct vaccel_sched *s,
+			const struct vaccel_sched_entity *e, u64 now)
+{
+	s64 need = fs_resume(s, e) - e->fs_tokens;
+	u64 rate = (u64)e->slots * s->nr_engines;
+
+	if (need <= 0)
+		return now;
+	/* Rounded up, so that the tokens are there at that time. */
+	return now + div64_u64((u64)need * VACCEL_CARD_SLOTS + rate - 1, rate);
+}
+
+/* Engines @e has work for and may have now, beyond those it runs on. */
+static unsigned int more_engines(struct vaccel_sched *s,
+				 struct vaccel_sched_entity *e, u64 now)
+{
+	unsigned int most = e->nr_queues;
+
+	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
+		most = min(most, fs_engines(s, e));
+	if (most <= e->nr_running || throttled(s, e, now))
+		return 0;
+	return most - e->nr_running;
+}
+
+/* Has work for one more engine and may have it now. */
+static bool wants_engine(struct vaccel_sched *s,
+			 struct vaccel_sched_entity *e, u64 now)
+{
+	return more_engines(s, e, now);
 }
 
 /*
@@ -760,6 +775,7 @@ int vaccel_sched_add(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 	ent->slots = slots;
 	ent->idle = true;
 	ent->ready_since = now;
+	ent->demand_since = now;
 	fs_reset(s, ent, now);
 	ent->util_head = div64_u64(now, VACCEL_SCHED_UTIL_BUCKET_NS);
 	list_add_tail(&ent->node, &s->entities);
@@ -856,11 +872,21 @@ int vaccel_sched_set_weight(struct vaccel_sched *s,
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_weight);
 
+static unsigned int demand_level(unsigned int nr_queues)
+{
+	return min_t(unsigned int, nr_queues, VACCEL_SCHED_DEMAND_LEVELS - 1);
+}
+
 static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 		       unsigned int nr_queues, u64 now)
 {
 	bool wanted = e->nr_queues > e->nr_running;
 
+	if (now > e->demand_since) {
+		e->st.demand_ns[demand_level(e->nr_queues)] +=
+			now - e->demand_since;
+		e->demand_since = now;
+	}
 	e->nr_queues = nr_queues;
 	if (!nr_queues) {
 		/* Its work went away before it ran: not a queueing delay. */
@@ -1220,6 +1246,9 @@ void vaccel_sched_snapshot(struct vaccel_sched *s,
 	out->nr_running = ent->nr_running;
 	out->throttled = ent->id && throttled(s, ent, now);
 	out->wait_now_ns = ent->waiting ? now - ent->wait_start : 0;
+	if (now > ent->demand_since)
+		out->demand_ns[demand_level(ent->nr_queues)] +=
+			now - ent->demand_since;
 	out->lag_ns = ent->lag;
 	if (ent->id && !ent->idle) {
 		vclock_sync(s, ent, now, &r);

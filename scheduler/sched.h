@@ -103,6 +103,12 @@ enum vaccel_sched_reason {
 /* Queueing-delay histogram: bucket i holds delays of [2^i, 2^(i+1)) us. */
 #define VACCEL_SCHED_WAIT_BUCKETS	20
 
+/*
+ * Levels of the demand-time histogram: time with 0, 1, 2, 3 and 4 or more
+ * queues with work (a function has four).
+ */
+#define VACCEL_SCHED_DEMAND_LEVELS	5
+
 /**
  * struct vaccel_sched_ops - what the scheduler asks of the engines
  * @kick: wake engine @engine, idle after vaccel_sched_pick() returned
@@ -142,6 +148,12 @@ struct vaccel_sched_ops {
  * @wait_now_ns: length of the wait in progress, 0 if none
  * @wait_hist: completed waits by length: bucket 0 holds < 2 us, bucket i
  *	[2^i, 2^(i+1)) us, the last bucket everything longer
+ * @demand_ns: time the instance spent with i queues with work, for i from
+ *	0 to %VACCEL_SCHED_DEMAND_LEVELS - 1 (the last level: that many or
+ *	more), since it was added.  Tells a tenant that kept fewer queues
+ *	busy than its share has engines (under best_effort the others get
+ *	that time, and it is not repaid beyond the kept lag) from one that
+ *	the scheduler kept waiting.
  * @util_short_ns: engine time in the last %VACCEL_SCHED_UTIL_SHORT
  *	complete utilisation buckets (1 s)
  * @util_long_ns: the same over %VACCEL_SCHED_UTIL_LONG buckets (10 s)
@@ -172,6 +184,7 @@ struct vaccel_sched_stats {
 	u64 wait_max_ns;
 	u64 wait_now_ns;
 	u64 wait_hist[VACCEL_SCHED_WAIT_BUCKETS];
+	u64 demand_ns[VACCEL_SCHED_DEMAND_LEVELS];
 	u64 util_short_ns;
 	u64 util_long_ns;
 	u32 util_short;
@@ -206,6 +219,8 @@ struct vaccel_sched_stats {
  * @ready_since: when it last became ready to run (ties in pick)
  * @wait_start: start of the wait in progress (valid when waiting)
  * @waiting: has work and runs on no engine
+ * @demand_since: when @nr_queues last changed, or was reported unchanged
+ *	(what came before is in @st.demand_ns)
  * @fs_tokens: fixed_share: engine ns it may use now (earned at its share
  *	of the card, at most its burst; below 0 after an overrun)
  * @fs_stamp: fixed_share: when @fs_tokens was last brought up to date
@@ -231,6 +246,7 @@ struct vaccel_sched_entity {
 	u64 ready_since;
 	u64 wait_start;
 	bool waiting;
+	u64 demand_since;
 	s64 fs_tokens;
 	u64 fs_stamp;
 	bool fs_throttled;

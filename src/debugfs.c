@@ -2,8 +2,8 @@
 /*
  * debugfs: /sys/kernel/debug/vaccel/<card>/sched, everything the scheduler
  * knows about a card's instances in one table, including what sysfs does
- * not show (demand, engines running it, lag, the queueing-delay
- * histogram), all taken at one instant (now_ns in the first line).  For
+ * not show (demand, engines running it, lag, the queueing-delay and
+ * demand-time histograms), all taken at one instant (now_ns in the first line).  For
  * people; the format may change.
  */
 
@@ -40,6 +40,10 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 	seq_puts(m, "  wait histogram (us, from 2^i):");
 	for (i = 0; i < VACCEL_SCHED_WAIT_BUCKETS; i++)
 		seq_printf(m, " %llu", st->wait_hist[i]);
+	seq_putc(m, '\n');
+	seq_puts(m, "  demand_ns (0 1 2 3 4+ queues with work):");
+	for (i = 0; i < VACCEL_SCHED_DEMAND_LEVELS; i++)
+		seq_printf(m, " %llu", st->demand_ns[i]);
 	seq_putc(m, '\n');
 }
 
