@@ -532,12 +532,50 @@ static void vaccel_engine_test_queue_rr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&ctx->a->stats.errors), 0);
 }
 
+/*
+ * A tenant that floods bad doorbells cannot hide another instance's
+ * warnings (issue 13 item 5): every line about what an instance's user
+ * did counts against that instance's own rate limit.  A's queue 0 is
+ * rung past its ring twenty times (each time it stops in error, and A
+ * resets and re-enables it), more than a burst; then B's once, which must
+ * print both its lines, the doorbell's and the stop's.  With one limit
+ * per call site, A's flood used up the doorbell line for everybody.
+ */
+static void vaccel_engine_test_doorbell_warn(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct tq a0, b0;
+	unsigned int i;
+
+	for (i = 0; i < 20; i++) {
+		tq_start(test, &a0, ctx->a, 0, 0);
+		vaccel_queue_reg_write(a0.q, VACCEL_Q_TAIL, 100);
+		KUNIT_ASSERT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),
+				(u32)VACCEL_QERR_DOORBELL);
+		vaccel_queue_reg_write(a0.q, VACCEL_Q_CONTROL,
+				       VACCEL_Q_CONTROL_RESET);
+	}
+	/* A was held to its burst: 40 lines, most of them suppressed. */
+	KUNIT_EXPECT_EQ(test, ctx->a->ratelimit.printed,
+			DEFAULT_RATELIMIT_BURST);
+	KUNIT_EXPECT_EQ(test, ctx->a->ratelimit.missed,
+			40 - DEFAULT_RATELIMIT_BURST);
+
+	tq_start(test, &b0, ctx->b, 1, 0);
+	vaccel_queue_reg_write(b0.q, VACCEL_Q_TAIL, 100);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(b0.q, VACCEL_Q_ERROR),
+			(u32)VACCEL_QERR_DOORBELL);
+	KUNIT_EXPECT_EQ(test, ctx->b->ratelimit.printed, 2);
+	KUNIT_EXPECT_EQ(test, ctx->b->ratelimit.missed, 0);
+}
+
 static struct kunit_case vaccel_engine_cases[] = {
 	KUNIT_CASE(vaccel_engine_test_ops),
 	KUNIT_CASE(vaccel_engine_test_error),
 	KUNIT_CASE(vaccel_engine_test_unmap),
 	KUNIT_CASE(vaccel_engine_test_reset),
 	KUNIT_CASE(vaccel_engine_test_queue_rr),
+	KUNIT_CASE(vaccel_engine_test_doorbell_warn),
 	{ }
 };
 

@@ -429,9 +429,9 @@ static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
 	head = q->head;
 	spin_unlock(&q->state_lock);
 	if (bad) {
-		dev_warn_ratelimited(vaccel_inst_dev(q->inst),
-				     "queue %u: TAIL %u is more than %u descriptors past HEAD %u\n",
-				     q->idx, tail, q->ring_size, head);
+		vaccel_inst_warn(q->inst,
+				 "queue %u: TAIL %u is more than %u descriptors past HEAD %u\n",
+				 q->idx, tail, q->ring_size, head);
 		ev = vaccel_queue_fail(q, VACCEL_QERR_DOORBELL, tail);
 	}
 	epoch = q->epoch;
