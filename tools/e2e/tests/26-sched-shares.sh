@@ -212,7 +212,11 @@ for u in "$a" "$b" "$c"; do
 	[ "$(cat $d/wait_max_ns)" -ge $(( $(cat $d/wait_ns) / $(cat $d/waits) )) ] ||
 		fail "$u: wait_max_ns below the average wait"
 done
-[ "$(cat /sys/bus/mdev/devices/$b/vaccel/throttles)" -gt 0 ] ||
-	fail "fixed_share never throttled the lone 1of4"
+# A 1of4 on 4 engines has a whole engine as its fixed share: it runs on
+# one engine at a time and is never throttled (docs/scheduler.md).  Before
+# the refill fix of commit 9df18ba, chunks that overran the burst under
+# TCG throttled it and it got less than its 25 %.
+[ "$(cat /sys/bus/mdev/devices/$b/vaccel/throttles)" -eq 0 ] ||
+	fail "fixed_share throttled the lone 1of4 $(cat /sys/bus/mdev/devices/$b/vaccel/throttles) times, whose share is a whole engine"
 echo "counters of the 1of2: $(cd /sys/bus/mdev/devices/$a/vaccel &&
 	grep . jobs picks switches preemptions waits wait_ns wait_max_ns | xargs)" | tee -a "$figures"

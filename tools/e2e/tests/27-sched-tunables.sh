@@ -68,7 +68,13 @@ sysfs_write $card/vaccel/slice_us 100
 assert_eq 100 "$(cat $card/vaccel/slice_us)" "slice set"
 sleep 1
 # Copied now: by the end the ring buffer may have wrapped past these.
+# Recording is paused for the copy: read while two loads refill it at
+# 100 us slices, the trace file went on growing and the copy took 250 s
+# under TCG (330 MB, CI run of 2026-12-02), long enough for the loads to
+# end by themselves.
+echo 0 >$tr/tracing_on
 cp $tr/trace "$VACCEL_RESULTS/27-trace-100us.txt"
+echo 1 >$tr/tracing_on
 sysfs_write $card/vaccel/slice_us 20000
 sysfs_write "$wa" 7
 "$ctl" policy vaccel-sim.0 equal_share
