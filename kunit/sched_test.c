@@ -109,23 +109,38 @@ static void vaccel_sched_test_names(struct kunit *test)
 			  vaccel_sched_reason_name(VACCEL_SCHED_NR_REASONS));
 }
 
+/* A scheduler of @engines engines reporting to the recorder @r. */
+static struct vaccel_sched *sched_new(struct kunit *test, unsigned int engines,
+				      struct rec *r)
+{
+	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, engines, &vkt_rec_ops, r), 0);
+	return s;
+}
+
+/* An instance of @slots quarter slots, added to @s at @now. */
+static struct vaccel_sched_entity *ent_add(struct kunit *test,
+					   struct vaccel_sched *s,
+					   unsigned int slots, u64 now)
+{
+	struct vaccel_sched_entity *e = kunit_kzalloc(test, sizeof(*e),
+						      GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, e, slots, now), 0);
+	return e;
+}
+
 /* Kicks go to idle engines only, one per engine's worth of new work. */
 static void vaccel_sched_test_kick(struct kunit *test)
 {
-	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
-						      GFP_KERNEL);
-	struct vaccel_sched_entity *b = kunit_kzalloc(test, sizeof(*b),
-						      GFP_KERNEL);
 	struct rec r = { };
+	struct vaccel_sched *s = sched_new(test, 2, &r);
+	struct vaccel_sched_entity *a = ent_add(test, s, 1, 0);
+	struct vaccel_sched_entity *b = ent_add(test, s, 1, 0);
 	u64 slice;
-
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 1, 0), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, b, 1, 0), 0);
 
 	/* Nothing to run: NULL, no kick. */
 	KUNIT_EXPECT_NULL(test, vaccel_sched_pick(s, 0, 0, &slice));
@@ -223,18 +238,13 @@ static void vaccel_sched_test_kick(struct kunit *test)
  */
 static void vaccel_sched_test_throttle_timer(struct kunit *test)
 {
-	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
-						      GFP_KERNEL);
+	struct rec r = { };
+	struct vaccel_sched *s = sched_new(test, 1, &r);
+	struct vaccel_sched_entity *a = ent_add(test, s, 1, 0);
 	/* A 1of4 on one engine earns a quarter of it. */
 	u64 resume = VACCEL_SCHED_FS_BURST_NS / 4 / 4, t, thr, back, slice;
 	struct vaccel_sched_stats st;
-	struct rec r = { };
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 1, &vkt_rec_ops, &r), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 1, 0), 0);
 	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(s, VACCEL_SCHED_FIXED_SHARE,
 						      0), 0);
 	vaccel_sched_wake(s, a, 1, 0);
@@ -302,21 +312,13 @@ static void vaccel_sched_test_throttle_timer(struct kunit *test)
 /* Removal of an instance while an engine runs it. */
 static void vaccel_sched_test_remove_running(struct kunit *test)
 {
-	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
-						      GFP_KERNEL);
-	struct vaccel_sched_entity *b = kunit_kzalloc(test, sizeof(*b),
-						      GFP_KERNEL);
-	struct vaccel_sched_stats st;
 	struct rec r = { };
+	struct vaccel_sched *s = sched_new(test, 2, &r);
+	struct vaccel_sched_entity *a = ent_add(test, s, 2, 0);
+	struct vaccel_sched_entity *b = ent_add(test, s, 1, 0);
+	struct vaccel_sched_stats st;
 	u64 slice;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 2, 0), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, b, 1, 0), 0);
 	vaccel_sched_wake(s, a, 1, 0);
 	vaccel_sched_wake(s, b, 1, 0);
 	KUNIT_ASSERT_PTR_EQ(test, vaccel_sched_pick(s, 0, 0, &slice), a);
@@ -355,17 +357,12 @@ static void vaccel_sched_test_remove_running(struct kunit *test)
  */
 static void vaccel_sched_test_demand_time(struct kunit *test)
 {
-	struct vaccel_sched *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	struct vaccel_sched_entity *a = kunit_kzalloc(test, sizeof(*a),
-						      GFP_KERNEL);
-	struct vaccel_sched_stats st;
 	struct rec r = { };
+	struct vaccel_sched *s = sched_new(test, 2, &r);
+	struct vaccel_sched_entity *a = ent_add(test, s, 2, 5 * MS);
+	struct vaccel_sched_stats st;
 	u64 slice;
 
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, 2, &vkt_rec_ops, &r), 0);
-	KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, a, 2, 5 * MS), 0);
 	vaccel_sched_wake(s, a, 2, 15 * MS);		/* 10 ms at 0 */
 	KUNIT_ASSERT_PTR_EQ(test, vaccel_sched_pick(s, 0, 15 * MS, &slice), a);
 	vaccel_sched_wake(s, a, 7, 18 * MS);		/* 3 ms at 2 */

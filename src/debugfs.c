@@ -3,8 +3,8 @@
  * debugfs: /sys/kernel/debug/vaccel/<card>/sched, everything the scheduler
  * knows about a card's instances in one table, including what sysfs does
  * not show (demand, engines running it, lag, the queueing-delay and
- * demand-time histograms), all taken at one instant (now_ns in the first line).  For
- * people; the format may change.
+ * demand-time histograms), all taken at one instant (now_ns in the first
+ * line).  For people; the format may change.
  */
 
 #include <linux/debugfs.h>
