@@ -13,7 +13,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/pci_regs.h>
+#include <linux/random.h>
+#include <linux/sizes.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
 #include <linux/platform_device.h>
@@ -58,7 +64,7 @@ static struct vaccel_instance *eng_find(struct vaccel_card *card,
 /* What the VMM does before the guest runs: fake memory, bus master on. */
 static void eng_attach(struct vaccel_instance *inst)
 {
-	inst->dma = &vkt_fake_dma;
+	inst->dma_ops = &vkt_fake_dma;
 	mutex_lock(&inst->lock);
 	WRITE_ONCE(inst->bus_master, true);
 	mutex_unlock(&inst->lock);
@@ -70,6 +76,7 @@ static void eng_close(struct vaccel_instance *inst)
 	mutex_lock(&inst->lock);
 	vaccel_vfio_reset_locked(inst);
 	mutex_unlock(&inst->lock);
+	vaccel_vfio_quiesce(inst);
 }
 
 static int vaccel_engine_test_init(struct kunit *test)
@@ -396,11 +403,13 @@ static void vaccel_engine_test_unmap(struct kunit *test)
 	tq_ring(&a1);
 	pins = vkt_fake_pins_total();
 	vkt_fake_set_mapped(4, 1, false);
-	vaccel_queues_dma_unmap(ctx->a, a1.ring, PAGE_SIZE);
+	vaccel_dma_unmap(ctx->a, a1.ring, PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a1.q, VACCEL_Q_ERROR),
 			(u32)VACCEL_QERR_RING);
-	/* Its ring and writeback pages are unpinned. */
-	KUNIT_EXPECT_EQ(test, vkt_fake_pins_total(), pins - 2);
+	/* Its ring page is unpinned, the writeback (not unmapped) shows why. */
+	KUNIT_EXPECT_EQ(test, vkt_fake_pins_total(), pins - 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(tq_wb(&a1).error),
+			(u32)VACCEL_QERR_RING);
 	vkt_fake_set_mapped(4, 1, true);
 	vkt_fake_set_mapped(107, 1, true);
 }
@@ -569,6 +578,390 @@ static void vaccel_engine_test_doorbell_warn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->b->ratelimit.missed, 0);
 }
 
+/* Wait up to @ms for the writeback to reach @head; 0 if it did. */
+static int tq_wait_ms(struct tq *t, u32 head, unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	struct vaccel_wb wb;
+
+	do {
+		wb = tq_wb(t);
+		if (le32_to_cpu(wb.head) == head)
+			return 0;
+		if (wb.error)
+			return -EIO;
+		usleep_range(200, 400);
+	} while (time_before(jiffies, end));
+	return -ETIMEDOUT;
+}
+
+/* Something run in another thread, and whether it has returned. */
+struct eng_bg {
+	struct completion done;
+	struct vaccel_instance *inst;
+	struct tq *t;
+	unsigned int pg;
+	int ret;
+	bool stop;
+	unsigned int enables;
+	unsigned int refused;
+};
+
+static void eng_bg_run(struct kunit *test, struct eng_bg *bg,
+		       int (*fn)(void *))
+{
+	init_completion(&bg->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(fn, bg, "vkt-bg")));
+}
+
+static int eng_bg_unmap(void *data)
+{
+	struct eng_bg *bg = data;
+
+	bg->ret = vkt_fake_unmap(bg->inst, bg->pg, 1);
+	complete(&bg->done);
+	return 0;
+}
+
+/*
+ * Issue 13, item 1: the dma_unmap callback waited for the lock of every
+ * queue, which an engine holds for a whole chunk.  Here queue 1's lock is
+ * held (an engine in a chunk) while queue 0's ring is unmapped: the unmap
+ * completes, with one callback, and queue 0 stops with RING.
+ */
+static void vaccel_engine_test_unmap_no_wait(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct eng_bg bg = { .inst = ctx->a, .pg = 0 };
+	struct tq a0, a1;
+	bool done;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	mutex_lock(&a1.q->lock);
+	eng_bg_run(test, &bg, eng_bg_unmap);
+	done = wait_for_completion_timeout(&bg.done, HZ);
+	mutex_unlock(&a1.q->lock);
+	if (!done)
+		wait_for_completion(&bg.done);
+	KUNIT_EXPECT_TRUE_MSG(test, done,
+			      "the unmap waited for another queue's chunk");
+	KUNIT_EXPECT_EQ(test, bg.ret, 1);
+	KUNIT_EXPECT_EQ(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_ERROR),
+			(u32)VACCEL_QERR_RING);
+	KUNIT_EXPECT_EQ(test, vkt_fake_bugs(), 0U);
+	vkt_fake_map(0, 1);
+}
+
+/* The guest driver's recovery: reset, set up and enable on every error. */
+static int eng_bg_reenable(void *data)
+{
+	struct eng_bg *bg = data;
+	struct vaccel_queue *q = bg->t->q;
+
+	while (!READ_ONCE(bg->stop)) {
+		if (vaccel_queue_reg_read(q, VACCEL_Q_STATUS) &
+		    VACCEL_Q_STATUS_ERROR) {
+			vaccel_queue_reg_write(q, VACCEL_Q_CONTROL,
+					       VACCEL_Q_CONTROL_RESET);
+			vaccel_queue_reg_write(q, VACCEL_Q_RING_LO,
+					       lower_32_bits(bg->t->ring));
+			vaccel_queue_reg_write(q, VACCEL_Q_RING_SIZE, 16);
+			vaccel_queue_reg_write(q, VACCEL_Q_WB_LO,
+					       lower_32_bits(bg->t->wb));
+			vaccel_queue_reg_write(q, VACCEL_Q_CONTROL,
+					       VACCEL_Q_CONTROL_ENABLE);
+			if (vaccel_queue_reg_read(q, VACCEL_Q_STATUS) &
+			    VACCEL_Q_STATUS_ENABLED)
+				bg->enables++;
+			else
+				bg->refused++;
+		}
+		usleep_range(20, 50);
+	}
+	complete(&bg->done);
+	return 0;
+}
+
+/*
+ * Issue 13, item 1, the re-pin race: one thread unmaps and maps again the
+ * pages of queue 0's ring and writeback while another re-enables queue 0
+ * whenever it shows ERROR.  type1 looks again 2 ms after each callback (a
+ * busy host); before the fix the enable pinned the ring again in that
+ * window, every time, and the eleventh look was type1's BUG.  Now an
+ * enable inside a range being unmapped is refused, every unmap needs one
+ * callback, and once the unmap is over the queue can be enabled again.
+ */
+static void vaccel_engine_test_repin_race(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct eng_bg bg = {};
+	unsigned int i, max_retries = 0;
+	struct tq a0;
+	int r;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	bg.t = &a0;
+	vkt_fake_set_notify_delay(2000);
+	eng_bg_run(test, &bg, eng_bg_reenable);
+	for (i = 0; i < 4; i++) {
+		r = vkt_fake_unmap(ctx->a, 0, 2);
+		max_retries = max_t(unsigned int, max_retries, r);
+		vkt_fake_map(0, 2);
+		/* Past VACCEL_DMA_INVAL_NS: the next enable may pin. */
+		msleep(200);
+	}
+	WRITE_ONCE(bg.stop, true);
+	wait_for_completion(&bg.done);
+	vkt_fake_set_notify_delay(0);
+	kunit_info(test, "4 unmaps: most callbacks %u, enables %u, refused %u\n",
+		   max_retries, bg.enables, bg.refused);
+	KUNIT_EXPECT_EQ_MSG(test, vkt_fake_bugs(), 0U,
+			    "type1 would have hit BUG_ON(++retries > 10)");
+	KUNIT_EXPECT_EQ(test, max_retries, 1U);
+	KUNIT_EXPECT_GE(test, bg.enables, 3U);
+}
+
+/*
+ * Issue 13, item 2: no vaccel lock that the dma_unmap callback takes may
+ * be held across a call into type1.  Every path that pins, unpins or
+ * unmaps runs here against the model of type1's locking (fake_iova.c:
+ * its iommu->lock, device_list_lock and retry loop): an enable (pins
+ * under the instance and queue locks), a command whose operands the
+ * worker pins, unmaps of operands and of a ring (callbacks), a function
+ * reset (unpins).  Before the fix lockdep found the cycle device_list_lock
+ * -> queue lock (the callback) -> iommu->lock (the enable) ->
+ * device_list_lock (a device joining); debug_locks is 0 after a report.
+ */
+static void vaccel_engine_test_type1_lockdep(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	static u8 src[2 * PAGE_SIZE], dst[2 * PAGE_SIZE];
+	struct vaccel_desc copy = {
+		.opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.len = cpu_to_le32(sizeof(src)),
+		.src = cpu_to_le64(FAKE_IOVA(100)),
+		.dst = cpu_to_le64(FAKE_IOVA(110)),
+	};
+	struct tq a0, a1;
+
+	KUNIT_ASSERT_TRUE_MSG(test, debug_locks,
+			      "lockdep was already off before this case");
+	vkt_fake_register();
+	get_random_bytes(src, sizeof(src));
+	vkt_fake_put(FAKE_IOVA(100), src, sizeof(src));
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	tq_push(&a0, &copy);
+	tq_ring(&a0);
+	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 1), 0);
+	vkt_fake_get(FAKE_IOVA(110), dst, sizeof(dst));
+	KUNIT_EXPECT_EQ(test, memcmp(src, dst, sizeof(src)), 0);
+
+	/* The operands' pages are pinned, then unmapped under the callback. */
+	KUNIT_EXPECT_EQ(test, vkt_fake_unmap(ctx->a, 100, 2), 1);
+	KUNIT_EXPECT_EQ(test, vkt_fake_unmap(ctx->a, 110, 2), 1);
+	KUNIT_EXPECT_EQ(test, vkt_fake_unmap(ctx->a, 4, 1), 1);
+	vkt_fake_map(100, 2);
+	vkt_fake_map(110, 2);
+	vkt_fake_map(4, 1);
+	mutex_lock(&ctx->a->lock);
+	vaccel_vfio_reset_locked(ctx->a);
+	mutex_unlock(&ctx->a->lock);
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+			      "lockdep reported a locking problem: see the kernel log");
+}
+
+/*
+ * Issue 13, item 3: a tenant's memory that does not fault in costs only
+ * that tenant.  Both queues of A copy from a page whose pins (and, before
+ * the fix, accesses) wait, as for memory that userfaultfd never fills;
+ * the card has 2 engines.  B's commands complete meanwhile; when the
+ * memory comes, A's copies complete, correct.
+ */
+static void vaccel_engine_test_stall(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc busy = d_busy(200000), copy = {
+		.opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.len = cpu_to_le32(PAGE_SIZE),
+		.src = cpu_to_le64(FAKE_IOVA(100)),
+		.dst = cpu_to_le64(FAKE_IOVA(110)),
+	};
+	static u8 src[PAGE_SIZE], dst[PAGE_SIZE];
+	struct tq a0, a1, b0;
+	unsigned int i;
+
+	get_random_bytes(src, sizeof(src));
+	vkt_fake_put(FAKE_IOVA(100), src, sizeof(src));
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	tq_start(test, &b0, ctx->b, 1, 0);
+	vkt_fake_stall(100);
+	tq_push(&a0, &copy);
+	copy.dst = cpu_to_le64(FAKE_IOVA(111));
+	tq_push(&a1, &copy);
+	tq_ring(&a0);
+	tq_ring(&a1);
+	msleep(20);
+	for (i = 0; i < 10; i++)
+		tq_push(&b0, &busy);
+	tq_ring(&b0);
+	KUNIT_EXPECT_EQ_MSG(test, tq_wait_ms(&b0, 10, 3000), 0,
+			    "B waited for A's memory");
+	KUNIT_EXPECT_GT(test, vkt_fake_stall_waits(), 0U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(tq_wb(&a0).head), 0U);
+	vkt_fake_unstall();
+	KUNIT_EXPECT_EQ(test, tq_wait(&a0, 1), 0);
+	KUNIT_EXPECT_EQ(test, tq_wait(&a1, 1), 0);
+	vkt_fake_get(FAKE_IOVA(110), dst, sizeof(dst));
+	KUNIT_EXPECT_EQ(test, memcmp(src, dst, sizeof(src)), 0);
+	vkt_fake_get(FAKE_IOVA(111), dst, sizeof(dst));
+	KUNIT_EXPECT_EQ(test, memcmp(src, dst, sizeof(src)), 0);
+}
+
+/*
+ * Issue 13, item 4: completion interrupts waited for the instance lock,
+ * which a function reset holds while it clears the device memory; a guest
+ * looping submit-with-IRQ and FLR parked every engine running it.  Here
+ * A's lock is held (a reset in progress) while both its queues complete
+ * NOPs with IRQ on a card of 2 engines: B's commands complete meanwhile,
+ * and A's interrupts are raised once the lock is free.
+ */
+static void vaccel_engine_test_flr_no_park(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc busy = d_busy(200000), nop = {
+		.opcode = cpu_to_le16(VACCEL_OP_NOP),
+		.flags = cpu_to_le16(VACCEL_DESC_F_IRQ),
+	};
+	u32 cause = 0, want = VACCEL_INT_QUEUE(0) | VACCEL_INT_QUEUE(1);
+	struct tq a0, a1, b0;
+	unsigned long end;
+	unsigned int i;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	tq_start(test, &a1, ctx->a, 0, 1);
+	tq_start(test, &b0, ctx->b, 1, 0);
+	for (i = 0; i < 8; i++) {
+		tq_push(&a0, &nop);
+		tq_push(&a1, &nop);
+	}
+	for (i = 0; i < 10; i++)
+		tq_push(&b0, &busy);
+	mutex_lock(&ctx->a->lock);
+	tq_ring(&a0);
+	tq_ring(&a1);
+	msleep(20);
+	tq_ring(&b0);
+	KUNIT_EXPECT_EQ_MSG(test, tq_wait_ms(&b0, 10, 3000), 0,
+			    "B's commands waited for A's reset");
+	KUNIT_EXPECT_EQ(test, tq_wait_ms(&a0, 8, 1000), 0);
+	mutex_unlock(&ctx->a->lock);
+	/* The worker raises what the engines could not. */
+	end = jiffies + 5 * HZ;
+	do {
+		mutex_lock(&ctx->a->lock);
+		cause = vaccel_vf_reg_read(&ctx->a->vf, VACCEL_REG_INT_CAUSE);
+		mutex_unlock(&ctx->a->lock);
+		if ((cause & want) == want)
+			break;
+		usleep_range(5000, 6000);
+	} while (time_before(jiffies, end));
+	KUNIT_EXPECT_EQ_MSG(test, cause & want, want,
+			    "queue 0 and 1 completions not raised (INT_CAUSE %#x)",
+			    cause);
+}
+
+static int eng_bg_enable(void *data)
+{
+	struct eng_bg *bg = data;
+
+	vaccel_queue_reg_write(bg->t->q, VACCEL_Q_CONTROL,
+			       VACCEL_Q_CONTROL_ENABLE);
+	complete(&bg->done);
+	return 0;
+}
+
+/*
+ * Issue 13, item 5: an enable raced a function reset and could leave a
+ * queue enabled after "power-on".  A queue register write now waits for
+ * the reset in progress (the instance lock), and then finds the queue at
+ * power-on: no setup, so the enable is refused.
+ */
+static void vaccel_engine_test_enable_vs_reset(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct eng_bg bg = {};
+	struct tq a0;
+	bool early;
+
+	tq_start(test, &a0, ctx->a, 0, 0);
+	vaccel_queue_reg_write(a0.q, VACCEL_Q_CONTROL, 0);
+	bg.t = &a0;
+	mutex_lock(&ctx->a->lock);
+	eng_bg_run(test, &bg, eng_bg_enable);
+	early = wait_for_completion_timeout(&bg.done, msecs_to_jiffies(100));
+	vaccel_vfio_reset_locked(ctx->a);
+	WRITE_ONCE(ctx->a->bus_master, true);
+	mutex_unlock(&ctx->a->lock);
+	wait_for_completion(&bg.done);
+	KUNIT_EXPECT_FALSE_MSG(test, early,
+			       "the enable did not wait for the reset");
+	KUNIT_EXPECT_FALSE(test, vaccel_queue_reg_read(a0.q, VACCEL_Q_STATUS) &
+			   VACCEL_Q_STATUS_ENABLED);
+}
+
+/*
+ * Issue 13, item 5: clearing Bus Master did not wait for the chunk in
+ * flight.  A copies without pause; once Bus Master is cleared, not one
+ * more byte moves.
+ */
+static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_desc copy = {
+		.opcode = cpu_to_le16(VACCEL_OP_COPY),
+		.len = cpu_to_le32(64 * PAGE_SIZE),
+		.src = cpu_to_le64(FAKE_IOVA(100)),
+		.dst = cpu_to_le64(FAKE_IOVA(200)),
+	};
+	struct vaccel_instance *a = ctx->a;
+	unsigned long end = jiffies + 5 * HZ;
+	unsigned int i, late = 0;
+	struct tq a0;
+	u64 b1, b2;
+	u16 cmd;
+
+	tq_start(test, &a0, a, 0, 0);
+	for (i = 0; i < 5; i++) {
+		while (a0.tail - vaccel_queue_reg_read(a0.q, VACCEL_Q_HEAD) < 15)
+			tq_push(&a0, &copy);
+		tq_ring(&a0);
+		/* Copying for a while, pins done. */
+		while (atomic64_read(&a->stats.bytes) < (i + 1) * 2 * SZ_1M &&
+		       time_before(jiffies, end))
+			usleep_range(100, 200);
+		mutex_lock(&a->lock);
+		cmd = vaccel_cfg_read16(&a->vf.cfg, PCI_COMMAND);
+		vaccel_cfg_write(&a->vf.cfg, PCI_COMMAND, 2,
+				 cmd & ~PCI_COMMAND_MASTER);
+		vaccel_vfio_bus_master_update(a);
+		mutex_unlock(&a->lock);
+		b1 = atomic64_read(&a->stats.bytes);
+		usleep_range(10000, 11000);
+		b2 = atomic64_read(&a->stats.bytes);
+		late += b2 != b1;
+		mutex_lock(&a->lock);
+		vaccel_cfg_write(&a->vf.cfg, PCI_COMMAND, 2, cmd);
+		vaccel_vfio_bus_master_update(a);
+		mutex_unlock(&a->lock);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, late, 0U,
+			    "bytes moved after Bus Master was cleared, %u times of 5",
+			    late);
+}
+
 static struct kunit_case vaccel_engine_cases[] = {
 	KUNIT_CASE(vaccel_engine_test_ops),
 	KUNIT_CASE(vaccel_engine_test_error),
@@ -576,6 +969,13 @@ static struct kunit_case vaccel_engine_cases[] = {
 	KUNIT_CASE(vaccel_engine_test_reset),
 	KUNIT_CASE(vaccel_engine_test_queue_rr),
 	KUNIT_CASE(vaccel_engine_test_doorbell_warn),
+	KUNIT_CASE(vaccel_engine_test_unmap_no_wait),
+	KUNIT_CASE(vaccel_engine_test_repin_race),
+	KUNIT_CASE(vaccel_engine_test_type1_lockdep),
+	KUNIT_CASE(vaccel_engine_test_stall),
+	KUNIT_CASE(vaccel_engine_test_flr_no_park),
+	KUNIT_CASE(vaccel_engine_test_enable_vs_reset),
+	KUNIT_CASE(vaccel_engine_test_bme_waits_chunk),
 	{ }
 };
 

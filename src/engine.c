@@ -69,8 +69,8 @@ static unsigned int vaccel_inst_demand(struct vaccel_instance *inst)
 static void vaccel_engine_timer_locked(struct vaccel_card *card, u64 now)
 {
 	lockdep_assert_held(&card->run_lock);
-	if (card->timer_due) {
-		card->timer_due = false;
+	if (READ_ONCE(card->timer_due)) {
+		WRITE_ONCE(card->timer_due, false);
 		vaccel_sched_timer(&card->sched, now);
 	}
 }
@@ -315,10 +315,17 @@ static struct vaccel_queue *vaccel_engine_take(struct vaccel_engine *eng,
 	struct vaccel_queue *q = NULL;
 	u64 now, slice;
 
+	/*
+	 * Forget the kicks before looking at timer_due: a timer that fires
+	 * after the look sets kicked again (vaccel_engine_timer() orders its
+	 * two stores), so the engine does not sleep on a due timer.
+	 */
+	WRITE_ONCE(eng->kicked, false);
+	/* Pairs with the smp_wmb() of vaccel_engine_timer(). */
+	smp_mb();
 	spin_lock(&card->run_lock);
 	now = ktime_get_ns();
 	vaccel_engine_timer_locked(card, now);
-	eng->kicked = false;
 	ent = vaccel_sched_pick(&card->sched, eng->idx, now, &slice);
 	*idle = !ent;
 	if (ent) {
@@ -421,6 +428,8 @@ static enum hrtimer_restart vaccel_engine_timer(struct hrtimer *timer)
 	unsigned int i;
 
 	WRITE_ONCE(card->timer_due, true);
+	/* timer_due before kicked: see vaccel_engine_take(). */
+	smp_wmb();
 	for (i = 0; i < card->engines; i++) {
 		WRITE_ONCE(card->engine[i].kicked, true);
 		wake_up(&card->engine[i].wq);

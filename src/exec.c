@@ -24,6 +24,7 @@
 #include <linux/build_bug.h>
 #include <linux/bug.h>
 #include <linux/crc32.h>
+#include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -281,7 +282,8 @@ int vaccel_desc_check(const struct vaccel_desc *desc, u64 dev_mem_size,
 EXPORT_SYMBOL_IF_KUNIT(vaccel_desc_check);
 
 /*
- * One access to an operand, in guest memory or in device memory.  Any
+ * One access to an operand, in guest memory or in device memory.  A guest
+ * page that is not resident stops the chunk (VACCEL_EXEC_FAULT); any other
  * failure of the backend is the command's DMA error.  *bytes counts what
  * was moved successfully.
  */
@@ -295,6 +297,8 @@ static int vaccel_mem_rw(const struct vaccel_exec_env *env, bool dev,
 		ret = env->ops->dev_rw(env->priv, addr, buf, len, write);
 	else
 		ret = env->ops->dma_rw(env->priv, addr, buf, len, write);
+	if (ret == -EAGAIN && !dev)
+		return VACCEL_EXEC_FAULT;
 	if (ret)
 		return -VACCEL_QERR_DMA;
 	*bytes += len;
@@ -457,6 +461,13 @@ struct vaccel_gemm_scratch {
  * elements; it stops after the piece that spends the chunk's time.
  * Arithmetic is on u32, which wraps as the int32 of the spec does.
  */
+/* Row @i and first column @j of the next GEMM chunk; returns its width. */
+static u32 vaccel_gemm_chunk(const struct vaccel_job *job, u32 *i, u32 *j)
+{
+	*i = div_u64_rem(job->pos, job->n, j);
+	return max(1U, min(VACCEL_CHUNK_MACS / job->k, job->n - *j));
+}
+
 static int vaccel_exec_gemm(struct vaccel_job *job,
 			    const struct vaccel_exec_env *env, u64 start,
 			    u64 *bytes)
@@ -480,8 +491,7 @@ static int vaccel_exec_gemm(struct vaccel_job *job,
 	if (job->pos >= (u64)m * n)
 		return VACCEL_EXEC_DONE;
 
-	i = div_u64_rem(job->pos, n, &j);
-	w = max(1U, min(VACCEL_CHUNK_MACS / k, n - j));
+	w = vaccel_gemm_chunk(job, &i, &j);
 	end = job->pos + w;
 
 	ret = vaccel_mem_rw(env, a_dev, job->src + (u64)i * k * 4, s->a,
@@ -580,8 +590,14 @@ static int vaccel_exec_busy(struct vaccel_job *job,
  * the spec allows for a failed command.  A job that is DONE must not be
  * run again.
  *
+ * A guest page that is not resident (ops->dma_rw() returns -EAGAIN)
+ * stops the chunk after its last whole piece: @job keeps the progress of
+ * the pieces done, and the chunk may be run again once the pages that
+ * vaccel_exec_ranges() names are resident.
+ *
  * Return: VACCEL_EXEC_DONE when the command is complete,
- * VACCEL_EXEC_MORE when it needs more chunks, -VACCEL_QERR_DMA when a
+ * VACCEL_EXEC_MORE when it needs more chunks, VACCEL_EXEC_FAULT when it
+ * stopped for a page that is not resident, -VACCEL_QERR_DMA when a
  * memory access failed.
  */
 int vaccel_exec_chunk(struct vaccel_job *job,
@@ -637,3 +653,111 @@ int vaccel_exec_chunk(struct vaccel_job *job,
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_chunk);
+
+/*
+ * The operands of the next chunk in guest memory, as vaccel_exec_ranges()
+ * reports them: device memory operands are skipped.
+ */
+static int vaccel_range(vaccel_exec_range_fn fn, void *arg, bool dev,
+			u64 iova, u64 len, bool write)
+{
+	return dev || !len ? 0 : fn(arg, iova, len, write);
+}
+
+/**
+ * vaccel_exec_ranges() - the guest memory the next chunk of a job may use
+ * @job: a job from vaccel_desc_check(), as left by the previous chunk
+ * @fn: called for each range: its IOVA, length and whether the chunk
+ *	writes it; a non-zero return ends the walk and is returned
+ * @arg: passed to @fn
+ *
+ * Every guest-memory access of the next vaccel_exec_chunk() on @job lies
+ * in one of these ranges, whatever the chunk's time allows (the byte and
+ * MAC caps bound them): the engines' caller pins them before it runs the
+ * chunk.  GEMM reports row i of A, the chunk's columns of every row of B
+ * (k ranges) and its part of row i of C.
+ *
+ * Return: 0, or what @fn returned.
+ */
+int vaccel_exec_ranges(const struct vaccel_job *job, vaccel_exec_range_fn fn,
+		       void *arg)
+{
+	bool src_dev = job->flags & VACCEL_DESC_F_SRC_DEV;
+	bool src2_dev = job->flags & VACCEL_DESC_F_SRC2_DEV;
+	bool dst_dev = job->flags & VACCEL_DESC_F_DST_DEV;
+	u64 len;
+	u32 i, j, w, p;
+	int ret;
+
+	switch (job->opcode) {
+	case VACCEL_OP_COPY:
+	case VACCEL_OP_FILL:
+	case VACCEL_OP_CRC32C:
+		if (job->pos >= job->len)
+			return 0;
+		len = vaccel_chunk_len(job);
+		if (job->opcode != VACCEL_OP_FILL) {
+			ret = vaccel_range(fn, arg, src_dev, job->src + job->pos,
+					   len, false);
+			if (ret)
+				return ret;
+		}
+		if (job->opcode == VACCEL_OP_CRC32C)
+			return job->pos + len == job->len ?
+			       vaccel_range(fn, arg, dst_dev, job->dst,
+					    VACCEL_CRC_SIZE, true) : 0;
+		return vaccel_range(fn, arg, dst_dev, job->dst + job->pos, len,
+				    true);
+	case VACCEL_OP_GEMM:
+		if (!vaccel_dim_ok(job->m) || !vaccel_dim_ok(job->n) ||
+		    !vaccel_dim_ok(job->k) || job->pos >= (u64)job->m * job->n)
+			return 0;
+		w = vaccel_gemm_chunk(job, &i, &j);
+		ret = vaccel_range(fn, arg, src_dev,
+				   job->src + (u64)i * job->k * 4,
+				   (u64)job->k * 4, false);
+		for (p = 0; !ret && p < job->k; p++)
+			ret = vaccel_range(fn, arg, src2_dev,
+					   job->src2 + ((u64)p * job->n + j) * 4,
+					   (u64)w * 4, false);
+		if (ret)
+			return ret;
+		return vaccel_range(fn, arg, dst_dev,
+				    job->dst + ((u64)i * job->n + j) * 4,
+				    (u64)w * 4, true);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_ranges);
+
+/**
+ * vaccel_exec_skip_chunk() - move a copy of a job on by one whole chunk
+ * @job: a copy of a job (not one that runs): only its @pos moves
+ *
+ * For reading ahead: vaccel_exec_ranges() of the result names what the
+ * chunk after the next one will use if the next one does all it may.
+ *
+ * Return: true when the job would still have work after that chunk.
+ */
+bool vaccel_exec_skip_chunk(struct vaccel_job *job)
+{
+	u32 i, j;
+
+	switch (job->opcode) {
+	case VACCEL_OP_COPY:
+	case VACCEL_OP_FILL:
+	case VACCEL_OP_CRC32C:
+		if (job->pos >= job->len)
+			return false;
+		job->pos += vaccel_chunk_len(job);
+		return job->pos < job->len;
+	case VACCEL_OP_GEMM:
+		if (!vaccel_dim_ok(job->m) || !vaccel_dim_ok(job->n) ||
+		    !vaccel_dim_ok(job->k) || job->pos >= (u64)job->m * job->n)
+			return false;
+		job->pos += vaccel_gemm_chunk(job, &i, &j);
+		return job->pos < (u64)job->m * job->n;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_skip_chunk);

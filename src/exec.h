@@ -39,8 +39,10 @@
 /**
  * struct vaccel_exec_ops - how the execution unit reaches memory and time
  * @dma_rw: copy @len bytes between guest memory at @iova and @buf.
- *	Return 0, or a negative errno when any part of the range is not
- *	mapped (the job then fails with VACCEL_QERR_DMA).
+ *	Return 0; -EAGAIN when a page of the range is not resident yet (the
+ *	chunk stops with VACCEL_EXEC_FAULT and may be run again once it
+ *	is); any other negative errno when the range is not mapped (the job
+ *	then fails with VACCEL_QERR_DMA).
  * @dev_rw: the same for the function's device memory at offset @off; the
  *	range has been checked against the device memory size.
  * @busy: occupy the engine for about @ns nanoseconds (BUSY); how long it
@@ -112,10 +114,18 @@ struct vaccel_job {
 /* Return values of vaccel_exec_chunk() other than -VACCEL_QERR_*. */
 #define VACCEL_EXEC_DONE	0
 #define VACCEL_EXEC_MORE	1
+#define VACCEL_EXEC_FAULT	2
+
+/* A guest-memory range a chunk uses: see vaccel_exec_ranges(). */
+typedef int (*vaccel_exec_range_fn)(void *arg, u64 iova, u64 len,
+				    bool write);
 
 int vaccel_desc_check(const struct vaccel_desc *desc, u64 dev_mem_size,
 		      struct vaccel_job *job);
 int vaccel_exec_chunk(struct vaccel_job *job,
 		      const struct vaccel_exec_env *env, u64 *bytes);
+int vaccel_exec_ranges(const struct vaccel_job *job, vaccel_exec_range_fn fn,
+		       void *arg);
+bool vaccel_exec_skip_chunk(struct vaccel_job *job);
 
 #endif /* _VACCEL_EXEC_H */

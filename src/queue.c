@@ -3,15 +3,18 @@
  * Command queues of a vaccel instance: their registers, their rings in
  * guest memory, and the step an engine takes on one of them.
  *
- * Guest memory is reached two ways.  The ring and the writeback area are
- * pinned (vfio_pin_pages()) while the queue is enabled, so fetching a
- * descriptor and writing back a completion cost a memcpy.  Operands go
- * through vfio_dma_rw(), which looks the IOVA up on every access and holds
- * the container's lock while it copies, so once VFIO_IOMMU_UNMAP_DMA has
- * returned, no engine touches the range: a command still using it fails
- * with VACCEL_QERR_DMA at its next chunk.  For the pinned pages the VFIO
- * core calls vaccel_queues_dma_unmap() before the unmap completes; the
- * queue stops with VACCEL_QERR_RING and lets go of them.
+ * Guest memory is reached through pinned pages only (dma.c).  The ring
+ * and the writeback area are pinned while the queue is enabled, so
+ * fetching a descriptor and writing back a completion cost a memcpy.
+ * Operands are pinned by the instance's worker before the chunk that uses
+ * them: a chunk that meets a page that is not resident parks the queue
+ * (vaccel_queue_step()), and the worker pins what the command needs and
+ * lets it go on, or fails it with VACCEL_QERR_DMA when the memory is not
+ * mapped (vaccel_queue_serve()).  When the VFIO user unmaps a range, the
+ * callback (vaccel_dma_unmap()) takes every pinned page in it away without
+ * waiting for an engine: once VFIO_IOMMU_UNMAP_DMA has returned, no engine
+ * touches the range.  A queue whose ring or writeback was in it stops with
+ * VACCEL_QERR_RING (vaccel_queue_lost_ring()).
  *
  * Every descriptor is copied out of the ring before it is checked
  * (vaccel_desc_check()), so the guest cannot change it behind the check.
@@ -28,6 +31,7 @@
 #include <kunit/visibility.h>
 
 #include "vaccel.h"
+#include "dma.h"
 #include "engine.h"
 #include "irq.h"
 #include "vaccel_trace.h"
@@ -35,7 +39,6 @@
 const struct vaccel_dma_ops vaccel_vfio_dma = {
 	.pin = vfio_pin_pages,
 	.unpin = vfio_unpin_pages,
-	.rw = vfio_dma_rw,
 };
 
 static const char * const vaccel_qerr_names[VACCEL_QERR_COUNT] = {
@@ -72,7 +75,8 @@ void vaccel_queues_init(struct vaccel_instance *inst)
 		INIT_LIST_HEAD(&q->run.node);
 	}
 	INIT_LIST_HEAD(&inst->runq);
-	inst->dma = &vaccel_vfio_dma;
+	INIT_WORK(&inst->dma.work, vaccel_queues_work);
+	inst->dma_ops = &vaccel_vfio_dma;
 }
 
 /**
@@ -140,18 +144,30 @@ static void vaccel_queue_mark_start_locked(struct vaccel_queue *q, u32 head,
 	}
 }
 
+/*
+ * Let go of the ring and the writeback, unless an unmap took them first:
+ * whoever detaches them under dma.lock unpins them.
+ */
 static void vaccel_queue_unpin(struct vaccel_queue *q)
 {
-	struct vfio_device *vdev = &q->inst->vdev;
+	struct vaccel_instance *inst = q->inst;
+	unsigned int nr_ring;
+	u64 ring, wb = 0;
+	bool has_wb;
 
 	lockdep_assert_held(&q->lock);
-	if (q->nr_ring_pages)
-		q->inst->dma->unpin(vdev, q->ring_iova & PAGE_MASK,
-				    q->nr_ring_pages);
+	spin_lock(&inst->dma.lock);
+	nr_ring = q->nr_ring_pages;
+	ring = q->pin_ring;
+	has_wb = q->wb_page;
+	wb = q->pin_wb;
 	q->nr_ring_pages = 0;
-	if (q->wb_page)
-		q->inst->dma->unpin(vdev, q->wb_iova & PAGE_MASK, 1);
 	q->wb_page = NULL;
+	spin_unlock(&inst->dma.lock);
+	if (nr_ring)
+		inst->dma_ops->unpin(&inst->vdev, ring, nr_ring);
+	if (has_wb)
+		inst->dma_ops->unpin(&inst->vdev, wb, 1);
 }
 
 /*
@@ -168,6 +184,8 @@ static void vaccel_queue_stop_locked(struct vaccel_queue *q, bool clear)
 	spin_lock(&q->state_lock);
 	q->enabled = false;
 	q->job_active = false;
+	q->parked = false;
+	q->irq_pending = 0;
 	q->nr_marks = 0;
 	if (clear) {
 		q->error = 0;
@@ -225,24 +243,30 @@ void vaccel_queues_kick(struct vaccel_instance *inst)
 		vaccel_engine_queue_kick(&inst->queues[i]);
 }
 
-/* The writeback area, in the pinned page. */
+/*
+ * The writeback area, in the pinned page, if an unmap has not taken it.
+ * wb_iova does not change while wb_page is set: the setup is fixed while
+ * the queue is enabled, and the page is let go before it is disabled.
+ */
 static void vaccel_queue_writeback(struct vaccel_queue *q, u32 head,
 				   u32 error, u64 fence)
 {
+	struct vaccel_dma *dma = &q->inst->dma;
 	struct vaccel_wb *wb;
 	void *page;
 
-	lockdep_assert_held(&q->lock);
-	if (!q->wb_page)
-		return;
-	page = kmap_local_page(q->wb_page);
-	wb = page + offset_in_page(q->wb_iova);
-	WRITE_ONCE(wb->fence, cpu_to_le64(fence));
-	WRITE_ONCE(wb->error, cpu_to_le32(error));
-	/* The results and the fence are visible before the new head. */
-	smp_wmb();
-	WRITE_ONCE(wb->head, cpu_to_le32(head));
-	kunmap_local(page);
+	spin_lock(&dma->lock);
+	if (q->wb_page) {
+		page = kmap_local_page(q->wb_page);
+		wb = page + offset_in_page(q->wb_iova);
+		WRITE_ONCE(wb->fence, cpu_to_le64(fence));
+		WRITE_ONCE(wb->error, cpu_to_le32(error));
+		/* The results and the fence are visible before the new head. */
+		smp_wmb();
+		WRITE_ONCE(wb->head, cpu_to_le32(head));
+		kunmap_local(page);
+	}
+	spin_unlock(&dma->lock);
 }
 
 /*
@@ -274,10 +298,45 @@ static unsigned int vaccel_queue_fail(struct vaccel_queue *q, u32 err,
 	return VACCEL_STEP_ERROR;
 }
 
-/*
- * Raise the interrupts of a step, unless the queue was stopped since
- * (a function reset must not leave completions of before it pending).
- * Takes the instance lock: never call with a queue lock held.
+/* Raise the interrupts of @events, unless a stop ended @epoch since. */
+static void vaccel_queue_deliver_locked(struct vaccel_queue *q,
+					unsigned int epoch,
+					unsigned int events)
+{
+	lockdep_assert_held(&q->inst->lock);
+	/* Stops that matter here happen under the instance lock too. */
+	if (READ_ONCE(q->epoch) == epoch)
+		vaccel_irq_queue(q->inst, q->idx,
+				 events & VACCEL_STEP_DONE_IRQ,
+				 events & VACCEL_STEP_ERROR);
+}
+
+/* Leave the interrupts of @events to the instance's worker. */
+static void vaccel_queue_defer(struct vaccel_queue *q, unsigned int epoch,
+			       unsigned int events)
+{
+	spin_lock(&q->state_lock);
+	if (q->irq_pending && q->irq_epoch != epoch)
+		q->irq_pending = 0;
+	q->irq_pending |= events & (VACCEL_STEP_DONE_IRQ | VACCEL_STEP_ERROR);
+	q->irq_epoch = epoch;
+	spin_unlock(&q->state_lock);
+	vaccel_dma_kick(q->inst);
+}
+
+/**
+ * vaccel_queue_deliver() - raise the interrupts of a step
+ * @q: the queue
+ * @epoch: the queue's epoch when the step ran
+ * @events: the step's VACCEL_STEP_* flags
+ *
+ * Unless the queue was stopped since (a function reset must not leave
+ * completions of before it pending).  Never waits: when the instance lock
+ * is taken (a function reset clearing the device memory, a register
+ * access), the interrupts go to the instance's worker, so that an engine
+ * never waits for what a tenant does to its own function.
+ *
+ * Context: no queue lock held.
  */
 void vaccel_queue_deliver(struct vaccel_queue *q, unsigned int epoch,
 			  unsigned int events)
@@ -286,12 +345,11 @@ void vaccel_queue_deliver(struct vaccel_queue *q, unsigned int epoch,
 
 	if (!(events & (VACCEL_STEP_DONE_IRQ | VACCEL_STEP_ERROR)))
 		return;
-	mutex_lock(&inst->lock);
-	/* Stops that matter here happen under the instance lock too. */
-	if (READ_ONCE(q->epoch) == epoch)
-		vaccel_irq_queue(inst, q->idx,
-				 events & VACCEL_STEP_DONE_IRQ,
-				 events & VACCEL_STEP_ERROR);
+	if (!mutex_trylock(&inst->lock)) {
+		vaccel_queue_defer(q, epoch, events);
+		return;
+	}
+	vaccel_queue_deliver_locked(q, epoch, events);
 	mutex_unlock(&inst->lock);
 }
 
@@ -321,36 +379,53 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 {
 	struct vaccel_instance *inst = q->inst;
 	u64 bytes = (u64)q->ring_size * VACCEL_DESC_SIZE;
-	unsigned int ev;
+	unsigned int ev, wb_pinned;
 	const char *why;
 	int npages, ret;
+	bool lost;
 
 	lockdep_assert_held(&q->lock);
 	if (!vaccel_queue_setup_ok(q, &why))
 		goto refuse;
 
 	npages = DIV_ROUND_UP(offset_in_page(q->ring_iova) + bytes, PAGE_SIZE);
-	ret = inst->dma->pin(&inst->vdev, q->ring_iova & PAGE_MASK, npages,
-			     IOMMU_READ, q->ring_pages);
-	if (ret != npages) {
-		why = "ring not mapped";
+	ret = vaccel_dma_pin(inst, q->ring_iova & PAGE_MASK, npages,
+			     IOMMU_READ, q->ring_pages, &q->nr_ring_pages,
+			     &q->pin_ring);
+	if (ret) {
+		why = ret == -EBUSY ? "ring in a range being unmapped" :
+				      "ring not mapped";
 		goto refuse;
 	}
-	q->nr_ring_pages = npages;
-	ret = inst->dma->pin(&inst->vdev, q->wb_iova & PAGE_MASK, 1,
-			     IOMMU_READ | IOMMU_WRITE, &q->wb_page);
-	if (ret != 1) {
-		q->wb_page = NULL;
-		why = "writeback not mapped writable";
+	ret = vaccel_dma_pin(inst, q->wb_iova & PAGE_MASK, 1,
+			     IOMMU_READ | IOMMU_WRITE, &q->wb_page, &wb_pinned,
+			     &q->pin_wb);
+	if (ret) {
+		why = ret == -EBUSY ? "writeback in a range being unmapped" :
+				      "writeback not mapped writable";
 		goto refuse;
 	}
 
-	spin_lock(&q->state_lock);
-	q->enabled = true;
-	q->head = 0;
-	q->tail = 0;
-	q->nr_marks = 0;
-	spin_unlock(&q->state_lock);
+	/*
+	 * An unmap may have taken the pages since: it looks at ENABLED after
+	 * it detached them, so either it sees the queue enabled and stops
+	 * it, or this sees them gone.
+	 */
+	spin_lock(&inst->dma.lock);
+	lost = !q->nr_ring_pages || !q->wb_page;
+	if (!lost) {
+		spin_lock(&q->state_lock);
+		q->enabled = true;
+		q->head = 0;
+		q->tail = 0;
+		q->nr_marks = 0;
+		spin_unlock(&q->state_lock);
+	}
+	spin_unlock(&inst->dma.lock);
+	if (lost) {
+		why = "ring or writeback unmapped during the enable";
+		goto refuse;
+	}
 	vaccel_queue_writeback(q, 0, 0, q->fence);
 	return 0;
 
@@ -533,12 +608,17 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_reg_read);
  * @val: the value
  *
  * TAIL (the doorbell) never waits for the engine; CONTROL and the setup
- * registers wait for the end of a chunk at most.  May raise the error
- * interrupt, so the caller must not hold the instance lock.
+ * registers wait for the end of a chunk at most, and for a function reset
+ * in progress: they take the instance lock, so an enable cannot slip in
+ * between a reset's stop of the queues and its end.  May raise the error
+ * interrupt.
+ *
+ * Context: no lock held; takes the instance lock, then the queue's.
  */
 void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 			    u32 val)
 {
+	struct vaccel_instance *inst = q->inst;
 	unsigned int epoch, ev = 0;
 	bool enabled;
 
@@ -547,6 +627,7 @@ void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 		return;
 	}
 
+	mutex_lock(&inst->lock);
 	mutex_lock(&q->lock);
 	spin_lock(&q->state_lock);
 	enabled = q->enabled;
@@ -575,72 +656,52 @@ void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 	}
 	epoch = q->epoch;
 	mutex_unlock(&q->lock);
-	vaccel_queue_deliver(q, epoch, ev);
+	if (ev)
+		vaccel_queue_deliver_locked(q, epoch, ev);
+	mutex_unlock(&inst->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_reg_write);
 
-/* Do [a, a_last] and [b, b_last] (inclusive bounds) intersect? */
-static bool vaccel_range_hit(u64 a, u64 a_last, u64 b, u64 b_last)
-{
-	return a <= b_last && b <= a_last;
-}
-
 /**
- * vaccel_queues_dma_unmap() - userspace unmaps an IOVA range
- * @inst: the instance (its VFIO device is open)
- * @iova: start of the range
- * @length: its length
+ * vaccel_queue_lost_ring() - an unmap took the queue's ring or writeback
+ * @q: the queue
  *
- * A queue whose ring or writeback lies in the range stops with
- * VACCEL_QERR_RING and unpins them before this returns, as the VFIO core
- * requires.  Operands need nothing here: see the comment at the top.
+ * The queue stops with VACCEL_QERR_RING where it is; an engine in the
+ * middle of a chunk finishes it and finds no more work.  The error
+ * interrupt goes through the instance's worker.
  *
- * Context: called by the VFIO type1 backend with its device_list_lock
- * held; takes each queue's lock, and its state_lock under it.
+ * Context: the unmap callback, no vaccel lock held; takes the queue's
+ * state_lock, and the instance's dma.lock for the writeback.
  */
-void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
-			     u64 length)
+void vaccel_queue_lost_ring(struct vaccel_queue *q)
 {
-	unsigned int i, epoch, ev;
-	u64 last;
+	struct vaccel_instance *inst = q->inst;
+	unsigned int epoch;
+	bool fail;
+	u64 fence;
+	u32 head;
 
-	if (!length)
-		return;
-	/* A range reaching past 2^64 ends there. */
-	if (check_add_overflow(iova, length - 1, &last))
-		last = U64_MAX;
-
-	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
-		struct vaccel_queue *q = &inst->queues[i];
-		bool hit = false, error;
-		u32 head;
-
-		mutex_lock(&q->lock);
-		if (q->nr_ring_pages &&
-		    vaccel_range_hit(iova, last, q->ring_iova & PAGE_MASK,
-				     (q->ring_iova & PAGE_MASK) +
-				     ((u64)q->nr_ring_pages << PAGE_SHIFT) - 1))
-			hit = true;
-		if (q->wb_page &&
-		    vaccel_range_hit(iova, last, q->wb_iova & PAGE_MASK,
-				     (q->wb_iova & PAGE_MASK) + PAGE_SIZE - 1))
-			hit = true;
-		ev = 0;
-		if (hit) {
-			spin_lock(&q->state_lock);
-			error = q->error;
-			head = q->head;
-			spin_unlock(&q->state_lock);
-			if (!error)
-				ev = vaccel_queue_fail(q, VACCEL_QERR_RING, head);
-			vaccel_queue_unpin(q);
-		}
-		epoch = q->epoch;
-		mutex_unlock(&q->lock);
-		vaccel_queue_deliver(q, epoch, ev);
+	spin_lock(&q->state_lock);
+	fail = q->enabled && !q->error;
+	if (fail) {
+		q->error = VACCEL_QERR_RING;
+		q->error_index = q->head;
 	}
+	head = q->head;
+	fence = q->fence;
+	epoch = READ_ONCE(q->epoch);
+	spin_unlock(&q->state_lock);
+	if (!fail)
+		return;
+	vaccel_queue_writeback(q, head, VACCEL_QERR_RING, fence);
+	atomic64_inc(&inst->stats.errors);
+	trace_vaccel_queue_error(inst, q->idx, VACCEL_QERR_RING, head);
+	vaccel_inst_warn(inst,
+			 "queue %u: %s (error %u) at descriptor %u: ring or writeback unmapped, queue stopped\n",
+			 q->idx, vaccel_qerr_names[VACCEL_QERR_RING],
+			 VACCEL_QERR_RING, head);
+	vaccel_queue_defer(q, epoch, VACCEL_STEP_ERROR);
 }
-EXPORT_SYMBOL_IF_KUNIT(vaccel_queues_dma_unmap);
 
 /* The execution unit's view of memory and time, for this queue. */
 static int vaccel_queue_dma_rw(void *priv, u64 iova, void *buf, size_t len,
@@ -648,7 +709,7 @@ static int vaccel_queue_dma_rw(void *priv, u64 iova, void *buf, size_t len,
 {
 	struct vaccel_queue *q = priv;
 
-	return q->inst->dma->rw(&q->inst->vdev, iova, buf, len, write);
+	return vaccel_dma_rw(&q->inst->dma, iova, buf, len, write);
 }
 
 static int vaccel_queue_dev_rw(void *priv, u64 off, void *buf, size_t len,
@@ -687,11 +748,15 @@ static const struct vaccel_exec_ops vaccel_queue_exec_ops = {
 	.now = vaccel_queue_now,
 };
 
-/* Enabled, not in error, and a command in progress or descriptors queued. */
+/*
+ * Enabled, not in error, not waiting for its pages, and a command in
+ * progress or descriptors queued.
+ */
 static bool vaccel_queue_work_locked(struct vaccel_queue *q)
 {
 	lockdep_assert_held(&q->state_lock);
-	return q->enabled && !q->error && (q->job_active || q->head != q->tail);
+	return q->enabled && !q->error && !q->parked &&
+	       (q->job_active || q->head != q->tail);
 }
 
 /**
@@ -720,16 +785,29 @@ bool vaccel_queue_has_work(struct vaccel_queue *q)
 	return work;
 }
 
-/* Copy descriptor number @index out of the pinned ring. */
-static void vaccel_queue_fetch(struct vaccel_queue *q, u32 index,
+/*
+ * Copy descriptor number @index out of the pinned ring.
+ * Return: false when an unmap took the ring (and stopped the queue).
+ */
+static bool vaccel_queue_fetch(struct vaccel_queue *q, u32 index,
 			       struct vaccel_desc *desc)
 {
 	size_t off = offset_in_page(q->ring_iova) +
 		     (size_t)(index & (q->ring_size - 1)) * VACCEL_DESC_SIZE;
-	void *page = kmap_local_page(q->ring_pages[off >> PAGE_SHIFT]);
+	struct vaccel_dma *dma = &q->inst->dma;
+	void *page;
 
+	lockdep_assert_held(&q->lock);
+	spin_lock(&dma->lock);
+	if (!q->nr_ring_pages) {
+		spin_unlock(&dma->lock);
+		return false;
+	}
+	page = kmap_local_page(q->ring_pages[off >> PAGE_SHIFT]);
 	memcpy(desc, page + offset_in_page(off), sizeof(*desc));
 	kunmap_local(page);
+	spin_unlock(&dma->lock);
+	return true;
 }
 
 static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
@@ -774,6 +852,8 @@ static unsigned int vaccel_queue_complete(struct vaccel_queue *q, u32 head)
  *
  * Fetches and checks the next descriptor if no command is in progress,
  * then runs one chunk of the command, completing it if that was the last.
+ * A chunk that meets a guest page that is not resident parks the queue
+ * for the instance's worker (vaccel_queue_serve()).
  *
  * Context: queue lock held.
  * Return: VACCEL_STEP_* flags; without VACCEL_STEP_MORE the queue has
@@ -807,7 +887,8 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 		return 0;
 
 	if (!active) {
-		vaccel_queue_fetch(q, head, &desc);
+		if (!vaccel_queue_fetch(q, head, &desc))
+			return 0;
 		err = vaccel_desc_check(&desc, inst->mem_size, &q->job);
 		if (err)
 			return vaccel_queue_fail(q, err, head);
@@ -822,7 +903,105 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 	atomic64_add(bytes, &inst->stats.bytes);
 	if (ret < 0)
 		return vaccel_queue_fail(q, -ret, head);
+	if (ret == VACCEL_EXEC_FAULT) {
+		/* The worker pins the pages and lets the queue go on. */
+		spin_lock(&q->state_lock);
+		q->parked = true;
+		spin_unlock(&q->state_lock);
+		vaccel_dma_kick(inst);
+		return 0;
+	}
 	if (ret == VACCEL_EXEC_MORE)
 		return VACCEL_STEP_MORE;
 	return vaccel_queue_complete(q, head);
+}
+
+/* Tries of a pin refused because its range is being unmapped, 10 ms apart. */
+#define VACCEL_QUEUE_BUSY_TRIES \
+	(2 * VACCEL_DMA_INVAL_NS / (10 * NSEC_PER_MSEC))
+
+/*
+ * The instance's worker, for a parked queue: pin what its command needs,
+ * then let it run again, or fail it when the memory is not mapped.  A
+ * range being unmapped is waited out: it may be mapped again, and a
+ * command fails only when its memory is really gone.
+ */
+static void vaccel_queue_serve(struct vaccel_queue *q)
+{
+	struct vaccel_instance *inst = q->inst;
+	unsigned int epoch, ev = 0, tries = 0;
+	struct vaccel_job job;
+	bool parked, active;
+	u32 head;
+	int ret;
+
+	mutex_lock(&q->lock);
+	spin_lock(&q->state_lock);
+	parked = q->parked;
+	active = q->job_active;
+	head = q->head;
+	spin_unlock(&q->state_lock);
+	epoch = q->epoch;
+	job = q->job;
+	mutex_unlock(&q->lock);
+	if (!parked)
+		return;
+
+	/* No lock of the queue is held while pinning (vaccel.h). */
+	ret = active ? vaccel_dma_need_job(inst, &job) : 0;
+	while (ret == -EBUSY && tries++ < VACCEL_QUEUE_BUSY_TRIES &&
+	       READ_ONCE(q->epoch) == epoch) {
+		usleep_range(10000, 20000);
+		ret = vaccel_dma_need_job(inst, &job);
+	}
+
+	mutex_lock(&q->lock);
+	if (q->epoch == epoch) {
+		if (ret)
+			ev = vaccel_queue_fail(q, VACCEL_QERR_DMA, head);
+		spin_lock(&q->state_lock);
+		q->parked = false;
+		spin_unlock(&q->state_lock);
+	}
+	mutex_unlock(&q->lock);
+	vaccel_queue_deliver(q, epoch, ev);
+	vaccel_engine_queue_kick(q);
+}
+
+/**
+ * vaccel_queues_work() - the instance's worker
+ * @work: the instance's dma.work
+ *
+ * Pins guest pages for parked queues, and raises the interrupts that an
+ * engine or the unmap callback left (vaccel_queue_deliver()).  Runs in
+ * the tenant's name: it may wait for the tenant's memory and for its
+ * function's lock, never an engine.
+ *
+ * Context: a kworker; takes the queues' locks and the instance lock, one
+ * at a time.
+ */
+void vaccel_queues_work(struct work_struct *work)
+{
+	struct vaccel_instance *inst = container_of(work,
+						    struct vaccel_instance,
+						    dma.work);
+	unsigned int i, ev, epoch;
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++)
+		vaccel_queue_serve(&inst->queues[i]);
+
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		struct vaccel_queue *q = &inst->queues[i];
+
+		spin_lock(&q->state_lock);
+		ev = q->irq_pending;
+		epoch = q->irq_epoch;
+		q->irq_pending = 0;
+		spin_unlock(&q->state_lock);
+		if (!ev)
+			continue;
+		mutex_lock(&inst->lock);
+		vaccel_queue_deliver_locked(q, epoch, ev);
+		mutex_unlock(&inst->lock);
+	}
 }

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/workqueue.h>
 
 #include "vaccel_queue.h"
 #include "exec.h"
@@ -74,14 +75,18 @@ struct vaccel_submit_mark {
  * @inst: the instance
  * @idx: queue number in the function
  * @lock: execution lock; protects @ring_iova, @ring_size, @wb_iova,
- *	@ring_pages, @nr_ring_pages, @wb_page, @job and @epoch (which may
- *	also be read locklessly, see vaccel_queue_deliver())
+ *	@job and @epoch (which may also be read locklessly, see
+ *	vaccel_queue_deliver())
  * @ring_iova: RING_LO/HI
  * @ring_size: RING_SIZE
  * @wb_iova: WB_LO/HI
- * @ring_pages: the ring, pinned while the queue is enabled
+ * @ring_pages: the ring, pinned while the queue is enabled; this and the
+ *	next four are under the instance's dma.lock (struct vaccel_dma), so
+ *	that an unmap can take them without the execution lock
  * @nr_ring_pages: pages in @ring_pages, 0 when not pinned
+ * @pin_ring: IOVA of @ring_pages[0]
  * @wb_page: the page holding the writeback, pinned with the ring
+ * @pin_wb: IOVA of @wb_page
  * @job: the command in progress, when @job_active
  * @epoch: incremented whenever the queue is stopped, so that interrupts
  *	computed before are not raised after it
@@ -92,6 +97,11 @@ struct vaccel_submit_mark {
  * @head: HEAD
  * @tail: TAIL
  * @job_active: a command has been fetched and not finished
+ * @parked: its command waits for guest pages to be pinned (struct
+ *	vaccel_dma: the instance's worker); not runnable meanwhile
+ * @irq_pending: VACCEL_STEP_DONE_IRQ and VACCEL_STEP_ERROR events that an
+ *	engine or the unmap callback left to the instance's worker
+ * @irq_epoch: the epoch of @irq_pending
  * @fence: FENCE_LO/HI
  * @stats: counters of the queue
  * @marks: the last doorbells, oldest first from @mark_first, a ring of
@@ -113,7 +123,9 @@ struct vaccel_queue {
 	u64 wb_iova;
 	struct page *ring_pages[VACCEL_RING_PAGES];
 	unsigned int nr_ring_pages;
+	u64 pin_ring;
 	struct page *wb_page;
+	u64 pin_wb;
 	struct vaccel_job job;
 	unsigned int epoch;
 
@@ -124,6 +136,9 @@ struct vaccel_queue {
 	u32 head;
 	u32 tail;
 	bool job_active;
+	bool parked;
+	unsigned int irq_pending;
+	unsigned int irq_epoch;
 	u64 fence;
 	struct vaccel_queue_stats stats;
 	struct vaccel_submit_mark marks[VACCEL_SUBMIT_MARKS];
@@ -134,21 +149,19 @@ struct vaccel_queue {
 };
 
 /**
- * struct vaccel_dma_ops - how the queues reach guest memory
+ * struct vaccel_dma_ops - how an instance pins guest memory
  * @pin: vfio_pin_pages()
  * @unpin: vfio_unpin_pages()
- * @rw: vfio_dma_rw()
  *
  * Always the VFIO functions (vaccel_vfio_dma), except in the KUnit suite
- * vaccel_engine, which runs the real queues and engines on a fake IOVA
- * space.
+ * vaccel_engine, which runs the real queues and engines on a model of the
+ * type1 backend (kunit/fake_iova.c).  Nothing else of VFIO is called for
+ * guest memory: the engines copy from pinned pages (dma.c).
  */
 struct vaccel_dma_ops {
 	int (*pin)(struct vfio_device *vdev, dma_addr_t iova, int npage,
 		   int prot, struct page **pages);
 	void (*unpin)(struct vfio_device *vdev, dma_addr_t iova, int npage);
-	int (*rw)(struct vfio_device *vdev, dma_addr_t iova, void *data,
-		  size_t len, bool write);
 };
 
 extern const struct vaccel_dma_ops vaccel_vfio_dma;
@@ -161,8 +174,8 @@ bool vaccel_queue_reg(unsigned int off, unsigned int *q, unsigned int *reg);
 u32 vaccel_queue_reg_read(struct vaccel_queue *q, unsigned int reg);
 void vaccel_queue_reg_write(struct vaccel_queue *q, unsigned int reg,
 			    u32 val);
-void vaccel_queues_dma_unmap(struct vaccel_instance *inst, u64 iova,
-			     u64 length);
+void vaccel_queue_lost_ring(struct vaccel_queue *q);
+void vaccel_queues_work(struct work_struct *work);
 
 /* The queue's side of its edge with the engines (engine.h). */
 bool vaccel_queue_has_work(struct vaccel_queue *q);

@@ -245,6 +245,8 @@ static int vaccel_sim_mem_mmap(struct vaccel_card *card,
 		ret = vm_insert_page(vma, addr, sim->pages[first++]);
 		if (ret)
 			return ret;
+		/* A 1of1 slice of a large card is a million pages. */
+		cond_resched();
 	}
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include <linux/wait.h>
 
 #include "vaccel_hw.h"
+#include "dma.h"
 #include "queue.h"
 #include "sched.h"
 #include "slots.h"
@@ -49,16 +50,19 @@
  *     vaccel: the mdev core's parent->unreg_sem (across mdev probe and
  *     remove), the VFIO core's device-set lock (across close_device), the
  *     VFIO type1 backend's device_list_lock (across the dma_unmap
- *     callback, vaccel_queues_dma_unmap()).
+ *     callback, vaccel_dma_unmap()).
  *  2. vaccel_card.lock (mutex): slot accounting and the instance list.
  *  3. vaccel_instance.lock (mutex): the emulated function.
  *  4. vaccel_queue.lock (mutex): the execution lock of one queue; an engine
  *     holds it across one chunk of work.
- *  5. The VFIO type1 backend's iommu->lock, taken inside vfio_pin_pages(),
- *     vfio_unpin_pages() and vfio_dma_rw(), which vaccel calls with a
- *     queue lock held.
- *  6. vaccel_card.run_lock (spinlock): the card's scheduler and run state.
- *  7. vaccel_queue.state_lock (spinlock): the registers an engine updates.
+ *  5. vaccel_dma.pin_mutex (mutex): the instance's pins, one at a time.
+ *  6. The VFIO type1 backend's iommu->lock, taken inside vfio_pin_pages()
+ *     and vfio_unpin_pages(), which vaccel calls with the locks above
+ *     held, but never with a lock that the dma_unmap callback takes.
+ *  7. vaccel_dma.lock (spinlock): the pinned guest pages of an instance;
+ *     an engine holds it while it copies one piece.
+ *  8. vaccel_card.run_lock (spinlock): the card's scheduler and run state.
+ *  9. vaccel_queue.state_lock (spinlock): the registers an engine updates.
  *
  * The paths that hold two vaccel locks at once, each in one function whose
  * kernel-doc repeats the order it uses:
@@ -66,30 +70,41 @@
  *  - card.lock > run_lock: the debugfs snapshot of a card
  *    (vaccel_debugfs_sched_show()).
  *  - instance.lock > queue.lock: a function reset stopping the queues
- *    (vaccel_queues_reset()).
+ *    (vaccel_queues_reset()), Bus_Master cleared waiting for the chunk in
+ *    flight (vaccel_bus_master_update()), and the writes of CONTROL and
+ *    the setup registers (vaccel_queue_reg_write()), which may pin
+ *    (queue.lock > pin_mutex).
  *  - instance.lock > run_lock > state_lock: Bus_Master set, the queues
  *    offered to the engines (vaccel_queues_kick()).
  *  - queue.lock > run_lock: a stopped queue taken off its run queue
  *    (vaccel_engine_queue_unlist()).
+ *  - queue.lock > dma.lock: fetching a descriptor, writing the writeback,
+ *    letting go of the ring (queue.c); dma.lock > state_lock: the enable
+ *    (vaccel_queue_enable_locked()).
  *  - queue.lock > state_lock, and run_lock > state_lock: reading or
  *    updating a queue's registers (vaccel_queue_has_work() and the queue's
  *    register helpers).
  *
  * card.lock and instance.lock are never held together: the card lock is
  * taken by mdev probe and remove, sysfs and debugfs only, none of which
- * holds an instance lock.  An engine never holds a queue lock while it
- * takes an instance lock: it raises interrupts after letting go of the
- * queue (vaccel_queue_deliver()), which is what lets a function reset,
- * holding the instance lock, wait for the queue lock.  BAR2 accesses
- * through the device fd take no lock: the slice's memory cannot go away
- * while the device is open.
+ * holds an instance lock.
  *
- * One cycle remains, through the type1 backend, and is open: type1 takes
- * iommu->lock, then device_list_lock, when a device joins or leaves a
- * container, and holds device_list_lock across dma_unmap, which takes a
- * queue lock (1 > 4), under which pinning and vfio_dma_rw() take
- * iommu->lock (4 > 5).  An unmap racing with an engine's chunk and with a
- * second device joining the same container can therefore deadlock.
+ * No engine ever waits for a tenant.  An engine calls nothing in VFIO: it
+ * copies from pinned pages under dma.lock (vaccel_dma_rw()), and a page
+ * that is not resident parks the queue for the instance's worker, which
+ * pins it (struct vaccel_dma).  An engine never waits for an instance
+ * lock: it raises interrupts after letting go of the queue, and only if
+ * the instance lock is free; otherwise the worker raises them
+ * (vaccel_queue_deliver()).  So a function reset may hold the instance
+ * lock while it clears the device memory, and wait for the queue locks.
+ *
+ * The dma_unmap callback (vaccel_dma_unmap()) takes only dma.lock and the
+ * spinlocks below it, and waits for nothing but the pin in flight, which
+ * never waits for it; the callers of vfio_pin_pages() hold the queue and
+ * instance locks, which the callback never takes, so no cycle goes
+ * through type1's locks (KUnit vaccel_engine_test_type1_lockdep, on a
+ * model of type1's locking).  BAR2 accesses through the device fd take
+ * no lock: the slice's memory cannot go away while the device is open.
  */
 
 #define VACCEL_DRV_NAME		"accel"
@@ -278,7 +293,8 @@ struct vaccel_inst_stats {
  * @bus_master: Command.Bus_Master: the queues may run
  * @stats: counters
  * @ratelimit: of the instance's warnings (vaccel_inst_warn())
- * @dma: how the queues reach guest memory (&vaccel_vfio_dma)
+ * @dma_ops: how guest memory is pinned (&vaccel_vfio_dma)
+ * @dma: the guest pages the engines may touch, and the instance's worker
  * @queues: the command queues
  * @sent: the instance as the card's scheduler sees it, under the card's
  *	run_lock
@@ -301,7 +317,8 @@ struct vaccel_instance {
 	struct vaccel_inst_stats stats;
 
 	struct ratelimit_state ratelimit;
-	const struct vaccel_dma_ops *dma;
+	const struct vaccel_dma_ops *dma_ops;
+	struct vaccel_dma dma;
 	struct vaccel_queue queues[VACCEL_FN_QUEUES];
 	struct vaccel_sched_entity sent;
 	struct list_head runq;

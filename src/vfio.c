@@ -91,7 +91,11 @@ static int vaccel_put_le(char __user *buf, size_t count, u32 val)
 static int vaccel_vfio_init(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
+	int ret;
 
+	ret = vaccel_dma_init(inst);
+	if (ret)
+		return ret;
 	mutex_init(&inst->lock);
 	ratelimit_state_init(&inst->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
@@ -102,8 +106,25 @@ static int vaccel_vfio_init(struct vfio_device *vdev)
 static void vaccel_vfio_dma_unmap(struct vfio_device *vdev, u64 iova,
 				  u64 length)
 {
-	vaccel_queues_dma_unmap(vdev_to_inst(vdev), iova, length);
+	vaccel_dma_unmap(vdev_to_inst(vdev), iova, length);
 }
+
+/**
+ * vaccel_vfio_quiesce() - the user is gone: nothing of it left pinned
+ * @inst: the instance, whose function was just reset (queues stopped)
+ *
+ * Waits for the instance's worker, which may be pinning for a command of
+ * the user (its queues are stopped, so it finds nothing more to do), then
+ * unpins the operand pages: type1 must find none when the container goes.
+ *
+ * Context: no vaccel lock held (the worker takes them).
+ */
+void vaccel_vfio_quiesce(struct vaccel_instance *inst)
+{
+	cancel_work_sync(&inst->dma.work);
+	vaccel_dma_release_all(inst);
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_quiesce);
 
 static void vaccel_vfio_close_device(struct vfio_device *vdev)
 {
@@ -117,24 +138,40 @@ static void vaccel_vfio_close_device(struct vfio_device *vdev)
 	 */
 	vaccel_vfio_reset_locked(inst);
 	mutex_unlock(&inst->lock);
+	vaccel_vfio_quiesce(inst);
 }
 
-/*
- * The engines follow Command.Bus_Master: clearing it pauses the queues at
- * their next chunk boundary, setting it lets them go on.
+/**
+ * vaccel_vfio_bus_master_update() - the engines follow Command.Bus_Master
+ * @inst: the instance, whose Command register was just written
+ *
+ * Clearing it stops the queues after the chunk in flight, which this
+ * waits for (a chunk is bounded in time, exec.h), so that no DMA of the
+ * function follows the write that cleared it; setting it lets them go on.
+ *
+ * Context: instance lock held; takes each queue's lock under it.
  */
-static void vaccel_bus_master_update(struct vaccel_instance *inst)
+void vaccel_vfio_bus_master_update(struct vaccel_instance *inst)
 {
 	bool on = vaccel_cfg_read16(&inst->vf.cfg, PCI_COMMAND) &
 		  PCI_COMMAND_MASTER;
+	unsigned int i;
 
 	lockdep_assert_held(&inst->lock);
 	if (on == inst->bus_master)
 		return;
 	WRITE_ONCE(inst->bus_master, on);
-	if (on)
+	if (on) {
 		vaccel_queues_kick(inst);
+		return;
+	}
+	/* An engine checks bus_master under the queue lock, chunk by chunk. */
+	for (i = 0; i < VACCEL_FN_QUEUES; i++) {
+		mutex_lock(&inst->queues[i].lock);
+		mutex_unlock(&inst->queues[i].lock);
+	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_bus_master_update);
 
 static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 			     size_t count, loff_t pos, bool write)
@@ -162,7 +199,7 @@ static ssize_t vaccel_cfg_rw(struct vaccel_instance *inst, char __user *buf,
 			vaccel_irq_update(inst, VACCEL_VF_EV_LEVEL);
 		}
 		if (ev & VACCEL_CFG_EV_COMMAND)
-			vaccel_bus_master_update(inst);
+			vaccel_vfio_bus_master_update(inst);
 		mutex_unlock(&inst->lock);
 		return count;
 	}
@@ -414,7 +451,10 @@ static void vaccel_vfio_release(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
+	/* Interrupts deferred by an engine's last chunk after the close. */
+	cancel_work_sync(&inst->dma.work);
 	vaccel_queues_fini(inst);
+	vaccel_dma_fini(inst);
 	mutex_destroy(&inst->lock);
 	vfio_free_device(vdev);
 }

@@ -12,5 +12,7 @@ struct vaccel_instance;
 extern const struct vfio_device_ops vaccel_vfio_ops;
 
 void vaccel_vfio_reset_locked(struct vaccel_instance *inst);
+void vaccel_vfio_quiesce(struct vaccel_instance *inst);
+void vaccel_vfio_bus_master_update(struct vaccel_instance *inst);
 
 #endif /* _VACCEL_VFIO_H */
