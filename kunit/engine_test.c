@@ -915,7 +915,8 @@ static void vaccel_engine_test_enable_vs_reset(struct kunit *test)
 /*
  * Issue 13, item 5: clearing Bus Master did not wait for the chunk in
  * flight.  A copies without pause; once Bus Master is cleared, not one
- * more byte moves.
+ * more byte moves.  Only SMP can show the old fault (x86_64, 2 CPUs): on
+ * UML, one CPU without preemption, the test runs between chunks only.
  */
 static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
 {
