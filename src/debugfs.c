@@ -22,6 +22,7 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 				struct vaccel_instance *inst,
 				const struct vaccel_sched_stats *st)
 {
+	struct vaccel_dma_stats dst;
 	unsigned int i;
 
 	seq_printf(m, "%s %s weight %u demand %u running %u%s\n",
@@ -45,6 +46,11 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 	for (i = 0; i < VACCEL_SCHED_DEMAND_LEVELS; i++)
 		seq_printf(m, " %llu", st->demand_ns[i]);
 	seq_putc(m, '\n');
+	/* Taken after the scheduler's snapshot, under another lock. */
+	vaccel_dma_get_stats(&inst->dma, &dst);
+	seq_printf(m, "  dma resident %llu pins %llu faults %llu evictions %llu invalidated %llu refused %llu\n",
+		   dst.resident, dst.pins, dst.faults, dst.evictions,
+		   dst.invalidated, dst.refused);
 }
 
 /**

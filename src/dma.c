@@ -651,5 +651,6 @@ void vaccel_dma_get_stats(struct vaccel_dma *dma, struct vaccel_dma_stats *st)
 {
 	spin_lock(&dma->lock);
 	*st = dma->stats;
+	st->resident = dma->nr;
 	spin_unlock(&dma->lock);
 }

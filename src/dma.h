@@ -77,6 +77,7 @@ struct vaccel_dma_inval {
 
 /**
  * struct vaccel_dma_stats - what the guest-memory layer did, for the host
+ * @resident: operand pages pinned now (filled by vaccel_dma_get_stats())
  * @pins: pages pinned for operands
  * @faults: chunks stopped for a page that was not resident
  * @evictions: pages unpinned to make room
@@ -84,6 +85,7 @@ struct vaccel_dma_inval {
  * @refused: pins refused inside a range being unmapped
  */
 struct vaccel_dma_stats {
+	u64 resident;
 	u64 pins;
 	u64 faults;
 	u64 evictions;

@@ -67,8 +67,8 @@
  * The paths that hold two vaccel locks at once, each in one function whose
  * kernel-doc repeats the order it uses:
  *
- *  - card.lock > run_lock: the debugfs snapshot of a card
- *    (vaccel_debugfs_sched_show()).
+ *  - card.lock > run_lock, and card.lock > dma.lock: the debugfs
+ *    snapshot of a card (vaccel_debugfs_sched_show()).
  *  - instance.lock > queue.lock: a function reset stopping the queues
  *    (vaccel_queues_reset()), Bus_Master cleared waiting for the chunk in
  *    flight (vaccel_bus_master_update()), and the writes of CONTROL and
