@@ -944,7 +944,9 @@ static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
 		       time_before(jiffies, end))
 			usleep_range(100, 200);
 		mutex_lock(&a->lock);
-		cmd = vaccel_cfg_read16(&a->vf.cfg, PCI_COMMAND);
+		/* eng_attach() set bus_master alone: Command gets it here. */
+		cmd = vaccel_cfg_read16(&a->vf.cfg, PCI_COMMAND) |
+		      PCI_COMMAND_MASTER;
 		vaccel_cfg_write(&a->vf.cfg, PCI_COMMAND, 2,
 				 cmd & ~PCI_COMMAND_MASTER);
 		vaccel_vfio_bus_master_update(a);
@@ -958,6 +960,11 @@ static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
 		vaccel_vfio_bus_master_update(a);
 		mutex_unlock(&a->lock);
 	}
+	kunit_info(test, "%llu bytes moved in %u ms\n",
+		   (u64)atomic64_read(&a->stats.bytes),
+		   jiffies_to_msecs(jiffies - end + 5 * HZ));
+	KUNIT_EXPECT_GE(test, (u64)atomic64_read(&a->stats.bytes),
+			(u64)5 * 2 * SZ_1M);
 	KUNIT_EXPECT_EQ_MSG(test, late, 0U,
 			    "bytes moved after Bus Master was cleared, %u times of 5",
 			    late);
