@@ -252,6 +252,8 @@ static struct vaccel_offset_attr vaccel_stat_attrs[] = {
 	VACCEL_STAT_ATTR(done_busy_ns, done_busy_ns),
 	VACCEL_STAT_ATTR(done_bytes, done_bytes),
 	VACCEL_STAT_ATTR(done_macs, done_macs),
+	VACCEL_STAT_ATTR(mmio_reads, mmio_reads),
+	VACCEL_STAT_ATTR(mmio_writes, mmio_writes),
 };
 
 /*
@@ -461,6 +463,8 @@ static struct attribute *vaccel_inst_attrs[] = {
 	&vaccel_stat_attrs[4].attr.attr,
 	&vaccel_stat_attrs[5].attr.attr,
 	&vaccel_stat_attrs[6].attr.attr,
+	&vaccel_stat_attrs[7].attr.attr,
+	&vaccel_stat_attrs[8].attr.attr,
 	&dev_attr_queue_jobs.attr,
 	&dev_attr_latency.attr,
 	&dev_attr_weight.attr,

@@ -261,6 +261,9 @@ struct vaccel_irqs {
  * @done_bytes: the operand bytes (len) of its completed COPY, FILL and
  *	CRC32C commands
  * @done_macs: the multiply-adds (m * n * k) of its completed GEMMs
+ * @mmio_reads: reads of its register BAR (BAR0) that trapped into vaccel
+ * @mmio_writes: writes of its register BAR that trapped, doorbells
+ *	included: what a guest pays in exits to drive the function
  *
  * @busy_ns is engine time, the done_* counters (with @jobs, the commands)
  * are work completed: a command that fails or is cut off by a reset adds
@@ -275,6 +278,8 @@ struct vaccel_inst_stats {
 	atomic64_t done_busy_ns;
 	atomic64_t done_bytes;
 	atomic64_t done_macs;
+	atomic64_t mmio_reads;
+	atomic64_t mmio_writes;
 };
 
 /**

@@ -248,6 +248,7 @@ static ssize_t vaccel_bar0_rw(struct vaccel_instance *inst, char __user *buf,
 	unsigned int ev, qn, reg;
 	u32 val;
 
+	atomic64_inc(write ? &inst->stats.mmio_writes : &inst->stats.mmio_reads);
 	if (!vaccel_vf_reg_access_ok(pos, count)) {
 		vaccel_inst_warn(inst,
 				 "BAR0: %zu-byte %s at %#llx refused (registers take aligned 32-bit accesses)\n",
