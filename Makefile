@@ -16,7 +16,7 @@ export KDIR KVER VACCEL_CACHE
 
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m CONFIG_VACCEL_VF=m
 
-.PHONY: all modules clean install deps tools kunit e2e demo \
+.PHONY: all modules clean install deps tools kunit e2e e2e-debug demo \
 	check checkpatch sparse w1 docrefs layout uapi style help print-kernel
 
 all: modules tools
@@ -46,6 +46,13 @@ kunit:
 # End-to-end tests in a QEMU VM running Debian's 6.1 kernel.
 e2e: modules tools
 	tools/e2e.sh
+
+# The hardening tests again on the debug kernel (KASAN, lockdep, kmemleak,
+# DEBUG_OBJECTS, hung tasks; tools/vm/debug-kernel.sh builds and caches it).
+E2E_DEBUG_TESTS ?= 14-unload 22-vfio-request 23-queue-ops 24-queue-isolation \
+	25-queue-unmap
+e2e-debug: tools
+	tools/e2e.sh --debug-kernel $(E2E_DEBUG_TESTS)
 
 # The main job: the simulated card in a VM, one instance of each type.
 demo: modules tools
@@ -85,6 +92,7 @@ help:
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make kunit      KUnit suites via kunit.py (UML and x86_64)"
 	@echo "make e2e        end-to-end tests in a QEMU VM"
+	@echo "make e2e-debug  the hardening tests on the debug kernel (KASAN, lockdep, kmemleak)"
 	@echo "make demo       simulated card in a VM, one instance of each type"
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
 	@echo "make docrefs    every function and struct docs/*.md name exists"

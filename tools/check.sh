@@ -9,13 +9,14 @@
 # anything failed or nothing ran.  Each stage runs even if an earlier one
 # failed, so one run shows everything.
 #
-# Usage: tools/check.sh [STAGE...]   stages: style kunit e2e (default: all)
+# Usage: tools/check.sh [STAGE...]   stages: style kunit e2e e2e-debug
+#                                    (default: all)
 
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(style kunit e2e)
+[ ${#stages[@]} -gt 0 ] || stages=(style kunit e2e e2e-debug)
 
 tools/install-deps.sh || { echo "check: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -29,6 +30,7 @@ for stage in "${stages[@]}"; do
 	style) target=(-k style) names='checkpatch|sparse|w1|docrefs|layout|uapi' ;;
 	kunit) target=(kunit) names=kunit ;;
 	e2e) target=(e2e) names=e2e ;;
+	e2e-debug) target=(e2e-debug) names=e2e ;;
 	*) echo "check: unknown stage $stage"; failed=$((failed + 1)); continue ;;
 	esac
 	echo "==== $stage"

@@ -4,10 +4,12 @@
 # End-to-end tests of vaccel.ko in a QEMU VM running Debian's 6.1 kernel
 # ("make e2e" builds the module and tools first, then runs this):
 #
-#   tools/e2e.sh [TEST...]
+#   tools/e2e.sh [--debug-kernel] [TEST...]
 #
 # TEST names files of tools/e2e/tests (path, name, or name without .sh);
-# default all.  Boots the VM once with tools/vm/boot.sh, which runs
+# default all.  --debug-kernel boots the debug kernel instead (KASAN,
+# lockdep, kmemleak...; tools/vm/debug-kernel.sh builds it and a vaccel.ko
+# for it first) and adds the row "kernel-checks" (tools/e2e/run-in-vm.sh).  Boots the VM once with tools/vm/boot.sh, which runs
 # tools/e2e/run-in-vm.sh inside; results go to a fresh directory under
 # $VACCEL_CACHE/e2e-results (the newest is also "latest" there).  Ends with
 # "e2e: N passed, N failed[, N skipped]" and exits non-zero if a test
@@ -26,11 +28,22 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$REPO/tools/vm/common.sh"
 cd "$REPO"
 
+debug=
+if [ "${1:-}" = --debug-kernel ]; then
+	debug=1
+	shift
+	env=$("$REPO/tools/vm/debug-kernel.sh") || exit 1
+	while IFS='=' read -r k v; do
+		case $k in
+		KVER | VACCEL_VM_KERNEL | VACCEL_VM_MODROOT | VACCEL_KO) export "$k=$v" ;;
+		esac
+	done <<<"$env"
+fi
 KVER=$(vm_kver) || exit 1
 export KVER VACCEL_CACHE
 
 # The module must exist and be built for the kernel the VM boots.
-ko=$REPO/vaccel.ko
+ko=${VACCEL_KO:-$REPO/vaccel.ko}
 if [ ! -f "$ko" ]; then
 	echo "e2e: $ko not built: run 'make e2e' (or 'make modules tools' first)" >&2
 	exit 1
@@ -50,7 +63,7 @@ for t in "$@"; do
 	}
 done
 
-results=$VACCEL_CACHE/e2e-results/$(date +%Y%m%d-%H%M%S)-$$
+results=$VACCEL_CACHE/e2e-results/$(date +%Y%m%d-%H%M%S)-$$${debug:+-debug}
 mkdir -p "$results"
 ln -sfn "$(basename "$results")" "$VACCEL_CACHE/e2e-results/latest"
 # Keep the 20 newest result directories.

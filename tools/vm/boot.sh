@@ -9,7 +9,9 @@
 #                    [--append KERNEL-ARGS] [--] COMMAND [ARGS...]
 #
 # The kernel is /boot/vmlinuz-$KVER, KVER taken from KVER= or derived from
-# KDIR= (the headers the module was built against).  In the VM:
+# KDIR= (the headers the module was built against); VACCEL_VM_KERNEL=IMAGE
+# boots another build of release KVER whose lib/modules/KVER is under
+# VACCEL_VM_MODROOT= (tools/vm/debug-kernel.sh).  In the VM:
 #   - every file of the host is visible at its usual path, read-only below a
 #     writable tmpfs overlay (changes are lost at power off); files created
 #     on the host after boot may stay invisible (9p cache=loose);
@@ -79,9 +81,11 @@ case $timeout_s in
 esac
 
 KVER=$(vm_kver) || exit 125
-kernel=/boot/vmlinuz-$KVER
+kernel=${VACCEL_VM_KERNEL:-/boot/vmlinuz-$KVER}
+modroot=${VACCEL_VM_MODROOT:-}
+moddir=$modroot/lib/modules/$KVER
 [ -r "$kernel" ] || die "$kernel missing: install linux-image-$KVER (tools/install-deps.sh) or set KVER="
-[ -d "/lib/modules/$KVER/kernel" ] || die "/lib/modules/$KVER missing: the VM needs the modules of $KVER"
+[ -f "$moddir/modules.builtin" ] || die "$moddir missing: the VM needs the modules of $KVER"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run tools/install-deps.sh"
 busybox=$(command -v busybox) || die "busybox missing: install busybox-static"
 case $REPO in
@@ -109,13 +113,13 @@ build_initramfs()
 
 	# "insmod /lib/modules/.../x.ko" lines, dependencies first.
 	mods=$(for m in $INITRAMFS_MODULES; do
-		modprobe -S "$KVER" --show-depends "$m" ||
+		modprobe ${modroot:+-d "$modroot"} -S "$KVER" --show-depends "$m" ||
 			die "modprobe -S $KVER --show-depends $m failed"
 	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
-	mapfile -t mods <<<"$mods"
+	mapfile -t mods < <([ -z "$mods" ] || echo "$mods")
 
 	key=$( {
-		echo "format $INITRAMFS_FORMAT $KVER"
+		echo "format $INITRAMFS_FORMAT $KVER $kernel"
 		cat "$REPO/tools/vm/init"
 		stat -L -c '%n %s %Y' "$busybox" "${mods[@]}"
 	} | sha256sum | cut -c1-16)
@@ -137,8 +141,8 @@ build_initramfs()
 		mkdir -p "$tmp/root${f%/*}"
 		cp "$f" "$tmp/root$f"
 	done
-	cp "/lib/modules/$KVER/modules.builtin" "/lib/modules/$KVER/modules.builtin.modinfo" \
-		"/lib/modules/$KVER/modules.order" \
+	cp "$moddir/modules.builtin" "$moddir/modules.builtin.modinfo" \
+		"$moddir/modules.order" \
 		"$tmp/root/lib/modules/$KVER/"
 	depmod -b "$tmp/root" "$KVER"
 	(cd "$tmp/root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) |
@@ -157,6 +161,10 @@ build_initramfs
 {
 	echo "# Written by tools/vm/boot.sh: the command to run in the VM."
 	printf 'export VACCEL_KVER=%q\n' "$KVER"
+	if [ -n "$modroot" ]; then
+		# The host has no /lib/modules/KVER for this kernel.
+		printf '[ -e /lib/modules/%q ] || ln -s %q /lib/modules/\n' "$KVER" "$moddir"
+	fi
 	for v in $(compgen -e | grep '^VACCEL_' | grep -v -x 'VACCEL_KVER\|VACCEL_RESULTS'); do
 		printf 'export %s=%q\n' "$v" "${!v}"
 	done
