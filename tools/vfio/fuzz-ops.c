@@ -279,7 +279,10 @@ static int op_set_irqs(struct fuzzer *f)
 		flags = any_value(f);
 	index = chance(f, 900) ? below(f, VFIO_PCI_NUM_IRQS) : any_value(f);
 	start = chance(f, 800) ? below(f, 3) : below(f, 10);
-	count = chance(f, 900) ? below(f, 10) : any_value(f);
+	count = chance(f, 500) ? 1 : chance(f, 900) ? below(f, 10) :
+		any_value(f);
+	if (index == VFIO_PCI_MSIX_IRQ_INDEX && chance(f, 300))
+		count = FZ_EFDS - start;
 	each = flags & VFIO_IRQ_SET_DATA_EVENTFD ? 4 :
 	       flags & VFIO_IRQ_SET_DATA_BOOL ? 1 : 0;
 	argsz = sizeof(*set) + (count < 64 ? count * each : 0);
@@ -475,10 +478,10 @@ static int op_qprog(struct fuzzer *f)
 	fq->ring = -1;
 	fq->ring_off = 0;
 	fq->wb_off = -1;
-	size = chance(f, 850) ? 2U << below(f, 12) : any_value(f);
+	size = chance(f, 850) ? 2U << below(f, 11) : any_value(f);
 	if (chance(f, 850)) {
 		fq->ring = below(f, FZ_RINGS);
-		if (size <= VACCEL_RING_MAX)
+		if (size && size <= VACCEL_RING_MAX)
 			fq->ring_off = below(f, VACCEL_RING_MAX / size) * size *
 				       VACCEL_DESC_SIZE / VACCEL_RING_ALIGN *
 				       VACCEL_RING_ALIGN;
@@ -671,10 +674,19 @@ static int op_dma(struct fuzzer *f)
 	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
 
 	if (what < 16) {
+		/*
+		 * Mostly taken away and given back at once, so that most of
+		 * the memory is mapped most of the time: commands run, and
+		 * lose their memory while they run.
+		 */
+		bool back = what >= 5;
+
 		say(f, "%s buffer %u (IOVA %#llx, %zu bytes)",
-		    b->mapped ? "UNMAP_DMA" : "MAP_DMA", i,
-		    (unsigned long long)b->iova, b->size);
-		return b->mapped ? buf_unmap(f, b) : buf_map(f, b);
+		    !b->mapped ? "MAP_DMA" : back ? "UNMAP_DMA and MAP_DMA" :
+		    "UNMAP_DMA", i, (unsigned long long)b->iova, b->size);
+		if (!b->mapped)
+			return buf_map(f, b);
+		return buf_unmap(f, b) ?: back ? buf_map(f, b) : 0;
 	}
 	if (what < 18) {
 		/* Half of a mapping, or an odd range. */
