@@ -478,8 +478,8 @@ static int op_qprog(struct fuzzer *f)
 	fq->ring = -1;
 	fq->ring_off = 0;
 	fq->wb_off = -1;
-	size = chance(f, 850) ? 2U << below(f, 11) : any_value(f);
-	if (chance(f, 850)) {
+	size = chance(f, 950) ? 2U << below(f, 11) : any_value(f);
+	if (chance(f, 950)) {
 		fq->ring = below(f, FZ_RINGS);
 		if (size && size <= VACCEL_RING_MAX)
 			fq->ring_off = below(f, VACCEL_RING_MAX / size) * size *
@@ -490,7 +490,7 @@ static int op_qprog(struct fuzzer *f)
 		ring = any_iova(f, (size_t)size * VACCEL_DESC_SIZE,
 				chance(f, 500) ? VACCEL_RING_ALIGN : 8);
 	}
-	if (chance(f, 850)) {
+	if (chance(f, 950)) {
 		fq->wb_off = below(f, FZ_WB_BYTES / VACCEL_WB_ALIGN) *
 			     VACCEL_WB_ALIGN;
 		wb = f->buf[FZ_WB].iova + fq->wb_off;
