@@ -665,7 +665,9 @@ static int op_submit(struct fuzzer *f)
 
 static int op_dma(struct fuzzer *f)
 {
-	unsigned int i = below(f, FZ_BUFS), what = below(f, 20);
+	/* Operands more often than rings and writebacks (live queues). */
+	unsigned int i = chance(f, 600) ? FZ_OPND + below(f, 3) :
+			 below(f, FZ_OPND), what = below(f, 20);
 	struct dma_buf *b = &f->buf[i];
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),

@@ -50,7 +50,10 @@ jobs=$(sed -n 's/.*neighbour \([0-9]*\) jobs verified.*/\1/p' <<<"$summary")
 [ "${total:-0}" -ge $((2 * ops)) ] || fail "only ${total:-0} operations done, expected $((2 * ops))"
 [ "${jobs:-0}" -gt 0 ] || fail "the neighbour verified no job"
 echo "$total operations, the neighbour verified $jobs jobs"
-echo "sysfs: A errors $(cat "/sys/bus/mdev/devices/$uA/vaccel/errors") resets $(cat "/sys/bus/mdev/devices/$uA/vaccel/resets"), B errors $(cat "/sys/bus/mdev/devices/$uB/vaccel/errors") resets $(cat "/sys/bus/mdev/devices/$uB/vaccel/resets"), N errors $(cat "/sys/bus/mdev/devices/$uN/vaccel/errors")"
+for x in "A $uA" "B $uB" "N $uN"; do
+	d=/sys/bus/mdev/devices/${x#* }/vaccel
+	echo "sysfs of ${x%% *}: jobs $(cat "$d/jobs"), queue errors $(cat "$d/errors"), resets $(cat "$d/resets")"
+done
 assert_eq 0 "$(cat "/sys/bus/mdev/devices/$uN/vaccel/errors")" "queue errors of the neighbour"
 
 log_step "A and B work after the fuzz: vaccel-vfio ops on each"
