@@ -169,7 +169,8 @@ static __u64 any_iova(struct fuzzer *f, size_t len, unsigned int align)
 	size_t size = buf_bytes(i);
 	__u64 off;
 
-	switch (below(f, 10)) {
+	/* Mostly valid: a bad operand stops the queue (one in 33). */
+	switch (below(f, 100)) {
 	case 0:
 		return any_value(f);
 	case 1:	/* just past a buffer: unmapped */
@@ -189,9 +190,9 @@ static __u64 any_bar2(struct fuzzer *f, size_t len, unsigned int align)
 {
 	__u64 size = f->bar2_size, off;
 
-	if (chance(f, 50))
+	if (chance(f, 10))
 		return any_value(f);
-	if (chance(f, 50))
+	if (chance(f, 10))
 		return size - below(f, 2 * len + 1);
 	off = below(f, size > len ? size - len + 1 : 1);
 	return off / align * align;
@@ -487,7 +488,8 @@ static int op_qprog(struct fuzzer *f)
 				       VACCEL_RING_ALIGN;
 		ring = f->buf[fq->ring].iova + fq->ring_off;
 	} else {
-		ring = any_iova(f, (size_t)size * VACCEL_DESC_SIZE,
+		ring = chance(f, 500) ? any_value(f) :
+		       any_iova(f, (size_t)size * VACCEL_DESC_SIZE,
 				chance(f, 500) ? VACCEL_RING_ALIGN : 8);
 	}
 	if (chance(f, 950)) {
@@ -495,7 +497,8 @@ static int op_qprog(struct fuzzer *f)
 			     VACCEL_WB_ALIGN;
 		wb = f->buf[FZ_WB].iova + fq->wb_off;
 	} else {
-		wb = any_iova(f, 16, chance(f, 500) ? VACCEL_WB_ALIGN : 4);
+		wb = chance(f, 500) ? any_value(f) :
+		     any_iova(f, 16, chance(f, 500) ? VACCEL_WB_ALIGN : 4);
 	}
 	say(f, "queue %u: %s, RING %#llx SIZE %u WB %#llx, enable", q,
 	    fq->ring >= 0 ? "reset" : "disable", (unsigned long long)ring,
@@ -533,7 +536,7 @@ static void make_desc(struct fuzzer *f, struct cmd *c)
 	unsigned int mut;
 
 	memset(c, 0, sizeof(*c));
-	c->op = chance(f, 950) ? below(f, VACCEL_OP_COUNT) : any_value(f);
+	c->op = chance(f, 990) ? below(f, VACCEL_OP_COUNT) : any_value(f);
 	c->flags = chance(f, 300) ? VACCEL_DESC_F_IRQ : 0;
 	c->tag = fz_rnd(f);
 	c->len = chance(f, 900) ? 1 + below(f, 16384) : 1 + below(f, FZ_OPND_BYTES);
@@ -576,7 +579,7 @@ static void make_desc(struct fuzzer *f, struct cmd *c)
 	if (c->op == VACCEL_OP_NOP || c->op == VACCEL_OP_FENCE ||
 	    c->op == VACCEL_OP_BUSY)
 		c->len = 0;
-	if (chance(f, 800))
+	if (chance(f, 950))
 		return;
 	/* One field spoilt. */
 	mut = below(f, 9);
@@ -802,7 +805,33 @@ static int op_bar2_rw(struct fuzzer *f)
 	return rw(f, BAR2_REGION, off, buf, len, write);
 }
 
-/* Queue states: errors seen, eventfds drained, a queue in error reset. */
+/*
+ * As a driver recovers a queue: CONTROL.RESET, then the ring and the
+ * writeback it had (if they were ours) again, and ENABLE.
+ */
+static int q_recover(struct fuzzer *f, unsigned int q)
+{
+	struct fz_queue *fq = &f->q[q];
+	__u64 ring, wb;
+	int err;
+
+	fq->last_err = 0;
+	fq->tail = 0;
+	err = qwr(f, q, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
+	if (err || fq->ring < 0 || fq->wb_off < 0 || !fq->size ||
+	    fq->size > VACCEL_RING_MAX)
+		return err;
+	ring = f->buf[fq->ring].iova + fq->ring_off;
+	wb = f->buf[FZ_WB].iova + fq->wb_off;
+	err = qwr(f, q, VACCEL_Q_RING_LO, ring);
+	err = err ?: qwr(f, q, VACCEL_Q_RING_HI, ring >> 32);
+	err = err ?: qwr(f, q, VACCEL_Q_RING_SIZE, fq->size);
+	err = err ?: qwr(f, q, VACCEL_Q_WB_LO, wb);
+	err = err ?: qwr(f, q, VACCEL_Q_WB_HI, wb >> 32);
+	return err ?: qwr(f, q, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_ENABLE);
+}
+
+/* Queue states: errors seen, eventfds drained, a queue in error recovered. */
 static int op_qstat(struct fuzzer *f)
 {
 	unsigned int q, i, reset = below(f, 16);
@@ -829,9 +858,7 @@ static int op_qstat(struct fuzzer *f)
 			f->sh->qerr[code]++;
 		f->q[q].last_err = code;
 		if (reset & (1U << q)) {
-			f->q[q].last_err = 0;
-			f->q[q].tail = 0;
-			err = qwr(f, q, VACCEL_Q_CONTROL, VACCEL_Q_CONTROL_RESET);
+			err = q_recover(f, q);
 			if (err)
 				return err;
 		}

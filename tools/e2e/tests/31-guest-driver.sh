@@ -413,6 +413,7 @@ fstop=$out/fuzz-stop
 ) &
 fpid=$!
 hjobs0=$(attr "$h1" jobs)
+traps0=$(( $(attr "$g2" mmio_reads) + $(attr "$g2" mmio_writes) ))
 t0=$(date +%s)
 guest --timeout 900 "vaccel-vf-test fuzz ${gbdfs[0]} --seed $fseed --ops $fops; echo \"=== rc \$?\"
 	for n in /dev/vaccel*; do vaccel-run selftest -d \$n > /tmp/st 2>&1; echo \"=== selftest \$n rc \$?\"; tail -n 3 /tmp/st; done
@@ -421,9 +422,12 @@ tfuzz=$(( $(date +%s) - t0 ))
 touch "$fstop"
 wait "$fpid" || soft_fail "the host neighbour's long run failed during the nested fuzz (see $out/fuzz-neighbour.*.txt)"
 hjobs=$(( $(attr "$h1" jobs) - hjobs0 ))
+# The guest's BAR0 accesses that reached the host (not those made while
+# the guest had memory decoding off), and the selftests' own.
+traps=$(( $(attr "$g2" mmio_reads) + $(attr "$g2" mmio_writes) - traps0 ))
 sed -n '/^INFO fuzz/,/^=== rc/p' "$out/fuzz.txt"
 grep '^=== selftest' "$out/fuzz.txt" || true
-echo "nested fuzz: seed $fseed, $(sed -n 's/^FUZZ-RESULT ops=\([0-9]*\).*/\1/p' "$out/fuzz.txt") operations in $tfuzz s (with the selftests); host neighbour: $(cat "$out/fuzz-neighbour.runs" 2>/dev/null || echo 0) long runs, $hjobs jobs verified" |
+echo "nested fuzz: seed $fseed, $(sed -n 's/^FUZZ-RESULT ops=\([0-9]*\).*/\1/p' "$out/fuzz.txt") operations in $tfuzz s (with the selftests), $traps BAR0 accesses of the 1of2 trapped on the host; host neighbour: $(cat "$out/fuzz-neighbour.runs" 2>/dev/null || echo 0) long runs, $hjobs jobs verified" |
 	tee -a "$figures"
 grep -q '^=== rc 0$' "$out/fuzz.txt" || soft_fail "vaccel-vf-test fuzz failed (seed $fseed)"
 grep -q "^FUZZ-RESULT ops=$fops " "$out/fuzz.txt" || soft_fail "the nested fuzz did not do its $fops operations"
