@@ -6,6 +6,7 @@
  *   vaccel-vf-test bad-ioctls [-d DEV]
  *   vaccel-vf-test multiproc [-d DEV] [--procs P] [--seconds S]
  *   vaccel-vf-test reset-inflight [-d DEV]
+ *   vaccel-vf-test fuzz BDF [--seed S] [--ops N]   (vf-test-fuzz.c)
  *   vaccel-vf-test exit-midjob [-d DEV]
  *
  * One line per check, "PASS what" or "FAIL what: why" ("INFO ..." lines
@@ -42,6 +43,7 @@ static void vt_usage(FILE *f)
 		"usage: " VT_NAME " bad-ioctls [-d DEV]\n"
 		"       " VT_NAME " multiproc [-d DEV] [--procs P] [--seconds S]\n"
 		"       " VT_NAME " reset-inflight [-d DEV]\n"
+		"       " VT_NAME " fuzz BDF [--seed S] [--ops N]\n"
 		"       " VT_NAME " exit-midjob [-d DEV]\n"
 		"\n"
 		"End-to-end tests of the VF driver through /dev/vaccelN.\n"
@@ -683,6 +685,9 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return vt_bad_usage("no test named", NULL);
 	cmd = argv[1];
+	/* fuzz takes a PCI address, not a device node (vf-test-fuzz.c). */
+	if (!strcmp(cmd, "fuzz"))
+		return vt_fuzz(argc - 2, argv + 2);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
 		vt_usage(stdout);
 		return 0;

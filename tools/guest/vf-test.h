@@ -30,4 +30,7 @@ bool vt_good_job(struct report *r, const struct vaccelvf_ctx *ctx,
 /* The test of bad input; returns the exit status. */
 int vt_bad_ioctls(const struct vt_opts *o);
 
+/* Random register and config writes from the guest (vf-test-fuzz.c). */
+int vt_fuzz(int argc, char **argv);
+
 #endif

@@ -48,4 +48,7 @@ int command_bench(struct vdev *v);
 /* unmap.c */
 int command_unmap(struct vdev *v);
 
+/* fuzz.c: takes its own arguments (A B N and options) */
+int command_fuzz(int argc, char **argv);
+
 #endif

@@ -50,6 +50,9 @@
  *                                command uses (DMA), of a ring or
  *                                writeback (RING); recovery; exit with a
  *                                command running
+ *   vaccel-vfio fuzz A B N       seeded random operations on instances A
+ *                                and B while N runs a verified workload
+ *                                (fuzz.c; its own options)
  *
  * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
  * size, default the instance's sysfs memory_size; K, M, G suffixes
@@ -123,6 +126,8 @@ static void print_usage(void)
 			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
 			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
 			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
+	fprintf(stderr, "  %-9s %s\n", "fuzz",
+		"A B N [--seed S] [--ops N]: random operations on A and B beside a verified N");
 }
 
 /* BYTES with an optional K, M or G (binary) suffix. */
@@ -188,6 +193,9 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int ret;
 
+	/* fuzz takes three instances: it opens them itself (fuzz.c). */
+	if (argc >= 2 && !strcmp(argv[1], "fuzz"))
+		return command_fuzz(argc - 2, argv + 2);
 	for (i = 0; argc >= 3 && i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			cmd = &commands[i];

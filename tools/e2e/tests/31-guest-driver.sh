@@ -19,9 +19,13 @@
 # hotplug, so the guest's acpiphp ejects it, with no 5 s attention-button
 # wait as pciehp would have), the driver's remove runs and /dev/vaccelN
 # goes, QEMU closes the device and the host's remove returns (about 5 s
-# in all).  One inner boot for all of it; the boot alone took 76-320 s,
-# the whole test 334 s on an idle machine:
-# e2e-timeout: 900
+# in all).  Then the nested fuzz (docs/fuzzing.md): the guest unbinds
+# the 1of2 and writes random values to its registers and config space,
+# a host 1of4 of card 0 runs a verified workload meanwhile, and after a
+# reset and a rebind every node passes a selftest.  One inner boot for
+# all of it; the boot alone took 76-320 s, the whole test 334 s on an
+# idle machine before the nested fuzz:
+# e2e-timeout: 1200
 set -euo pipefail
 source "$REPO/tools/e2e/lib.sh"
 
@@ -386,6 +390,54 @@ grep -q '^=== rc 0$' "$out/after-remove-2.txt" ||
 sed -n '/^=== dmesg$/,$p' "$out/after-remove-2.txt" > "$out/dmesg-final.txt"
 if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-final.txt"; then
 	soft_fail "the guest's kernel log has a splat"
+fi
+
+# The nested-guest fuzzer (docs/fuzzing.md): the guest takes the 1of2
+# from vaccel_vf and writes random values to its registers (resource0)
+# and config space, seeded, while a host 1of4 on the same card runs
+# vaccel-vfio long, every result verified; then a reset, the function
+# back to vaccel_vf, a selftest on every node.  20,000 operations by
+# default (VACCEL_NESTED_FUZZ_OPS): every one traps twice, TCG in TCG.
+step "nested fuzz: the guest's random register and config writes to the 1of2, a verified neighbour on the host"
+fseed=${VACCEL_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+fops=${VACCEL_NESTED_FUZZ_OPS:-20000}
+fstop=$out/fuzz-stop
+(
+	n=0
+	while [ ! -e "$fstop" ]; do
+		"$vfio" long "$h1" --seconds 10 >"$out/fuzz-neighbour.$n.txt" 2>&1 || exit 1
+		grep -q "^vaccel-vfio: long .*: all [0-9]* checks passed" "$out/fuzz-neighbour.$n.txt" || exit 1
+		n=$((n + 1))
+	done
+	echo "$n" >"$out/fuzz-neighbour.runs"
+) &
+fpid=$!
+hjobs0=$(attr "$h1" jobs)
+traps0=$(( $(attr "$g2" mmio_reads) + $(attr "$g2" mmio_writes) ))
+t0=$(date +%s)
+guest --timeout 900 "vaccel-vf-test fuzz ${gbdfs[0]} --seed $fseed --ops $fops; echo \"=== rc \$?\"
+	for n in /dev/vaccel*; do vaccel-run selftest -d \$n > /tmp/st 2>&1; echo \"=== selftest \$n rc \$?\"; tail -n 3 /tmp/st; done
+	echo '=== dmesg'; dmesg" > "$out/fuzz.txt" 2>&1 || { tail -n 30 "$out/fuzz.txt"; soft_fail "the nested fuzz did not run"; }
+tfuzz=$(( $(date +%s) - t0 ))
+touch "$fstop"
+wait "$fpid" || soft_fail "the host neighbour's long run failed during the nested fuzz (see $out/fuzz-neighbour.*.txt)"
+hjobs=$(( $(attr "$h1" jobs) - hjobs0 ))
+# The guest's BAR0 accesses that reached the host (not those made while
+# the guest had memory decoding off), and the selftests' own.
+traps=$(( $(attr "$g2" mmio_reads) + $(attr "$g2" mmio_writes) - traps0 ))
+sed -n '/^INFO fuzz/,/^=== rc/p' "$out/fuzz.txt"
+grep '^=== selftest' "$out/fuzz.txt" || true
+echo "nested fuzz: seed $fseed, $(sed -n 's/^FUZZ-RESULT ops=\([0-9]*\).*/\1/p' "$out/fuzz.txt") operations in $tfuzz s (with the selftests), $traps BAR0 accesses of the 1of2 trapped on the host; host neighbour: $(cat "$out/fuzz-neighbour.runs" 2>/dev/null || echo 0) long runs, $hjobs jobs verified" |
+	tee -a "$figures"
+grep -q '^=== rc 0$' "$out/fuzz.txt" || soft_fail "vaccel-vf-test fuzz failed (seed $fseed)"
+grep -q "^FUZZ-RESULT ops=$fops " "$out/fuzz.txt" || soft_fail "the nested fuzz did not do its $fops operations"
+grep -q '^=== selftest' "$out/fuzz.txt" && ! grep '^=== selftest' "$out/fuzz.txt" | grep -qv 'rc 0$' ||
+	soft_fail "a selftest after the nested fuzz failed (seed $fseed)"
+[ "$hjobs" -gt 0 ] || soft_fail "the host neighbour completed no job during the nested fuzz"
+[ "$(attr "$h1" errors)" -eq 0 ] || soft_fail "the host neighbour had queue errors"
+sed -n '/^=== dmesg$/,$p' "$out/fuzz.txt" > "$out/dmesg-fuzz.txt"
+if grep -E 'WARNING|BUG|Call Trace' "$out/dmesg-fuzz.txt"; then
+	soft_fail "the guest's kernel log has a splat after the nested fuzz"
 fi
 
 step "power the guest off, remove the instances"
