@@ -80,6 +80,7 @@
 #define OPT_MEM_SIZE	BIT(0)
 #define OPT_OTHER	BIT(1)
 #define OPT_SECONDS	BIT(2)
+#define OPT_RACE	BIT(3)	/* --kind, --event, --file */
 
 static const struct command {
 	const char *name;
@@ -109,6 +110,12 @@ static const struct command {
 	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
 	{ "light", command_light, OPT_SECONDS,
 	  "one NOP at a time on queue 0, 2 ms apart, for --seconds" },
+	{ "repin", command_repin, OPT_SECONDS,
+	  "unmap/remap queue 0's ring while re-enabling it (race.c)" },
+	{ "stall", command_stall, OPT_SECONDS | OPT_RACE,
+	  "a COPY from memory that faults never or slowly [--file F]" },
+	{ "midjob", command_midjob, OPT_RACE,
+	  "--kind K --event E in the middle of a long command" },
 };
 
 static void print_usage(void)
@@ -118,11 +125,12 @@ static void print_usage(void)
 	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
 		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
+		fprintf(stderr, "  %-9s %s%s%s%s%s\n", commands[i].name,
 			commands[i].help,
 			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
 			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
-			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
+			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "",
+			commands[i].opts & OPT_RACE ? " [--kind K --event E --file F]" : "");
 }
 
 /* BYTES with an optional K, M or G (binary) suffix. */
@@ -161,6 +169,16 @@ static bool parse_options(const struct command *cmd, int argc, char **argv,
 		} else if (!strcmp(argv[i], "--other") && i + 1 < argc &&
 			   (cmd->opts & OPT_OTHER)) {
 			o->other = argv[++i];
+		} else if (i + 1 < argc && (cmd->opts & OPT_RACE) &&
+			   (!strcmp(argv[i], "--kind") ||
+			    !strcmp(argv[i], "--event") ||
+			    !strcmp(argv[i], "--file"))) {
+			if (argv[i][2] == 'k')
+				o->kind = argv[++i];
+			else if (argv[i][2] == 'e')
+				o->event = argv[++i];
+			else
+				o->file = argv[++i];
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
 			   (cmd->opts & OPT_SECONDS)) {
 			errno = 0;
