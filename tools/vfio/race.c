@@ -244,6 +244,8 @@ int command_repin(struct vdev *v)
 		goto out;
 	}
 	head = wb_head(q1);
+	printf("repin: queue 1: %u of %u BUSY commands of 100 ms completed\n",
+	       head, busy);
 	check(&v->report, head == busy && !wb_error(q1),
 	      "queue 1: %u of %u BUSY commands of 100 ms completed, no error",
 	      head, busy);
