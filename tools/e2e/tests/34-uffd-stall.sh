@@ -9,7 +9,7 @@
 #      registered with userfaultfd whose missing pages nobody serves, and
 #      submits a COPY from it, again and again, for 8 s.
 #  (b) a slow file: A's COPY reads a read-only mapping of a block device
-#      behind dm-delay (every read waits $delay_ms ms), so the pin in A's
+#      of zeroes (dm-zero) behind dm-delay (every read waits $delay_ms ms), so the pin in A's
 #      worker really waits; A closes with it in flight, then A is removed.
 #
 # Observed on Debian's 6.1 (and asserted): (a) vaccel pins in A's worker
@@ -98,15 +98,14 @@ closed=$(sed -n 's/^stall: closed in \([0-9]*\)\..*/\1/p' "$out")
 check_p99 uffd
 
 log_step "(b) A's COPY from a block device behind dm-delay ($delay_ms ms a read)"
-if ! modprobe dm-delay 2>/dev/null || ! command -v dmsetup >/dev/null; then
-	echo "SKIP (b): no dm-delay or dmsetup in this VM"
+if ! modprobe -a dm-zero dm-delay 2>/dev/null || ! command -v dmsetup >/dev/null; then
+	echo "SKIP (b): no dm-zero, dm-delay or dmsetup in this VM"
 else
-	img=/tmp/34-slow.img
-	truncate -s 16M "$img"
-	loop=$(losetup -f --show "$img")
-	sectors=$(blockdev --getsz "$loop")
-	dmsetup create vaccel-slow --table "0 $sectors delay $loop 0 $delay_ms"
-	trap 'dmsetup remove vaccel-slow 2>/dev/null; losetup -d "$loop" 2>/dev/null' EXIT
+	# A device of zeroes (dm-zero) behind a delay of every read.
+	sectors=$((16 * 2048))
+	dmsetup create vaccel-zero --table "0 $sectors zero"
+	trap 'dmsetup remove vaccel-slow 2>/dev/null; dmsetup remove vaccel-zero 2>/dev/null' EXIT
+	dmsetup create vaccel-slow --table "0 $sectors delay /dev/mapper/vaccel-zero 0 $delay_ms"
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	out=$VACCEL_RESULTS/34-stall-file.txt
