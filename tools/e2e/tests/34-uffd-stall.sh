@@ -104,18 +104,18 @@ else
 	# A device of zeroes (dm-zero) behind a delay of every read.
 	sectors=$((16 * 2048))
 	dmsetup create vaccel-zero --table "0 $sectors zero"
-	trap 'dmsetup remove vaccel-slow 2>/dev/null; dmsetup remove vaccel-zero 2>/dev/null' EXIT
+	trap 'rm -f /dev/vaccel-34-slow; dmsetup remove vaccel-slow 2>/dev/null; dmsetup remove vaccel-zero 2>/dev/null' EXIT
 	# No udev here: name devices by number, make our own node.
 	zero=$(dmsetup info -c --noheadings -o major,minor vaccel-zero | tr -d ' ')
 	dmsetup create vaccel-slow --table "0 $sectors delay $zero 0 $delay_ms"
 	slow=$(dmsetup info -c --noheadings -o major,minor vaccel-slow | tr -d ' ')
-	rm -f /tmp/34-slow
-	mknod /tmp/34-slow b "${slow%:*}" "${slow#*:}"
+	rm -f /dev/vaccel-34-slow
+	mknod /dev/vaccel-34-slow b "${slow%:*}" "${slow#*:}"
 	echo "dm-delay device $slow ($delay_ms ms a read) over dm-zero $zero"
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	out=$VACCEL_RESULTS/34-stall-file.txt
-	"$vfio" stall "$uA" --seconds 4 --file /tmp/34-slow >"$out" 2>&1 &
+	"$vfio" stall "$uA" --seconds 4 --file /dev/vaccel-34-slow >"$out" 2>&1 &
 	pidA=$!
 	wait_line "^stalling" "$out" $pidA
 	run_light file
