@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <linux/userfaultfd.h>
+#include <linux/vfio.h>
 
 #include "vaccel_queue.h"
 #include "vaccel_regs.h"
@@ -329,6 +330,27 @@ static unsigned int stall_uffd_events(int uffd)
 }
 
 /*
+ * A read-only mapping into the container: type1 pins with the mapping's
+ * rights, not the pin's, so a read-write mapping of a read-only file
+ * mapping fails every pin (EFAULT) before any read.
+ */
+static int stall_map_ro(struct vdev *v, struct dma_buf *b)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ,
+		.vaddr = (uintptr_t)b->va,
+		.iova = b->iova,
+		.size = b->size,
+	};
+
+	if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map))
+		return -errno;
+	b->mapped = true;
+	return 0;
+}
+
+/*
  * The COPY from never-served memory again and again until @limit: each
  * try on a fresh queue, waiting for its end.  Prints what happened.
  */
@@ -410,7 +432,7 @@ int command_stall(struct vdev *v)
 		if (!src.va)
 			goto out;
 	}
-	err = dma_map(v, &src);
+	err = file ? stall_map_ro(v, &src) : dma_map(v, &src);
 	if (!check_errno(&v->report, "VFIO_IOMMU_MAP_DMA of the stalling buffer",
 			 err, 0))
 		goto out;
