@@ -123,6 +123,8 @@ else
 	wait $pidA || rc=$?
 	grep -E "^stall:|FAIL" "$out"
 	[ "$rc" -eq 0 ] || fail "vaccel-vfio stall (file) exit $rc"
+	grep -q "^stall: observed: the COPY \(still waits\|completed\)" "$out" ||
+		fail "(b): the COPY from the slow device did not wait for it"
 	closed=$(sed -n 's/^stall: closed in \([0-9]*\)\..*/\1/p' "$out")
 	[ -n "$closed" ] && [ "$closed" -lt 15000 ] || fail "(b): A's close took ${closed:-?} ms"
 	check_p99 file
