@@ -50,12 +50,23 @@
  *                                command uses (DMA), of a ring or
  *                                writeback (RING); recovery; exit with a
  *                                command running
+ *   vaccel-vfio repin UUID       unmap/map of queue 0's ring and writeback
+ *                                while it is re-enabled on every ERROR,
+ *                                100 ms BUSY on queue 1 (race.c)
+ *   vaccel-vfio stall UUID       a COPY from userfaultfd memory nobody
+ *                                serves, again and again, or (--file F)
+ *                                from a read-only mapping of F (race.c)
+ *   vaccel-vfio midjob UUID      --event E (unmap, flr, reset, close,
+ *                                remove) 20 ms into a long command of
+ *                                --kind K (copy, fill, crc, gemm, busy),
+ *                                then recovery (midjob.c)
  *
  * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
  * size, default the instance's sysfs memory_size; K, M, G suffixes
  * allowed), --other UUID2 (refusals: a second instance, on the same card,
  * whose state must survive everything done to the first), --seconds S
- * (long, load, light: how long to run, default 30).
+ * (long, load, light, repin, stall: how long to run, default 30),
+ * --kind, --event (midjob), --file (stall).
  *
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last

@@ -286,7 +286,9 @@ int command_midjob(struct vdev *v)
 	kind = mj_find(v->opts->kind, mj_kinds, MJ_KINDS);
 	event = mj_find(v->opts->event, mj_events, MJ_EVENTS);
 	if (kind < 0 || event < 0) {
-		fprintf(stderr, "vaccel-vfio: midjob needs --kind copy|fill|crc|gemm|busy and --event unmap|flr|reset|close|remove\n");
+		fprintf(stderr, "vaccel-vfio: midjob needs %s and %s\n",
+			"--kind copy|fill|crc|gemm|busy",
+			"--event unmap|flr|reset|close|remove");
 		return -1;
 	}
 	mj = calloc(1, sizeof(*mj));

@@ -53,7 +53,7 @@
 struct repin {
 	struct vdev *v;
 	struct dma_buf region;	/* ring page, then writeback page */
-	volatile bool stop;
+	bool stop;		/* __atomic */
 	/* unmapper */
 	unsigned long unmaps, unmap_errs, maps, map_errs, pauses;
 	/* enabler */
@@ -85,7 +85,7 @@ static void *repin_unmapper(void *arg)
 {
 	struct repin *r = arg;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		if (dma_unmap(r->v, &r->region))
 			r->unmap_errs++;
 		else
@@ -135,7 +135,7 @@ static void *repin_enabler(void *arg)
 	struct vaccel_desc *ring = (struct vaccel_desc *)r->region.va;
 	__u32 st, tail = 0;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		st = repin_rd(r, VACCEL_Q_STATUS);
 		if (st & VACCEL_Q_STATUS_ERROR || !(st & VACCEL_Q_STATUS_ENABLED)) {
 			if (st & VACCEL_Q_STATUS_ERROR) {
@@ -203,8 +203,8 @@ int command_repin(struct vdev *v)
 	r.enabled = 0;
 
 	section("repin: the race");
-	printf("  for %u s: unmap/map of the region, re-enable of queue 0 on ERROR, 100 ms BUSY on queue 1\n",
-	       v->opts->seconds);
+	printf("  for %u s: unmap/map of the region, %s\n", v->opts->seconds,
+	       "re-enable of queue 0 on ERROR, 100 ms BUSY on queue 1");
 	t0 = now_ns();
 	if (pthread_create(&unmapper, NULL, repin_unmapper, &r) ||
 	    pthread_create(&enabler, NULL, repin_enabler, &r)) {
@@ -212,7 +212,7 @@ int command_repin(struct vdev *v)
 		exit(1);
 	}
 	ok = repin_busy(q1, t0 + v->opts->seconds * 1000000000ULL, &busy);
-	r.stop = true;
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
 	t_stop = now_ns();
 	pthread_join(unmapper, NULL);
 	pthread_join(enabler, NULL);
@@ -224,8 +224,9 @@ int command_repin(struct vdev *v)
 	printf("repin: %.1f s: unmaps %lu (failed %lu), maps %lu (failed %lu), pauses %lu\n",
 	       (t_stop - t0) / 1e9, r.unmaps, r.unmap_errs, r.maps, r.map_errs,
 	       r.pauses);
-	printf("repin: queue 0: ERROR seen %lu times, enables %lu: held %lu, refused %lu; NOPs completed %lu\n",
-	       r.errors_seen, r.enables, r.enabled, r.refused,
+	printf("repin: queue 0: ERROR seen %lu times, ", r.errors_seen);
+	printf("enables %lu: held %lu, refused %lu; NOPs completed %lu\n",
+	       r.enables, r.enabled, r.refused,
 	       r.nops + repin_rd(&r, VACCEL_Q_HEAD));
 	printf("repin: the racing threads stopped %.1f ms after the end\n",
 	       (t_joined - t_stop) / 1e6);
@@ -253,8 +254,8 @@ int command_repin(struct vdev *v)
 	      head, busy);
 
 	section("repin: queue 0 works once the unmaps are over");
-	if (!r.region.mapped && !check_errno(&v->report, "map the region again",
-					      dma_map(v, &r.region), 0))
+	err = r.region.mapped ? 0 : dma_map(v, &r.region);
+	if (!check_errno(&v->report, "the region mapped after the race", err, 0))
 		goto out;
 	sleep_us(200000);	/* past the 100 ms in which pins are refused */
 	q0 = &e.queue[0];
@@ -388,8 +389,11 @@ static int stall_repeat(struct queue *qu, const struct cmd *c, __u64 limit,
 		if (t - t0 > max)
 			max = t - t0;
 	}
-	printf("stall: observed: %lu tries in %.1f s: %lu failed with DMA (the first after %.1f ms, the longest %.1f ms), %lu other errors, %lu completed, uffd faults delivered %u\n",
-	       tries, (now_ns() - start) / 1e9, dma, first / 1e6, max / 1e6,
+	printf("stall: observed: %lu tries in %.1f s: %lu failed with DMA ",
+	       tries, (now_ns() - start) / 1e9, dma);
+	printf("(the first after %.1f ms, the longest %.1f ms), ",
+	       first / 1e6, max / 1e6);
+	printf("%lu other errors, %lu completed, uffd faults delivered %u\n",
 	       other, done, stall_uffd_events(uffd));
 	check(&v->report, !done,
 	      "no COPY from never-served memory completed");
