@@ -18,7 +18,10 @@
 # at once (no fault reaches the uffd) and every COPY fails with error DMA
 # within milliseconds; it never completes.  (b) the worker waits for the
 # reads; the COPY is still running when A closes, and the close waits for
-# the pin in flight (docs/security.md, limits), then completes.
+# the pin in flight (docs/security.md, limits), then completes: 5.1 s in
+# one run; 37.5 s before the worker's read-ahead stopped at a stopped
+# queue (it pinned 4 more chunks, a read per page, for nobody).  The
+# figures of one run are in docs/races.md.
 #
 # Asserted: N's p99 round trip with A stalled stays within 4x its baseline
 # (measured first, alone) plus 5 ms, in both cases, and N's run completes;
