@@ -4,9 +4,10 @@
  * that a client drives on its own memory.
  *
  * repin: one thread unmaps and maps again (VFIO_IOMMU_UNMAP_DMA, MAP_DMA)
- * the region that holds queue 0's ring and writeback, another resets and
- * re-enables queue 0 whenever it shows ERROR (and submits a NOP when it is
- * enabled), while queue 1 runs 100 ms BUSY commands, for --seconds.  On
+ * the region that holds queue 0's ring and writeback (in bursts of a
+ * second, 150 ms apart), another resets and re-enables queue 0 whenever
+ * it shows ERROR (and submits a NOP when it is enabled), without pause,
+ * while queue 1 runs 100 ms BUSY commands, for --seconds.  On
  * the code before issue 13 this BUGged the host within a second (type1's
  * unmap retry loop found the ring pinned again).  Prints the unmaps, the
  * enables refused and the enables that held; every BUSY must complete.
@@ -22,6 +23,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +82,15 @@ static void repin_wr(struct repin *r, unsigned int reg, __u32 val)
 		r->io_errs++;
 }
 
-/* Unmap and map the region again, now and then pausing past the window. */
+/*
+ * Unmap and map the region again as fast as possible for a second, then
+ * pause past the 100 ms in which the driver refuses pins near an unmap,
+ * so that some enables can hold; and again.
+ */
 static void *repin_unmapper(void *arg)
 {
 	struct repin *r = arg;
+	__u64 burst_end = now_ns() + 1000000000ULL;
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		if (dma_unmap(r->v, &r->region))
@@ -94,13 +101,10 @@ static void *repin_unmapper(void *arg)
 			r->map_errs++;
 		else
 			r->maps++;
-		/*
-		 * Pins near an unmap are refused for 100 ms: a pause of
-		 * 120-250 ms now and then lets some enables through.
-		 */
-		if (rnd() % 16 == 0) {
+		if (now_ns() >= burst_end) {
 			r->pauses++;
-			sleep_us(rnd_between(120000, 250000));
+			sleep_us(150000);
+			burst_end = now_ns() + 1000000000ULL;
 		}
 	}
 	return NULL;
@@ -152,7 +156,7 @@ static void *repin_enabler(void *arg)
 			__atomic_thread_fence(__ATOMIC_RELEASE);
 			repin_wr(r, VACCEL_Q_TAIL, ++tail);
 		}
-		sleep_us(100);
+		sched_yield();
 	}
 	return NULL;
 }

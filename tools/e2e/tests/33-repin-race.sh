@@ -3,7 +3,8 @@
 # e2e-timeout: 180
 # The re-pin race of issue 13 item 1, in a loop (tools/vaccel-vfio repin):
 # for 20 s one thread unmaps and maps again the 8 KiB that hold queue 0's
-# ring and writeback, another resets and re-enables queue 0 whenever it
+# ring and writeback (in bursts of a second, 150 ms apart, so that some
+# enables can hold), another resets and re-enables queue 0 whenever it
 # shows ERROR, and queue 1 runs 100 ms BUSY commands.  Before issue 13's
 # fix this hit "kernel BUG at drivers/vfio/vfio_iommu_type1.c" (type1's
 # unmap retry loop) within a second.  Now: no kernel WARNING or BUG (the
