@@ -42,6 +42,7 @@
 #include "vaccel.h"
 #include "dma.h"
 #include "exec.h"
+#include "queue.h"
 
 /**
  * vaccel_dma_init() - an instance's guest memory, nothing resident
@@ -456,9 +457,14 @@ static int vaccel_dma_need_range(void *arg, u64 iova, u64 len, bool write)
  * vaccel_dma_need_job() - pin what a job's next chunks need
  * @inst: the instance
  * @job: the job, as the chunk that faulted left it (a copy)
+ * @q: the job's queue
+ * @epoch: @q's epoch when the job was copied
  *
  * The next chunk's pages, evicting others if need be; then those of up to
- * VACCEL_DMA_AHEAD more chunks while they fit without evicting.
+ * VACCEL_DMA_AHEAD more chunks while they fit without evicting, unless
+ * the queue was stopped meanwhile (a reset, a close): then nobody needs
+ * them, and a close that waits for this worker waits for one chunk's
+ * pins at most, not five (a slow file: seconds each).
  *
  * Context: the instance's worker; takes dma->pin_mutex.  May sleep for as
  * long as the tenant's memory takes to fault in.
@@ -467,7 +473,8 @@ static int vaccel_dma_need_range(void *arg, u64 iova, u64 len, bool write)
  * the pin's error when the memory is not mapped (with the rights needed).
  */
 int vaccel_dma_need_job(struct vaccel_instance *inst,
-			const struct vaccel_job *job)
+			const struct vaccel_job *job, struct vaccel_queue *q,
+			unsigned int epoch)
 {
 	struct vaccel_dma *dma = &inst->dma;
 	struct vaccel_dma_need need = { .inst = inst, .evict = true };
@@ -480,7 +487,8 @@ int vaccel_dma_need_job(struct vaccel_instance *inst,
 	ret = vaccel_exec_ranges(&ahead, vaccel_dma_need_range, &need);
 	need.evict = false;
 	for (i = 0; !ret && i < VACCEL_DMA_AHEAD; i++) {
-		if (!vaccel_exec_skip_chunk(&ahead))
+		if (READ_ONCE(q->epoch) != epoch ||
+		    !vaccel_exec_skip_chunk(&ahead))
 			break;
 		/* Read ahead is a bonus: what does not fit waits. */
 		if (vaccel_exec_ranges(&ahead, vaccel_dma_need_range, &need))

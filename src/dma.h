@@ -25,6 +25,7 @@
 struct page;
 struct vaccel_instance;
 struct vaccel_job;
+struct vaccel_queue;
 
 /*
  * Guest pages an instance may hold pinned for its commands' operands.  One
@@ -150,7 +151,8 @@ int vaccel_dma_pin(struct vaccel_instance *inst, u64 iova, int npage,
 		   int prot, struct page **pages, unsigned int *nr_pages,
 		   u64 *pinned_iova);
 int vaccel_dma_need_job(struct vaccel_instance *inst,
-			const struct vaccel_job *job);
+			const struct vaccel_job *job, struct vaccel_queue *q,
+			unsigned int epoch);
 void vaccel_dma_unmap(struct vaccel_instance *inst, u64 iova, u64 length);
 void vaccel_dma_get_stats(struct vaccel_dma *dma,
 			  struct vaccel_dma_stats *st);

@@ -948,11 +948,11 @@ static void vaccel_queue_serve(struct vaccel_queue *q)
 		return;
 
 	/* No lock of the queue is held while pinning (vaccel.h). */
-	ret = active ? vaccel_dma_need_job(inst, &job) : 0;
+	ret = active ? vaccel_dma_need_job(inst, &job, q, epoch) : 0;
 	while (ret == -EBUSY && tries++ < VACCEL_QUEUE_BUSY_TRIES &&
 	       READ_ONCE(q->epoch) == epoch) {
 		usleep_range(10000, 20000);
-		ret = vaccel_dma_need_job(inst, &job);
+		ret = vaccel_dma_need_job(inst, &job, q, epoch);
 	}
 
 	mutex_lock(&q->lock);

@@ -13,6 +13,9 @@ struct options {
 	__u64 mem_size;			/* --mem-size, 0 if not given */
 	const char *other;		/* --other */
 	unsigned int seconds;		/* --seconds */
+	const char *kind;		/* --kind (midjob) */
+	const char *event;		/* --event (midjob) */
+	const char *file;		/* --file (stall) */
 };
 
 struct vdev;
@@ -47,6 +50,11 @@ int command_bench(struct vdev *v);
 
 /* unmap.c */
 int command_unmap(struct vdev *v);
+
+/* race.c, midjob.c */
+int command_repin(struct vdev *v);
+int command_stall(struct vdev *v);
+int command_midjob(struct vdev *v);
 
 /* fuzz.c: takes its own arguments (A B N and options) */
 int command_fuzz(int argc, char **argv);

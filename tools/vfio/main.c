@@ -53,12 +53,23 @@
  *   vaccel-vfio fuzz A B N       seeded random operations on instances A
  *                                and B while N runs a verified workload
  *                                (fuzz.c; its own options)
+ *   vaccel-vfio repin UUID       unmap/map of queue 0's ring and writeback
+ *                                while it is re-enabled on every ERROR,
+ *                                100 ms BUSY on queue 1 (race.c)
+ *   vaccel-vfio stall UUID       a COPY from userfaultfd memory nobody
+ *                                serves, again and again, or (--file F)
+ *                                from a read-only mapping of F (race.c)
+ *   vaccel-vfio midjob UUID      --event E (unmap, flr, reset, close,
+ *                                remove) 20 ms into a long command of
+ *                                --kind K (copy, fill, crc, gemm, busy),
+ *                                then recovery (midjob.c)
  *
  * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
  * size, default the instance's sysfs memory_size; K, M, G suffixes
  * allowed), --other UUID2 (refusals: a second instance, on the same card,
  * whose state must survive everything done to the first), --seconds S
- * (long, load, light: how long to run, default 30).
+ * (long, load, light, repin, stall: how long to run, default 30),
+ * --kind, --event (midjob), --file (stall).
  *
  * Every check prints "ok" or "FAIL" and what it checked.  Exit status: 0
  * when every check passed, 1 when a check or an operation failed (the last
@@ -83,6 +94,7 @@
 #define OPT_MEM_SIZE	BIT(0)
 #define OPT_OTHER	BIT(1)
 #define OPT_SECONDS	BIT(2)
+#define OPT_RACE	BIT(3)	/* --kind, --event, --file */
 
 static const struct command {
 	const char *name;
@@ -112,6 +124,12 @@ static const struct command {
 	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
 	{ "light", command_light, OPT_SECONDS,
 	  "one NOP at a time on queue 0, 2 ms apart, for --seconds" },
+	{ "repin", command_repin, OPT_SECONDS,
+	  "unmap/remap queue 0's ring while re-enabling it (race.c)" },
+	{ "stall", command_stall, OPT_SECONDS | OPT_RACE,
+	  "a COPY from memory that faults never or slowly [--file F]" },
+	{ "midjob", command_midjob, OPT_RACE,
+	  "--kind K --event E in the middle of a long command" },
 };
 
 static void print_usage(void)
@@ -121,11 +139,12 @@ static void print_usage(void)
 	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
 		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-9s %s%s%s%s\n", commands[i].name,
+		fprintf(stderr, "  %-9s %s%s%s%s%s\n", commands[i].name,
 			commands[i].help,
 			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
 			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
-			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "");
+			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "",
+			commands[i].opts & OPT_RACE ? " [--kind K --event E --file F]" : "");
 	fprintf(stderr, "  %-9s %s\n", "fuzz",
 		"A B N [--seed S] [--ops N]: random operations on A and B beside a verified N");
 }
@@ -166,6 +185,16 @@ static bool parse_options(const struct command *cmd, int argc, char **argv,
 		} else if (!strcmp(argv[i], "--other") && i + 1 < argc &&
 			   (cmd->opts & OPT_OTHER)) {
 			o->other = argv[++i];
+		} else if (i + 1 < argc && (cmd->opts & OPT_RACE) &&
+			   (!strcmp(argv[i], "--kind") ||
+			    !strcmp(argv[i], "--event") ||
+			    !strcmp(argv[i], "--file"))) {
+			if (argv[i][2] == 'k')
+				o->kind = argv[++i];
+			else if (argv[i][2] == 'e')
+				o->event = argv[++i];
+			else
+				o->file = argv[++i];
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
 			   (cmd->opts & OPT_SECONDS)) {
 			errno = 0;
