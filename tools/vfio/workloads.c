@@ -520,8 +520,9 @@ int command_bench(struct vdev *v)
 
 	printf("bench: traps while submitting %u NOPs, a doorbell each: %llu writes, %llu reads\n",
 	       BENCH_NOPS, t_1.wr, t_1.rd);
-	printf("bench: traps while submitting %u NOPs, a doorbell per %u: %llu writes, %llu reads (%.2f writes, %.2f reads per batch)\n",
-	       BENCH_NOPS, BENCH_BATCH, t_n.wr, t_n.rd,
+	printf("bench: traps while submitting %u NOPs, a doorbell per %u: %llu writes, %llu reads",
+	       BENCH_NOPS, BENCH_BATCH, t_n.wr, t_n.rd);
+	printf(" (%.2f writes, %.2f reads per batch)\n",
 	       (double)t_n.wr / rings_n, (double)t_n.rd / rings_n);
 	if (!check(&v->report, t_1.wr == rings_1 && !t_1.rd &&
 		   t_n.wr == rings_n && !t_n.rd,
