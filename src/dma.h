@@ -111,6 +111,8 @@ struct vaccel_dma_stats {
  * @pinning: a pin is in flight (between vaccel_dma_pin()'s check and its
  *	end)
  * @pin_gen: pins started so far
+ * @unpinning: pages taken away under @lock whose unpin has not ended
+ *	yet (evictions, a queue's stop); the unmap callback waits for them
  * @stats: counters
  * @pin_mutex: serialises the instance's pins; never taken by the unmap
  *	callback, so it may be held across vfio_pin_pages()
@@ -132,6 +134,7 @@ struct vaccel_dma {
 	unsigned int inval_next;
 	bool pinning;
 	u64 pin_gen;
+	unsigned int unpinning;
 	struct vaccel_dma_stats stats;
 
 	struct mutex pin_mutex;		/* pins, stamp */
@@ -154,6 +157,7 @@ int vaccel_dma_need_job(struct vaccel_instance *inst,
 			const struct vaccel_job *job, struct vaccel_queue *q,
 			unsigned int epoch);
 void vaccel_dma_unmap(struct vaccel_instance *inst, u64 iova, u64 length);
+void vaccel_dma_unpin_done(struct vaccel_dma *dma, unsigned int n);
 void vaccel_dma_get_stats(struct vaccel_dma *dma,
 			  struct vaccel_dma_stats *st);
 

@@ -163,11 +163,14 @@ static void vaccel_queue_unpin(struct vaccel_queue *q)
 	wb = q->pin_wb;
 	q->nr_ring_pages = 0;
 	q->wb_page = NULL;
+	/* An unmap callback meanwhile waits for these unpins. */
+	inst->dma.unpinning += nr_ring + has_wb;
 	spin_unlock(&inst->dma.lock);
 	if (nr_ring)
 		inst->dma_ops->unpin(&inst->vdev, ring, nr_ring);
 	if (has_wb)
 		inst->dma_ops->unpin(&inst->vdev, wb, 1);
+	vaccel_dma_unpin_done(&inst->dma, nr_ring + has_wb);
 }
 
 /*

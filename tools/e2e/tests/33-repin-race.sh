@@ -7,7 +7,9 @@
 # enables can hold), another resets and re-enables queue 0 whenever it
 # shows ERROR, and queue 1 runs 100 ms BUSY commands.  Before issue 13's
 # fix this hit "kernel BUG at drivers/vfio/vfio_iommu_type1.c" (type1's
-# unmap retry loop) within a second.  Now: no kernel WARNING or BUG (the
+# unmap retry loop) within a second, and so did it after, until the unmap
+# callback waited for unpins in flight (a queue's stop takes its ring,
+# then unpins it; docs/races.md).  Now: no kernel WARNING or BUG (the
 # harness fails the test on any, from the kernel log of the test), the
 # unmaps, the enables refused (the driver logs "enable refused: ring in a
 # range being unmapped") and the enables that held are all counted and
