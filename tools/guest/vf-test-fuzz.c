@@ -314,6 +314,15 @@ out:
 		close(cfg);
 	if (res >= 0)
 		close(res);
+	/*
+	 * Undo our sysfs enable: with it still counted, the driver's own
+	 * pci_enable_device() would do nothing, and memory decoding would
+	 * stay as the fuzz left it (off: the driver's probe reads ID 0).
+	 */
+	snprintf(path, sizeof(path), FZ_SYSFS "/%s/enable", bdf);
+	err = g_write_file(path, "0");
+	if (err)
+		printf("INFO sysfs enable 0 of %s: %s\n", bdf, strerror(-err));
 	/* FLR through the guest's PCI core, then back to the driver. */
 	snprintf(path, sizeof(path), FZ_SYSFS "/%s/reset", bdf);
 	err = g_write_file(path, "1");
