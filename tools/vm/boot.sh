@@ -121,7 +121,7 @@ build_initramfs()
 	key=$( {
 		echo "format $INITRAMFS_FORMAT $KVER $kernel"
 		cat "$REPO/tools/vm/init"
-		stat -L -c '%n %s %Y' "$busybox" "${mods[@]}"
+		stat -L -c '%n %s %Y' "$busybox" "${mods[@]}" "$moddir/modules.builtin"
 	} | sha256sum | cut -c1-16)
 	out=$VACCEL_CACHE/vm/initramfs-$KVER-$key.cpio.gz
 	if [ -f "$out" ]; then
