@@ -22,6 +22,11 @@
 #     COMMAND as $VACCEL_RESULTS; late data for the VM goes through it;
 #   - COMMAND runs in the repository root, with PATH, HOME=/root, the
 #     caller's VACCEL_* variables and VACCEL_KVER=$KVER.
+#   - two PCI functions that no driver binds until asked: at 0000:00:10.0
+#     an ivshmem-plain function whose 64-bit prefetchable BAR2 is
+#     VACCEL_VM_CARD_MB (default 256) MiB of RAM, the stand-in for a vaccel
+#     card's physical function (docs/operators.md), and at 0000:00:11.0 a
+#     pci-testdev function, a PCI device that is not a card.
 # COMMAND's output is shown here as it runs and kept in DIR/output.log; the
 # serial console (kernel and init messages) is DIR/console.log, QEMU's own
 # messages DIR/qemu.log.  Initramfs images are cached in $VACCEL_CACHE/vm.
@@ -79,6 +84,11 @@ done
 case $timeout_s in
 '' | *[!0-9]*) die "--timeout wants a whole number of seconds, not '$timeout_s'" ;;
 esac
+
+case ${VACCEL_VM_CARD_MB:=256} in
+'' | *[!0-9]*) die "VACCEL_VM_CARD_MB wants a whole number of MiB, not '$VACCEL_VM_CARD_MB'" ;;
+esac
+card_mb=$VACCEL_VM_CARD_MB
 
 KVER=$(vm_kver) || exit 125
 kernel=${VACCEL_VM_KERNEL:-/boot/vmlinuz-$KVER}
@@ -189,6 +199,9 @@ qemu=(
 	-virtfs "local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap,id=root"
 	-virtfs "local,path=$results,mount_tag=results,security_model=none,multidevs=remap,id=results"
 	-virtfs "local,path=$REPO,mount_tag=repo,security_model=none,readonly=on,multidevs=remap,id=repo"
+	-object "memory-backend-ram,id=vaccel-card0-mem,size=${card_mb}M,share=on"
+	-device "ivshmem-plain,memdev=vaccel-card0-mem,bus=pci.0,addr=0x10"
+	-device "pci-testdev,bus=pci.0,addr=0x11"
 )
 
 qemu_pid=
