@@ -18,6 +18,8 @@
 
 #include <linux/mm.h>
 #include <linux/pci_regs.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
@@ -126,11 +128,29 @@ void vaccel_vfio_quiesce(struct vaccel_instance *inst)
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_quiesce);
 
+/*
+ * The VFIO core opens the device once for all its users (one device fd, or
+ * several sharing the first open): the process that opened it is the
+ * holder the operator sees (sysfs vaccel/holder), normally the VMM.
+ */
+static int vaccel_vfio_open_device(struct vfio_device *vdev)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	mutex_lock(&inst->lock);
+	inst->holder = get_pid(task_tgid(current));
+	get_task_comm(inst->holder_comm, current->group_leader);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
 static void vaccel_vfio_close_device(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
 	mutex_lock(&inst->lock);
+	put_pid(inst->holder);
+	inst->holder = NULL;
 	vaccel_irq_release_all(inst);
 	/*
 	 * Nothing the user leaves in the function survives it, so the next
@@ -464,6 +484,7 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 	.name		= "vaccel",
 	.init		= vaccel_vfio_init,
 	.release	= vaccel_vfio_release,
+	.open_device	= vaccel_vfio_open_device,
 	.close_device	= vaccel_vfio_close_device,
 	.read		= vaccel_vfio_read,
 	.write		= vaccel_vfio_write,
