@@ -58,7 +58,7 @@ const char *vaccel_pcicard_check(const struct vaccel_pcicard_desc *desc)
 		       desc->device == VACCEL_IVSHMEM_DEVICE_ID;
 
 	if (!card && !ivshmem)
-		return "not a vaccel card: a card's function is 1ace:0a00, or QEMU's ivshmem-plain (1af4:1110) standing in for one";
+		return "not a vaccel card (1ace:0a00, or ivshmem-plain 1af4:1110 standing in)";
 	if (!(desc->bar_flags & IORESOURCE_MEM) || !desc->bar_size)
 		return "BAR2 is not a memory BAR: it must be the card's device memory";
 	if (!(desc->bar_flags & IORESOURCE_MEM_64) ||
