@@ -215,7 +215,7 @@ const char *vaccel_mig_check_header(const struct vaccel_mig_header *hdr,
 	if (le64_to_cpu(hdr->mem_size) != t->mem_size)
 		return "the stream's device memory is not this instance's size";
 	if (le32_to_cpu(hdr->engines) != t->engines)
-		return "the stream is from a card with another number of engines (the function's ENGINES register would change under its driver)";
+		return "the stream is from a card with other engines (ENGINES would change)";
 	if (le32_to_cpu(hdr->queues) != VACCEL_FN_QUEUES ||
 	    le32_to_cpu(hdr->msix_vectors) != VACCEL_MSIX_VECTORS)
 		return "the stream's function has other queues or MSI-X vectors";
@@ -719,12 +719,11 @@ static struct vaccel_mig_file *vaccel_mig_file_new(struct vaccel_instance *inst,
 	migf->inst = inst;
 	migf->resuming = resuming;
 	migf->crc = ~0U;
-	migf->buf = kvzalloc(sizeof(struct vaccel_mig_header) +
-			     VACCEL_MIG_MAX_STATE, GFP_KERNEL);
+	migf->buf_len = sizeof(struct vaccel_mig_header) + VACCEL_MIG_MAX_STATE;
+	migf->buf = kvzalloc(migf->buf_len, GFP_KERNEL);
 	migf->bounce = (void *)__get_free_page(GFP_KERNEL);
 	if (!migf->buf || !migf->bounce)
 		goto err_free;
-	migf->buf_len = sizeof(struct vaccel_mig_header) + VACCEL_MIG_MAX_STATE;
 	migf->filp = anon_inode_getfile("vaccel_mig", &vaccel_mig_fops, migf,
 					flags);
 	if (IS_ERR(migf->filp)) {
