@@ -26,7 +26,10 @@ cleanup() {
 		mdevctl undefine --uuid "$u" 2>/dev/null || true
 	done
 	udevadm control --exit 2>/dev/null || true
-	rm -f /etc/udev/rules.d/61-vaccel-mdevctl.rules
+	# udevd leaves its control socket behind; libdevmapper (dmsetup in
+	# 34-uffd-stall) would take it for a running udev and wait forever
+	# for udev to confirm its devices.
+	rm -f /run/udev/control /etc/udev/rules.d/61-vaccel-mdevctl.rules
 	[ -z "${syslogd:-}" ] || kill "$syslogd" 2>/dev/null || true
 }
 trap cleanup EXIT

@@ -106,11 +106,13 @@ if ! modprobe -a dm-zero dm-delay 2>/dev/null || ! command -v dmsetup >/dev/null
 else
 	# A device of zeroes (dm-zero) behind a delay of every read.
 	sectors=$((16 * 2048))
-	dmsetup create vaccel-zero --table "0 $sectors zero"
-	trap 'rm -f /dev/vaccel-34-slow; dmsetup remove vaccel-slow 2>/dev/null; dmsetup remove vaccel-zero 2>/dev/null' EXIT
-	# No udev here: name devices by number, make our own node.
+	dmsetup --noudevsync create vaccel-zero --table "0 $sectors zero"
+	trap 'rm -f /dev/vaccel-34-slow; dmsetup --noudevsync remove vaccel-slow 2>/dev/null; dmsetup --noudevsync remove vaccel-zero 2>/dev/null' EXIT
+	# No udev here (and none wanted: --noudevsync, or libdevmapper waits for
+	# a udev that an earlier test may have left a control socket of):
+	# name devices by number, make our own node.
 	zero=$(dmsetup info -c --noheadings -o major,minor vaccel-zero | tr -d ' ')
-	dmsetup create vaccel-slow --table "0 $sectors delay $zero 0 $delay_ms"
+	dmsetup --noudevsync create vaccel-slow --table "0 $sectors delay $zero 0 $delay_ms"
 	slow=$(dmsetup info -c --noheadings -o major,minor vaccel-slow | tr -d ' ')
 	rm -f /dev/vaccel-34-slow
 	mknod /dev/vaccel-34-slow b "${slow%:*}" "${slow#*:}"
