@@ -51,8 +51,8 @@ done
 # names its headers, whatever uname -r says.
 makelog=/var/lib/dkms/vaccel/$version/$kver/x86_64/log/make.log
 [ -f "$makelog" ] || fail "no DKMS make log $makelog"
-grep -q "KDIR=/lib/modules/$kver/build KVER=$kver" "$makelog" ||
-	fail "DKMS's make did not name $kver: $(head -n 3 "$makelog")"
+grep -q -- "-C /lib/modules/$kver/build M=" "$makelog" ||
+	fail "DKMS's make did not build against $kver's headers: $(head -n 5 "$makelog")"
 
 log_step "the packaged modprobe.d example applies"
 conf=/usr/share/vaccel/modprobe.d/vaccel.conf
