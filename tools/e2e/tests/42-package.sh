@@ -54,6 +54,11 @@ makelog=/var/lib/dkms/vaccel/$version/$kver/x86_64/log/make.log
 grep -q -- "-C /lib/modules/$kver/build M=" "$makelog" ||
 	fail "DKMS's make did not build against $kver's headers: $(head -n 5 "$makelog")"
 
+log_step "the udev rule that starts mdevctl's auto definitions is installed"
+rule=/lib/udev/rules.d/61-vaccel-mdevctl.rules
+cmp "$rule" "$REPO/libvirt/udev/61-vaccel-mdevctl.rules" || fail "$rule is not libvirt/udev's rule"
+assert_eq vaccel-tools "$(dpkg -S "$rule" | cut -d: -f1)" "package of $rule"
+
 log_step "the packaged modprobe.d example applies"
 conf=/usr/share/vaccel/modprobe.d/vaccel.conf
 [ -f "$conf" ] || fail "$conf not in vaccel-tools"
@@ -106,6 +111,7 @@ dpkg -r vaccel-dkms vaccel-tools >"$VACCEL_RESULTS/42-remove.txt" 2>&1 ||
 	fail "dpkg -r failed: $(tail -n 5 "$VACCEL_RESULTS/42-remove.txt")"
 [ ! -e "$upd/vaccel.ko" ] || fail "$upd/vaccel.ko left after dpkg -r"
 [ ! -e "$upd/vaccel_vf.ko" ] || fail "$upd/vaccel_vf.ko left after dpkg -r"
+[ ! -e "$rule" ] || fail "$rule left after dpkg -r"
 [ -z "$(dkms status -m vaccel)" ] || fail "dkms still knows vaccel: $(dkms status -m vaccel)"
 rm -f /etc/modprobe.d/vaccel.conf
 echo "dkms build in the VM: $secs s"
