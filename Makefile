@@ -16,7 +16,30 @@ export KDIR KVER VACCEL_CACHE
 
 KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) CONFIG_VACCEL=m CONFIG_VACCEL_VF=m
 
-.PHONY: all modules clean install deps tools kunit e2e e2e-debug demo \
+# Installation: modules under $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/extra
+# (INSTALL_MOD_PATH defaults to DESTDIR, as for a staged install), programs
+# under $(DESTDIR)$(PREFIX)/bin, examples under $(DESTDIR)$(DATADIR).
+DESTDIR ?=
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/vaccel
+# The one version of the project: dkms.conf's (debian/changelog must agree).
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf 2>/dev/null)
+# Where "make deb" leaves the packages.
+DEB_DIR ?= $(CURDIR)/build/deb
+# The host tools an operator needs: the CLI, and the VFIO client that checks
+# an instance from userspace (tools/vaccel-vfio check UUID).
+HOST_TOOLS := tools/vaccelctl tools/vaccel-vfio
+# What runs in a guest, next to vaccel_vf.ko.
+GUEST_TOOLS := tools/guest/vaccel-run tools/guest/vaccel-vf-test
+# Operator examples: mdevctl definitions, the udev rule for them, modprobe.d.
+EXAMPLES := $(wildcard libvirt/mdevctl/*.json) libvirt/udev/61-vaccel-mdevctl.rules \
+	    tools/packaging/vaccel.conf
+
+.PHONY: all modules clean clean-modules install install-modules install-tools install-guest-tools \
+	host-tools guest-tools deb deps tools kunit e2e e2e-debug demo \
 	check checkpatch sparse w1 docrefs layout uapi style help print-kernel
 
 all: modules tools
@@ -25,16 +48,53 @@ modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers found: run tools/install-deps.sh or set KDIR=" >&2; exit 1; }
 	$(MAKE) $(KBUILD_ARGS) modules
 
-install: modules
-	$(MAKE) $(KBUILD_ARGS) KERNELRELEASE=$(KVER) CONFIG_MODULE_SIG_ALL= modules_install
-	depmod -a $(KVER)
+# Both modules: vaccel.ko (host) and vaccel_vf.ko (guest; harmless on a
+# host, where nothing has its PCI ID), then the host tools.
+install: install-modules install-tools
 
-clean:
-	$(MAKE) $(KBUILD_ARGS) clean
+install-modules: modules
+	@test -n "$(KVER)" || { echo "cannot tell the kernel release of KDIR=$(KDIR): set KVER=" >&2; exit 1; }
+	$(MAKE) $(KBUILD_ARGS) KERNELRELEASE=$(KVER) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(INSTALL_MOD_PATH),@echo "staged under $(INSTALL_MOD_PATH): run depmod -a $(KVER) on the target",depmod -a $(KVER))
+
+install-tools: host-tools
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/mdevctl $(DESTDIR)$(DATADIR)/udev \
+		$(DESTDIR)$(DATADIR)/modprobe.d
+	install -m 0755 $(HOST_TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(filter libvirt/mdevctl/%,$(EXAMPLES)) $(DESTDIR)$(DATADIR)/mdevctl/
+	install -m 0644 $(filter libvirt/udev/%,$(EXAMPLES)) $(DESTDIR)$(DATADIR)/udev/
+	install -m 0644 tools/packaging/vaccel.conf $(DESTDIR)$(DATADIR)/modprobe.d/
+
+# Run in a guest (or into a guest image with DESTDIR=): the programs on the
+# VF driver.  The driver itself comes with install-modules.
+install-guest-tools: guest-tools
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(GUEST_TOOLS) $(DESTDIR)$(BINDIR)/
+
+# The Debian packages vaccel-dkms and vaccel-tools (debian/), built from a
+# copy of the tree's files (tracked and new, not ignored) so that
+# dpkg-buildpackage's output, which goes to the parent directory, stays in
+# $(DEB_DIR).
+deb:
+	tools/packaging/build-deb.sh "$(DEB_DIR)"
+
+clean: clean-modules
 	$(MAKE) -C tools clean
+	rm -rf build
+
+# The modules only (dkms.conf's CLEAN: DKMS's copy has no tools/).
+clean-modules:
+	$(MAKE) $(KBUILD_ARGS) clean
 
 tools:
 	$(MAKE) -C tools
+
+host-tools:
+	$(MAKE) -C tools vaccel-vfio
+
+guest-tools:
+	$(MAKE) -C tools $(GUEST_TOOLS:tools/%=%)
 
 deps:
 	tools/install-deps.sh
@@ -44,7 +104,8 @@ kunit:
 	tools/kunit.sh
 
 # End-to-end tests in a QEMU VM running Debian's 6.1 kernel.
-e2e: modules tools
+# The packages too: 42-package installs them in the VM.
+e2e: modules tools deb
 	tools/e2e.sh
 
 # The hardening tests again on the debug kernel (KASAN, lockdep, kmemleak,
@@ -93,7 +154,11 @@ print-kernel:
 
 help:
 	@echo "make [modules]  build vaccel.ko against KDIR=$(KDIR)"
-	@echo "make install    install vaccel.ko into /lib/modules and run depmod"
+	@echo "make install    install vaccel.ko and vaccel_vf.ko into /lib/modules/KVER/extra"
+	@echo "                (INSTALL_MOD_PATH= or DESTDIR=), depmod, and the host tools"
+	@echo "                into PREFIX=$(PREFIX)/bin (install-modules, install-tools)"
+	@echo "make install-guest-tools  vaccel-run and vaccel-vf-test, for a guest"
+	@echo "make deb        Debian packages vaccel-dkms and vaccel-tools into $(DEB_DIR)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make kunit      KUnit suites via kunit.py (UML and x86_64)"
 	@echo "make e2e        end-to-end tests in a QEMU VM"

@@ -13,6 +13,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 qemu-utils busybox-static
 	mdevctl
+	dkms dh-dkms debhelper
 )
 
 missing=()
