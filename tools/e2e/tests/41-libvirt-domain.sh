@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A guest that libvirt starts with a vaccel instance, as docs/operators.md
+# tells an operator to: Debian's libvirtd (tools/e2e/libvirt.sh) defines a
+# domain from libvirt/domain-accel.xml (<domain type='qemu'>, direct kernel
+# boot, one <hostdev type='mdev' model='vfio-pci'>, no display) and
+# "virsh start" boots it; in the guest (tools/nested's initramfs, its
+# agent on the second serial port) the stock driver vaccel_vf binds the
+# function by itself and "vaccel-run selftest" passes.  Meanwhile a second
+# domain on the same instance is refused by libvirt naming the instance
+# as in use, and the instance's vaccel/holder names the guest's QEMU;
+# "virsh destroy" frees it (holder empty, a new VFIO open works).  The
+# instance is the persistent accel-1of2 of libvirt/nodedev-accel-1of2.xml
+# on the PCI card when vaccel.ko has the PCI backend, else an mdevctl
+# accel-1of2 on the simulated card (libvirt finds a hostdev's mdev by
+# UUID, whatever its parent).  One nested boot (TCG in TCG, 100-240 s):
+# e2e-timeout: 600
+set -euo pipefail
+source "$REPO/tools/e2e/lib.sh"
+source "$REPO/tools/e2e/libvirt.sh"
+source "$REPO/tools/nested/common.sh"
+
+out=$VACCEL_RESULTS/41-libvirt-domain
+mkdir -p "$out"
+export VACCEL_AGENT_DIR=$out
+agent=$REPO/tools/nested/agent.sh
+t_start=$(date +%s)
+step() { log_step "[$(( $(date +%s) - t_start )) s] $*"; }
+dom=vaccel-guest
+dom2=vaccel-guest-2
+
+for f in "$REPO/vaccel_vf.ko" "$REPO/tools/guest/vaccel-run" "$REPO/tools/vaccel-vfio"; do
+	[ -e "$f" ] || fail "$f not built: run 'make modules tools'"
+done
+
+step "the guest's kernel and initramfs (tools/nested, with vaccel_vf.ko and vaccel-run)"
+nested_images "$out" --require-vf
+images=/var/lib/libvirt/images/vaccel
+mkdir -p "$images"
+cp "$NESTED_KERNEL" "$images/vmlinux"
+cp "$NESTED_INITRAMFS" "$images/initrd.img"
+
+pci=
+if pci_card_available; then
+	pci=1
+	step "load vaccel with the PCI card $PCI_CARD"
+	load_vaccel cards=0 "pci_cards=$PCI_CARD"
+else
+	step "load vaccel (no PCI backend in this vaccel.ko: the simulated card)"
+	load_vaccel cards=1
+fi
+
+step "start libvirt"
+libvirt_up
+
+if [ -n "$pci" ]; then
+	step "a persistent accel-1of2 from libvirt/nodedev-accel-1of2.xml"
+	vsh nodedev-define "$REPO/libvirt/nodedev-accel-1of2.xml" | tee "$out/define.txt"
+	nd=$(sed -n "s/^Node device '\(mdev_[^']*\)' defined from.*/\1/p" "$out/define.txt")
+	[ -n "$nd" ] || fail "no node device name in nodedev-define's output"
+	libvirt_forget_later nodedev "$nd"
+	vsh nodedev-start "$nd"
+	u=$(vsh nodedev-dumpxml "$nd" | sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p')
+	parent=$PCI_CARD
+else
+	step "an accel-1of2 on vaccel-sim.0 through mdevctl"
+	u=$(new_uuid)
+	libvirt_forget_later mdevctl "$u"
+	mdevctl start --uuid "$u" --parent vaccel-sim.0 --type accel-1of2
+	parent=vaccel-sim.0
+fi
+inst=/sys/bus/mdev/devices/$u
+[ -d "$inst" ] || fail "instance $u missing"
+echo "instance $u (accel-1of2 on $parent)"
+size=$(cat "$inst/vaccel/memory_size")
+
+# domain_xml NAME CONSOLE AGENT: libvirt/domain-accel.xml filled in for
+# the instance $u.
+domain_xml()
+{
+	sed -e "s|@NAME@|$1|" -e "s|@MDEV@|$u|" \
+	    -e "s|@KERNEL@|$images/vmlinux|" -e "s|@INITRD@|$images/initrd.img|" \
+	    -e "s|@CMDLINE@|$NESTED_APPEND vaccel_nested.mode=agent|" \
+	    -e "s|@CONSOLE@|$2|" -e "s|@AGENT@|$3|" "$REPO/libvirt/domain-accel.xml"
+}
+
+step "define the domain $dom from libvirt/domain-accel.xml"
+console=/var/log/libvirt/qemu/$dom-console.log
+ctl=$("$agent" channel)
+ln -sfn "$console" "$out/console.log"
+domain_xml "$dom" "$console" "$ctl" > "$out/$dom.xml"
+grep -q @ "$out/$dom.xml" && fail "a placeholder is left in $out/$dom.xml"
+libvirt_forget_later domain "$dom"
+vsh define "$out/$dom.xml"
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+stop_guest()
+{
+	local rc=$?
+
+	[ -f "$out/agent.env" ] && "$agent" stop --timeout 10 > /dev/null 2>&1
+	libvirt_down "$rc"
+}
+trap stop_guest EXIT
+
+step "virsh start $dom"
+vsh start "$dom"
+vsh dumpxml "$dom" > "$out/$dom-live.xml"
+"$agent" attach --domain "$dom"
+t0=$(date +%s)
+"$agent" wait-ready --timeout 420 || fail "the guest did not come up"
+t_boot=$(( $(date +%s) - t0 ))
+echo "nested boot under libvirt: $t_boot s" | tee -a "$VACCEL_RESULTS/$LIBVIRT_TEST-times.txt"
+
+step "the instance is held by the domain's QEMU"
+qpid=$(cat "/run/libvirt/qemu/$dom.pid")
+if [ -e "$inst/vaccel/holder" ]; then
+	holder=$(cat "$inst/vaccel/holder")
+	echo "vaccel/holder: '$holder' (QEMU pid $qpid)"
+	[[ $holder == "$qpid "* ]] || fail "vaccel/holder is '$holder', not QEMU's pid $qpid"
+else
+	echo "no vaccel/holder in this vaccel.ko (the PCI backend's change brings it)"
+fi
+
+step "a second domain on the same instance is refused"
+domain_xml "$dom2" "/var/log/libvirt/qemu/$dom2-console.log" /dev/null |
+	sed "/<serial type='pipe'>/,/<\/serial>/d" > "$out/$dom2.xml"
+libvirt_forget_later domain "$dom2"
+vsh define "$out/$dom2.xml"
+if vsh start "$dom2" > "$out/$dom2-start.txt" 2>&1; then
+	cat "$out/$dom2-start.txt"
+	fail "virsh start $dom2 on the instance $dom has succeeded"
+fi
+cat "$out/$dom2-start.txt"
+grep -q "mediated device .*$u.* is in use" "$out/$dom2-start.txt" ||
+	fail "libvirt's refusal does not name $u as in use"
+vsh domstate "$dom" | grep -qx running || fail "$dom is no longer running"
+vsh undefine "$dom2"
+
+step "in the guest: vaccel_vf bound the function, vaccel-run selftest passes"
+guest --timeout 300 "lsmod
+for d in /sys/bus/pci/devices/*; do
+	read -r v < \$d/vendor; read -r p < \$d/device
+	[ \$v = 0x1ace ] || continue
+	drv=none
+	[ -e \$d/driver ] && { cd -P \$d/driver; drv=\${PWD##*/}; }
+	echo \"function \${d##*/} \$v:\$p driver \$drv\"
+done
+vaccel-run list
+for n in /dev/vaccel*; do echo \"=== \$n\"; vaccel-run selftest -d \$n; echo \"=== rc \$?\"; done" \
+	> "$out/selftest.txt" 2>&1 || { cat "$out/selftest.txt"; fail "the guest's commands failed"; }
+cat "$out/selftest.txt"
+grep -q '^function .* driver vaccel_vf$' "$out/selftest.txt" || fail "vaccel_vf did not bind the function"
+line=$(grep '^selftest: ' "$out/selftest.txt" | tail -n 1)
+{ [[ $line =~ ^selftest:\ ([0-9]+)\ passed,\ 0\ failed ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] &&
+	grep -q '^=== rc 0$' "$out/selftest.txt"; } || fail "selftest in the guest: '$line'"
+jobs=$(cat "$inst/vaccel/jobs")
+[ "$jobs" -gt 0 ] || fail "the instance ran no job"
+echo "the guest computed: $line; the instance's jobs: $jobs" | tee -a "$VACCEL_RESULTS/$LIBVIRT_TEST-times.txt"
+
+step "virsh destroy frees the instance"
+vsh destroy "$dom"
+"$agent" stop --timeout 10 || true
+rm -f "$out/console.log"
+cp "$console" "$out/console.log" 2>/dev/null || true
+[ -d "$inst" ] || fail "the instance went with the domain"
+if [ -e "$inst/vaccel/holder" ]; then
+	assert_eq "" "$(cat "$inst/vaccel/holder")" "vaccel/holder after virsh destroy"
+fi
+"$REPO/tools/vaccel-vfio" info "$u" --mem-size "$size" > "$out/vfio-after.txt" 2>&1 ||
+	{ cat "$out/vfio-after.txt"; fail "a new VFIO open of $u failed after virsh destroy"; }
+echo "a new VFIO open of $u works"
+vsh undefine "$dom"
+
+if [ -n "$pci" ]; then
+	step "nodedev-destroy, nodedev-undefine"
+	vsh nodedev-destroy "$nd"
+	vsh nodedev-undefine "$nd"
+	[ ! -e "$inst" ] || fail "$u still there after nodedev-destroy"
+else
+	mdevctl stop --uuid "$u"
+fi
+echo "test 41: $(( $(date +%s) - t_start )) s, libvirt up in $LIBVIRT_UP_S s, nested boot $t_boot s" |
+	tee -a "$VACCEL_RESULTS/$LIBVIRT_TEST-times.txt"
