@@ -78,10 +78,10 @@ size=$(cat "$inst/vaccel/memory_size")
 # the instance $u.
 domain_xml()
 {
-	sed -e "s|@NAME@|$1|" -e "s|@MDEV@|$u|" \
-	    -e "s|@KERNEL@|$images/vmlinux|" -e "s|@INITRD@|$images/initrd.img|" \
+	sed -e "/<domain/,\$ {s|@NAME@|$1|; s|@MDEV@|$u|" \
+	    -e "s|@KERNEL@|$images/vmlinux|; s|@INITRD@|$images/initrd.img|" \
 	    -e "s|@CMDLINE@|$NESTED_APPEND vaccel_nested.mode=agent|" \
-	    -e "s|@CONSOLE@|$2|" -e "s|@AGENT@|$3|" "$REPO/libvirt/domain-accel.xml"
+	    -e "s|@CONSOLE@|$2|; s|@AGENT@|$3|}" "$REPO/libvirt/domain-accel.xml"
 }
 
 step "define the domain $dom from libvirt/domain-accel.xml"
@@ -89,7 +89,7 @@ console=/var/log/libvirt/qemu/$dom-console.log
 ctl=$("$agent" channel)
 ln -sfn "$console" "$out/console.log"
 domain_xml "$dom" "$console" "$ctl" > "$out/$dom.xml"
-grep -q @ "$out/$dom.xml" && fail "a placeholder is left in $out/$dom.xml"
+sed -n '/<domain/,$p' "$out/$dom.xml" | grep '@[A-Z]*@' && fail "a placeholder is left in $out/$dom.xml"
 libvirt_forget_later domain "$dom"
 vsh define "$out/$dom.xml"
 
