@@ -186,6 +186,47 @@ static void vaccel_mdev_test_refusals(struct kunit *test)
 	expect_available(test, "1", "2", "4");
 }
 
+/*
+ * Drain: every type shows 0 available and creations fail with EBUSY, the
+ * running instance stays, and ending the drain gives back what is free.
+ */
+static void vaccel_mdev_test_drain(struct kunit *test)
+{
+	static const char *u1 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a31";
+	static const char *u2 = "0f6b7c1e-9a52-4d8e-8a55-6f0c1b3c2a32";
+	struct vaccel_test_card *ctx = test->priv;
+	char path[128];
+
+	expect_file(test, TEST_CARD_PATH "/vaccel/drain", "0");
+	KUNIT_ASSERT_EQ(test, type_create(test, "accel-1of4", u1), 0);
+	snprintf(path, sizeof(path), "bus/mdev/devices/%s/vaccel/holder", u1);
+	expect_file(test, path, "");
+
+	KUNIT_ASSERT_EQ(test, sysfs_write(test, TEST_CARD_PATH "/vaccel/drain",
+					  "1"), 0);
+	expect_file(test, TEST_CARD_PATH "/vaccel/drain", "1");
+	expect_available(test, "0", "0", "0");
+	KUNIT_EXPECT_EQ(test, type_create(test, "accel-1of4", u2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, type_create(test, "accel-1of1", u2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, nr_instances(ctx->card), 1U);
+	expect_file(test, TEST_CARD_PATH "/vaccel/slots_used", "0");
+
+	KUNIT_EXPECT_EQ(test, sysfs_write(test, TEST_CARD_PATH "/vaccel/drain",
+					  "maybe"), -EINVAL);
+	expect_file(test, TEST_CARD_PATH "/vaccel/drain", "1");
+
+	/* Removing an instance while draining works, and frees its slot. */
+	KUNIT_EXPECT_EQ(test, mdev_remove(test, u1), 0);
+	KUNIT_EXPECT_EQ(test, nr_instances(ctx->card), 0U);
+	expect_available(test, "0", "0", "0");
+
+	KUNIT_ASSERT_EQ(test, sysfs_write(test, TEST_CARD_PATH "/vaccel/drain",
+					  "0"), 0);
+	expect_available(test, "1", "2", "4");
+	KUNIT_ASSERT_EQ(test, type_create(test, "accel-1of4", u2), 0);
+	KUNIT_EXPECT_EQ(test, mdev_remove(test, u2), 0);
+}
+
 /* Unregistering a card removes the instances it still has. */
 static void vaccel_mdev_test_unregister_with_instances(struct kunit *test)
 {
@@ -212,6 +253,7 @@ static struct kunit_case vaccel_mdev_cases[] = {
 	KUNIT_CASE(vaccel_mdev_test_types),
 	KUNIT_CASE(vaccel_mdev_test_create_remove),
 	KUNIT_CASE(vaccel_mdev_test_refusals),
+	KUNIT_CASE(vaccel_mdev_test_drain),
 	KUNIT_CASE(vaccel_mdev_test_unregister_with_instances),
 	{ }
 };

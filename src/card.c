@@ -5,6 +5,7 @@
  */
 
 #include <linux/device.h>
+#include <linux/ktime.h>
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 
@@ -77,6 +78,22 @@ int vaccel_card_init(struct vaccel_card *card, struct device *dev,
 }
 
 /**
+ * vaccel_card_apply_params() - set a new card's scheduler tunables
+ * @card: an initialised card, not registered yet
+ * @params: the module parameters, already checked
+ */
+void vaccel_card_apply_params(struct vaccel_card *card,
+			      const struct vaccel_card_params *params)
+{
+	spin_lock(&card->run_lock);
+	WARN_ON(vaccel_sched_set_policy(&card->sched, params->policy,
+					ktime_get_ns()));
+	if (params->slice_ns)
+		WARN_ON(vaccel_sched_set_slice(&card->sched, params->slice_ns));
+	spin_unlock(&card->run_lock);
+}
+
+/**
  * vaccel_card_fini() - undo vaccel_card_init()
  * @card: a card with no instances left
  */
@@ -138,8 +155,9 @@ static void vaccel_card_put_slots(struct vaccel_card *card,
  * over-commit the card; the memory behind them is attached afterwards,
  * outside the lock, as it may take a while.
  *
- * Return: 0; -ENOSPC when the card has no aligned run of free slots for
- * @type; or the backend's error when the memory cannot be attached.
+ * Return: 0; -EBUSY while the card is draining; -ENOSPC when the card has
+ * no aligned run of free slots for @type; or the backend's error when the
+ * memory cannot be attached.
  */
 int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
 		      const struct vaccel_type_info *type)
@@ -148,6 +166,10 @@ int vaccel_card_claim(struct vaccel_card *card, struct vaccel_instance *inst,
 	int first, ret;
 
 	mutex_lock(&card->lock);
+	if (card->draining) {
+		mutex_unlock(&card->lock);
+		return -EBUSY;
+	}
 	first = vaccel_slots_alloc(&card->slots, type->slots);
 	if (first < 0) {
 		mutex_unlock(&card->lock);
@@ -185,7 +207,8 @@ void vaccel_card_release(struct vaccel_card *card,
  * @card: the card
  * @type: the type
  *
- * Return: the exact number, see vaccel_slots_available().
+ * Return: the exact number, see vaccel_slots_available(); 0 while the
+ * card is draining.
  */
 unsigned int vaccel_card_available(struct vaccel_card *card,
 				   const struct vaccel_type_info *type)
@@ -193,9 +216,43 @@ unsigned int vaccel_card_available(struct vaccel_card *card,
 	unsigned int n;
 
 	mutex_lock(&card->lock);
-	n = vaccel_slots_available(&card->slots, type->slots);
+	n = card->draining ? 0 :
+	    vaccel_slots_available(&card->slots, type->slots);
 	mutex_unlock(&card->lock);
 	return n;
+}
+
+/**
+ * vaccel_card_set_drain() - put a card in drain mode or take it out
+ * @card: the card
+ * @drain: true to refuse new instances
+ *
+ * While a card drains, every type shows 0 available instances and
+ * creations fail with -EBUSY; the instances it has run on untouched.  This
+ * is how an operator empties a card for maintenance under a cloud
+ * scheduler, which places nothing where nothing is available.
+ */
+void vaccel_card_set_drain(struct vaccel_card *card, bool drain)
+{
+	mutex_lock(&card->lock);
+	card->draining = drain;
+	mutex_unlock(&card->lock);
+}
+
+/**
+ * vaccel_card_draining() - is the card in drain mode?
+ * @card: the card
+ *
+ * Return: what vaccel_card_set_drain() set last.
+ */
+bool vaccel_card_draining(struct vaccel_card *card)
+{
+	bool drain;
+
+	mutex_lock(&card->lock);
+	drain = card->draining;
+	mutex_unlock(&card->lock);
+	return drain;
 }
 
 /**

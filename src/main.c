@@ -3,15 +3,19 @@
  * vaccel: share one compute accelerator among virtual machines as VFIO
  * mediated devices.
  *
- * Module setup.  Each card is a device bound to the platform driver
- * "accel", so that the mdev core names its types accel-1of1, accel-1of2
- * and accel-1of4.  Every card is simulated (sim.c): the module creates
+ * Module setup.  Each card is a device bound to a driver named "accel",
+ * so that the mdev core names its types accel-1of1, accel-1of2 and
+ * accel-1of4.  A card is either simulated (sim.c): the module creates
  * "cards" platform devices named vaccel-sim.N, each carrying its engine
- * count and memory size as platform data.
+ * count and memory size as platform data; or a PCI function the operator
+ * hands to the PCI driver (pcicard.c), whose BAR is its device memory.
+ * Every card starts with the scheduler tunables of the module parameters
+ * policy and slice_us.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/mdev.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -22,6 +26,7 @@
 #include "card.h"
 #include "debugfs.h"
 #include "mdev.h"
+#include "pcicard.h"
 #include "sim.h"
 #include "sysfs.h"
 
@@ -45,6 +50,53 @@ static unsigned int mem_mb = 256;
 module_param(mem_mb, uint, 0444);
 MODULE_PARM_DESC(mem_mb, "Device memory per simulated card in MiB (a power of two, 4-4096, default 256)");
 
+static char *policy = "best_effort";
+module_param(policy, charp, 0444);
+MODULE_PARM_DESC(policy, "Scheduling policy every card starts with: best_effort (default), fixed_share or equal_share");
+
+static unsigned int slice_us = VACCEL_SCHED_SLICE_DEFAULT / NSEC_PER_USEC;
+module_param(slice_us, uint, 0444);
+MODULE_PARM_DESC(slice_us, "Time slice every card starts with, in microseconds (100-100000, default 1000)");
+
+static char *pci_cards = "";
+module_param(pci_cards, charp, 0444);
+MODULE_PARM_DESC(pci_cards, "PCI functions to drive as cards, e.g. 0000:00:10.0,0000:00:11.0 (default none; or use driver_override)");
+
+/* The module parameters, checked, as every card starts with them. */
+static struct vaccel_card_params vaccel_params;
+
+static int vaccel_params_check(void)
+{
+	int p;
+
+	if (cards > VACCEL_MAX_CARDS) {
+		pr_err("cards=%u is invalid: must be from 0 to %u\n", cards,
+		       VACCEL_MAX_CARDS);
+		return -EINVAL;
+	}
+	p = vaccel_sched_policy_parse(policy);
+	if (p < 0) {
+		pr_err("policy=%s is invalid: must be best_effort, fixed_share or equal_share\n",
+		       policy);
+		return -EINVAL;
+	}
+	if ((u64)slice_us * NSEC_PER_USEC < VACCEL_SCHED_SLICE_MIN ||
+	    (u64)slice_us * NSEC_PER_USEC > VACCEL_SCHED_SLICE_MAX) {
+		pr_err("slice_us=%u is invalid: must be from %llu to %llu\n",
+		       slice_us, VACCEL_SCHED_SLICE_MIN / NSEC_PER_USEC,
+		       VACCEL_SCHED_SLICE_MAX / NSEC_PER_USEC);
+		return -EINVAL;
+	}
+	vaccel_params = (struct vaccel_card_params) {
+		.engines = engines,
+		.vf_vendor = vendor_id,
+		.vf_device = device_id,
+		.policy = p,
+		.slice_ns = (u64)slice_us * NSEC_PER_USEC,
+	};
+	return 0;
+}
+
 static int vaccel_platform_probe(struct platform_device *pdev)
 {
 	const struct vaccel_sim_config *cfg = dev_get_platdata(&pdev->dev);
@@ -66,6 +118,7 @@ static int vaccel_platform_probe(struct platform_device *pdev)
 			       cfg->vf_device);
 	if (ret)
 		return ret;
+	vaccel_card_apply_params(card, &vaccel_params);
 	platform_set_drvdata(pdev, card);
 
 	ret = vaccel_card_register(card);
@@ -148,11 +201,9 @@ static int __init vaccel_init(void)
 	};
 	int ret;
 
-	if (cards > VACCEL_MAX_CARDS) {
-		pr_err("cards=%u is invalid: must be from 0 to %u\n", cards,
-		       VACCEL_MAX_CARDS);
-		return -EINVAL;
-	}
+	ret = vaccel_params_check();
+	if (ret)
+		return ret;
 	ret = vaccel_sim_config_check(&cfg);
 	if (ret)
 		return ret;
@@ -170,8 +221,14 @@ static int __init vaccel_init(void)
 	if (ret)
 		goto err_platform;
 
+	ret = vaccel_pcicard_register(&vaccel_params, pci_cards);
+	if (ret)
+		goto err_sim;
+
 	return 0;
 
+err_sim:
+	vaccel_sim_devs_destroy(cards);
 err_platform:
 	platform_driver_unregister(&vaccel_platform_driver);
 err_mdev:
@@ -183,6 +240,7 @@ err_debugfs:
 
 static void __exit vaccel_exit(void)
 {
+	vaccel_pcicard_unregister();
 	vaccel_sim_devs_destroy(cards);
 	platform_driver_unregister(&vaccel_platform_driver);
 	mdev_unregister_driver(&vaccel_mdev_driver);

@@ -58,7 +58,12 @@ static int vaccel_mdev_probe(struct mdev_device *mdev)
 	ret = vaccel_card_claim(card, inst, info);
 	if (!ret)
 		vaccel_inst_init_vf(inst);
-	if (ret == -ENOSPC) {
+	if (ret == -EBUSY) {
+		dev_warn_ratelimited(card->dev,
+				     "cannot create %s instance %pUl: the card is draining (vaccel/drain is 1)\n",
+				     info->pretty_name, &mdev->uuid);
+		goto err_put;
+	} else if (ret == -ENOSPC) {
 		unsigned long used = vaccel_card_slots_used(card);
 
 		dev_warn_ratelimited(card->dev,

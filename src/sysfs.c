@@ -12,6 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -146,6 +147,35 @@ static ssize_t slice_us_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(slice_us);
 
+static ssize_t drain_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  vaccel_card_draining(dev_get_drvdata(dev)));
+}
+
+static ssize_t drain_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct vaccel_card *card = dev_get_drvdata(dev);
+	bool drain;
+	int ret;
+
+	ret = kstrtobool(buf, &drain);
+	if (ret) {
+		dev_warn_ratelimited(dev, "drain: '%.*s' is not 0 or 1\n",
+				     vaccel_input_len(buf, count), buf);
+		return ret;
+	}
+	if (drain != vaccel_card_draining(card))
+		dev_info(dev, "%s: new instances are %s\n",
+			 drain ? "draining" : "drain ended",
+			 drain ? "refused" : "accepted again");
+	vaccel_card_set_drain(card, drain);
+	return count;
+}
+static DEVICE_ATTR_RW(drain);
+
 static struct attribute *vaccel_card_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_engines.attr,
@@ -153,6 +183,7 @@ static struct attribute *vaccel_card_attrs[] = {
 	&dev_attr_slots_used.attr,
 	&dev_attr_policy.attr,
 	&dev_attr_slice_us.attr,
+	&dev_attr_drain.attr,
 	NULL
 };
 
@@ -181,6 +212,27 @@ static ssize_t slots_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%*pbl\n", VACCEL_CARD_SLOTS, &mask);
 }
 static DEVICE_ATTR_RO(slots);
+
+/*
+ * "PID COMM" of the process that has the instance open (the VMM), or an
+ * empty line: who holds what, for the operator (vaccelctl list).
+ */
+static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct vaccel_instance *inst = vaccel_dev_to_inst(dev);
+	ssize_t n;
+
+	mutex_lock(&inst->lock);
+	if (inst->holder)
+		n = sysfs_emit(buf, "%d %s\n", pid_nr(inst->holder),
+			       inst->holder_comm);
+	else
+		n = sysfs_emit(buf, "\n");
+	mutex_unlock(&inst->lock);
+	return n;
+}
+static DEVICE_ATTR_RO(holder);
 
 static ssize_t memory_offset_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
@@ -453,6 +505,7 @@ static struct vaccel_offset_attr vaccel_counter_attrs[] = {
 
 static struct attribute *vaccel_inst_attrs[] = {
 	&dev_attr_slots.attr,
+	&dev_attr_holder.attr,
 	&dev_attr_resets.attr,
 	&dev_attr_memory_offset.attr,
 	&dev_attr_memory_size.attr,

@@ -25,12 +25,14 @@
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
 #include <linux/wait.h>
 
 #include "vaccel_hw.h"
 #include "dma.h"
+#include "migration.h"
 #include "queue.h"
 #include "sched.h"
 #include "slots.h"
@@ -52,6 +54,8 @@
  *     VFIO type1 backend's device_list_lock (across the dma_unmap
  *     callback, vaccel_dma_unmap()).
  *  2. vaccel_card.lock (mutex): slot accounting and the instance list.
+ *  2a. vaccel_mig.lock (mutex): an instance's migration state and data
+ *     session; its session's vaccel_mig_file.lock is taken under it.
  *  3. vaccel_instance.lock (mutex): the emulated function.
  *  4. vaccel_queue.lock (mutex): the execution lock of one queue; an engine
  *     holds it across one chunk of work.
@@ -186,10 +190,11 @@ struct vaccel_type {
  * @parent: registration with the mdev core
  * @types: the card's mdev types, in the order of vaccel_type_infos
  * @type_ptrs: @types as the array mdev_register_parent() wants
- * @lock: protects @slots, @instances and @nr_instances
+ * @lock: protects @slots, @instances, @nr_instances and @draining
  * @slots: which quarter slots are taken
  * @instances: the card's instances (struct vaccel_instance.node)
  * @nr_instances: length of @instances
+ * @draining: new instances are refused (vaccel_card_set_drain())
  * @engine: the compute engines, @engines of them
  * @run_lock: protects @sched, @timer_due, the run state of every queue of
  *	the card (struct vaccel_queue: run, see struct vaccel_queue_run) and each
@@ -215,10 +220,11 @@ struct vaccel_card {
 	struct vaccel_type types[VACCEL_NR_TYPES];
 	struct mdev_type *type_ptrs[VACCEL_NR_TYPES];
 
-	struct mutex lock;		/* slots, instances, nr_instances */
+	struct mutex lock;	/* slots, instances, nr_instances, draining */
 	struct vaccel_slots slots;
 	struct list_head instances;
 	unsigned int nr_instances;
+	bool draining;
 
 	struct vaccel_engine *engine;
 	spinlock_t run_lock;		/* sched, run state, run queues */
@@ -292,10 +298,13 @@ struct vaccel_inst_stats {
  * @mem_size: length of that slice
  * @node: entry in @card->instances, under @card->lock
  * @lock: protects @vf, @irq, @bus_master (written under it, read without
- *	by the engines) and @stats.resets
+ *	by the engines), @stats.resets, @holder and @holder_comm
  * @vf: the emulated function: configuration space and registers
  * @irq: the user's interrupt eventfds
  * @bus_master: Command.Bus_Master: the queues may run
+ * @mig: live migration (migration.c)
+ * @holder: the process that has the VFIO device open, or NULL
+ * @holder_comm: its command name when it opened the device
  * @stats: counters
  * @ratelimit: of the instance's warnings (vaccel_inst_warn())
  * @dma_ops: how guest memory is pinned (&vaccel_vfio_dma)
@@ -315,10 +324,13 @@ struct vaccel_instance {
 	u64 mem_size;
 	struct list_head node;
 
-	struct mutex lock;		/* vf, irq, stats */
+	struct mutex lock;		/* vf, irq, stats, holder */
 	struct vaccel_vf vf;
 	struct vaccel_irqs irq;
 	bool bus_master;
+	struct vaccel_mig mig;
+	struct pid *holder;
+	char holder_comm[TASK_COMM_LEN];
 	struct vaccel_inst_stats stats;
 
 	struct ratelimit_state ratelimit;
@@ -379,6 +391,15 @@ static inline int vaccel_hw_mem_mmap(struct vaccel_card *card,
 				     struct vm_area_struct *vma, u64 offset)
 {
 	return card->ops->mem_mmap(card, vma, offset);
+}
+
+/*
+ * May the engines run the function's queues?  Command.Bus_Master set, and
+ * not stopped for migration.  Read without a lock, chunk by chunk.
+ */
+static inline bool vaccel_inst_may_run(const struct vaccel_instance *inst)
+{
+	return READ_ONCE(inst->bus_master) && !READ_ONCE(inst->mig.stopped);
 }
 
 /* The instance's mdev device: log lines through it name the instance. */

@@ -18,6 +18,8 @@
 
 #include <linux/mm.h>
 #include <linux/pci_regs.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
@@ -25,6 +27,7 @@
 
 #include "vaccel.h"
 #include "irq.h"
+#include "migration.h"
 #include "vfio.h"
 
 static struct vaccel_instance *vdev_to_inst(struct vfio_device *vdev)
@@ -97,6 +100,7 @@ static int vaccel_vfio_init(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 	mutex_init(&inst->lock);
+	vaccel_mig_init(inst);
 	ratelimit_state_init(&inst->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	vaccel_queues_init(inst);
@@ -126,11 +130,30 @@ void vaccel_vfio_quiesce(struct vaccel_instance *inst)
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_vfio_quiesce);
 
-static void vaccel_vfio_close_device(struct vfio_device *vdev)
+/*
+ * The VFIO core opens the device once for all its users (one device fd, or
+ * several sharing the first open): the process that opened it is the
+ * holder the operator sees (sysfs vaccel/holder), normally the VMM.
+ */
+static int vaccel_vfio_open_device(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
 	mutex_lock(&inst->lock);
+	inst->holder = get_pid(task_tgid(current));
+	get_task_comm(inst->holder_comm, current->group_leader);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+static void vaccel_vfio_close_device(struct vfio_device *vdev)
+{
+	struct vaccel_instance *inst = vdev_to_inst(vdev);
+
+	vaccel_mig_reset(inst);
+	mutex_lock(&inst->lock);
+	put_pid(inst->holder);
+	inst->holder = NULL;
 	vaccel_irq_release_all(inst);
 	/*
 	 * Nothing the user leaves in the function survives it, so the next
@@ -427,6 +450,8 @@ static long vaccel_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return vaccel_irq_set(inst, uarg);
 	case VFIO_DEVICE_RESET:
+		/* Out of any migration state: RUNNING, as the uapi asks. */
+		vaccel_mig_reset(inst);
 		mutex_lock(&inst->lock);
 		vaccel_vfio_reset_locked(inst);
 		mutex_unlock(&inst->lock);
@@ -456,6 +481,7 @@ static void vaccel_vfio_release(struct vfio_device *vdev)
 	cancel_work_sync(&inst->dma.work);
 	vaccel_queues_fini(inst);
 	vaccel_dma_fini(inst);
+	vaccel_mig_fini(inst);
 	mutex_destroy(&inst->lock);
 	vfio_free_device(vdev);
 }
@@ -464,6 +490,7 @@ const struct vfio_device_ops vaccel_vfio_ops = {
 	.name		= "vaccel",
 	.init		= vaccel_vfio_init,
 	.release	= vaccel_vfio_release,
+	.open_device	= vaccel_vfio_open_device,
 	.close_device	= vaccel_vfio_close_device,
 	.read		= vaccel_vfio_read,
 	.write		= vaccel_vfio_write,

@@ -790,8 +790,29 @@ int command_bars(struct vdev *v)
 	return 0;
 }
 
+/*
+ * A user opening the device finds its memory as a new function has it: all
+ * zero, whatever the slice's last user, or the instance's, left there.
+ */
+static void run_mem_fresh(struct vdev *v)
+{
+	size_t size = v->region[BAR2_REGION].size, off, dirty = 0;
+	__u8 *map;
+
+	section("mem: BAR2 reads zero when first opened");
+	map = mem_map(v, 0, size);
+	if (!map)
+		return;
+	for (off = 0; off < size; off += v->page_size)
+		dirty += !is_zero(map + off, v->page_size);
+	check(&v->report, !dirty, "%zu of %zu pages read zero",
+	      size / v->page_size - dirty, size / v->page_size);
+	munmap(map, size);
+}
+
 int command_mem(struct vdev *v)
 {
+	run_mem_fresh(v);
 	run_mem(v);
 	return 0;
 }

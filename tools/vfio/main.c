@@ -105,7 +105,7 @@ static const struct command {
 	{ "info", command_info, OPT_MEM_SIZE, "device info, regions, irq indexes" },
 	{ "config", command_config, 0, "config space dump and capabilities" },
 	{ "bars", command_bars, OPT_MEM_SIZE, "BAR sizing through config space" },
-	{ "mem", command_mem, OPT_MEM_SIZE, "BAR2 through mmap, pread, pwrite" },
+	{ "mem", command_mem, OPT_MEM_SIZE, "BAR2 reads zero when opened; mmap, pread, pwrite" },
 	{ "irq", command_irq, 0, "MSI-X, MSI and INTx through eventfds" },
 	{ "reset", command_reset, OPT_MEM_SIZE, "VFIO_DEVICE_RESET and FLR" },
 	{ "check", command_check, OPT_MEM_SIZE, "identity and all of the above" },
