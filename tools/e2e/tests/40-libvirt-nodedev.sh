@@ -125,6 +125,15 @@ vsh nodedev-list --cap mdev | grep -qx "$nd" || fail "nodedev-list --cap mdev mi
 mdevctl list --defined | tee "$out/mdevctl-defined.txt"
 grep -q "^$u $PCI_CARD accel-1of2 auto" "$out/mdevctl-defined.txt" || fail "mdevctl has no auto definition of $u"
 
+step "set a weight: live through sysfs, in the definition through mdevctl modify"
+sysfs_write "$inst/vaccel/weight" 8
+assert_eq 8 "$(cat "$inst/vaccel/weight")" "weight after the live change"
+mdevctl modify --uuid "$u" --delattr --index 1
+mdevctl modify --uuid "$u" --addattr vaccel/weight --value 8
+mdevctl list --defined --dumpjson --uuid "$u" | tee "$out/modified.json"
+grep -q '"vaccel/weight": "8"' "$out/modified.json" || fail "the definition's weight is not 8"
+assert_eq 1 "$(grep -c '"vaccel/weight"' "$out/modified.json")" "weight attributes in the definition"
+
 before=$(state)
 echo "before the refusals: $before"
 bad=$out/bad
