@@ -109,14 +109,16 @@ libvirt_down()
 		name=${e#*:}
 		case $kind in
 		domain)
-			if virsh -c "$LIBVIRT_URI" domstate "$name" 2>/dev/null | grep -q running; then
+			# Whole outputs, not "| grep -q": under pipefail an early
+			# exit of grep fails the pipeline (SIGPIPE).
+			if [[ $(virsh -c "$LIBVIRT_URI" domstate "$name" 2>/dev/null) == running* ]]; then
 				virsh -c "$LIBVIRT_URI" destroy "$name"
 			fi
 			virsh -c "$LIBVIRT_URI" dominfo "$name" > /dev/null 2>&1 &&
 				virsh -c "$LIBVIRT_URI" undefine "$name"
 			;;
 		nodedev)
-			if virsh -c "$LIBVIRT_URI" nodedev-info "$name" 2>/dev/null | grep -q '^Active: *yes'; then
+			if [[ $(virsh -c "$LIBVIRT_URI" nodedev-info "$name" 2>/dev/null) =~ Active:\ *yes ]]; then
 				virsh -c "$LIBVIRT_URI" nodedev-destroy "$name"
 			fi
 			virsh -c "$LIBVIRT_URI" nodedev-info "$name" > /dev/null 2>&1 &&

@@ -121,14 +121,16 @@ assert_eq "$PCI_CARD" "$(basename "$(dirname "$(readlink -f "$inst")")")" "paren
 assert_eq "accel-1of2 4" "$(cat "$inst/mdev_type/name" "$inst/vaccel/weight" | xargs)" "type and weight of $u"
 assert_eq "0 1 2" "$(sysfs_available)" "available instances in sysfs with the 1of2"
 assert_eq "0 1 2" "$(virsh_available)" "availableInstances in nodedev-dumpxml with the 1of2"
-vsh nodedev-list --cap mdev | grep -qx "$nd" || fail "nodedev-list --cap mdev misses $nd"
+vsh nodedev-list --cap mdev > "$out/list-mdev.txt"
+grep -qx "$nd" "$out/list-mdev.txt" || fail "nodedev-list --cap mdev misses $nd"
 mdevctl list --defined | tee "$out/mdevctl-defined.txt"
 grep -q "^$u $PCI_CARD accel-1of2 auto" "$out/mdevctl-defined.txt" || fail "mdevctl has no auto definition of $u"
 
 step "set a weight: live through sysfs, in the definition through mdevctl modify"
 sysfs_write "$inst/vaccel/weight" 8
 assert_eq 8 "$(cat "$inst/vaccel/weight")" "weight after the live change"
-mdevctl modify --uuid "$u" --delattr --index 1
+# mdevctl counts attributes from 0 (1.2.0 panics on an index past the end).
+mdevctl modify --uuid "$u" --delattr --index 0
 mdevctl modify --uuid "$u" --addattr vaccel/weight --value 8
 mdevctl list --defined --dumpjson --uuid "$u" | tee "$out/modified.json"
 grep -q '"vaccel/weight": "8"' "$out/modified.json" || fail "the definition's weight is not 8"

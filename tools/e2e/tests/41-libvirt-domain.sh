@@ -133,7 +133,7 @@ fi
 cat "$out/$dom2-start.txt"
 grep -q "mediated device .*$u.* is in use" "$out/$dom2-start.txt" ||
 	fail "libvirt's refusal does not name $u as in use"
-vsh domstate "$dom" | grep -qx running || fail "$dom is no longer running"
+[ "$(vsh domstate "$dom" | xargs)" = running ] || fail "$dom is no longer running"
 vsh undefine "$dom2"
 
 step "wait for the guest"
