@@ -57,7 +57,7 @@ vsh()
 
 pci_card_available()
 {
-	modinfo -F parm "$VACCEL_KO" 2>/dev/null | grep -q '^pci_cards:' &&
+	[[ $'\n'$(modinfo -F parm "$VACCEL_KO" 2>/dev/null) == *$'\npci_cards:'* ]] &&
 		[ -e "/sys/bus/pci/devices/$PCI_CARD" ]
 }
 
