@@ -23,8 +23,9 @@
 #                              exits with STATUS (default: the last
 #                              command's, as an EXIT trap finds it)
 #   libvirt_forget_later KIND NAME
-#                              KIND domain or nodedev: libvirt_down removes
-#                              NAME if it is still there
+#                              KIND domain, nodedev, mdevctl (a UUID) or
+#                              file: libvirt_down removes NAME if it is
+#                              still there
 #   vsh ARGS...                virsh -c qemu:///system ARGS, timed: its
 #                              output, and a line "virsh ARGS[0]: S s" on
 #                              stderr and in $VACCEL_RESULTS/$LIBVIRT_TEST-times.txt
@@ -127,6 +128,9 @@ libvirt_down()
 		mdevctl)
 			mdevctl stop --uuid "$name" 2>/dev/null
 			mdevctl undefine --uuid "$name" 2>/dev/null
+			;;
+		file)
+			rm -f "$name"
 			;;
 		esac
 	done

@@ -7,7 +7,10 @@
 # mdev_types", and nodedev-dumpxml shows its three types with their exact
 # available instances; libvirt/nodedev-accel-1of2.xml defines a persistent
 # accel-1of2 (weight 4) that nodedev-start creates and nodedev-autostart
-# marks for the next boot; nodedev-destroy and nodedev-undefine remove it.
+# marks for the next boot; its weight changed live and in the definition
+# (mdevctl modify); after the card is unbound and bound again, as at boot,
+# udev (with vaccel's rule) starts it again, with the new weight;
+# nodedev-destroy and nodedev-undefine remove it.
 # Bad input (a type the card does not have, an instance that does not fit,
 # a weight attribute that is not a number) is refused by libvirt with an
 # error that names it, and nothing changes (available instances, the
@@ -177,6 +180,32 @@ refusal nofit "$bad/nofit.xml" accel-1of1
 step "refused: weight 'abc' (the attribute vaccel/weight)"
 sed "s/value='4'/value='abc'/" "$REPO/libvirt/nodedev-accel-1of2.xml" > "$bad/weight.xml"
 refusal weight "$bad/weight.xml" vaccel/weight
+
+step "at boot: the card registers, udev starts its auto definitions (libvirt/udev/61-vaccel-mdevctl.rules)"
+rule=/etc/udev/rules.d/61-vaccel-mdevctl.rules
+libvirt_forget_later file "$rule"
+cp "$REPO/libvirt/udev/61-vaccel-mdevctl.rules" "$rule"
+udevadm control --reload
+sysfs_write /sys/bus/pci/drivers/accel/unbind "$PCI_CARD"
+[ ! -e "$inst" ] || fail "$u still there after the card's unbind"
+t0=$(date +%s%N)
+sysfs_write /sys/bus/pci/drivers/accel/bind "$PCI_CARD"
+for _ in $(seq 150); do
+	[ -e "$inst" ] && break
+	sleep 0.2
+done
+[ -e "$inst" ] || fail "$u did not come back within 30 s of the card's bind"
+echo "$u back $(( ($(date +%s%N) - t0) / 1000000 )) ms after the bind" |
+	tee -a "$VACCEL_RESULTS/$LIBVIRT_TEST-times.txt"
+assert_eq "accel-1of2 8" "$(cat "$inst/mdev_type/name" "$inst/vaccel/weight" | xargs)" \
+	"type and weight (the modified definition's) of $u"
+for _ in $(seq 20); do
+	vsh nodedev-info "$nd" > "$out/info-rebound.txt"
+	grep -q '^Active: *yes' "$out/info-rebound.txt" && break
+	sleep 0.5
+done
+grep -q '^Active: *yes' "$out/info-rebound.txt" || fail "libvirt does not see $nd active again"
+assert_eq "0 1 2" "$(virsh_available)" "availableInstances after the restart"
 
 step "nodedev-destroy, nodedev-undefine"
 vsh nodedev-destroy "$nd"
