@@ -179,7 +179,10 @@ refusal nofit "$bad/nofit.xml" accel-1of1
 
 step "refused: weight 'abc' (the attribute vaccel/weight)"
 sed "s/value='4'/value='abc'/" "$REPO/libvirt/nodedev-accel-1of2.xml" > "$bad/weight.xml"
+dmesg -C
 refusal weight "$bad/weight.xml" vaccel/weight
+dmesg | grep -F "weight: 'abc' refused: 1 to 1000, or 0 for the type's default" ||
+	fail "no kernel log line saying why the weight was refused"
 
 step "at boot: the card registers, udev starts its auto definitions (libvirt/udev/61-vaccel-mdevctl.rules)"
 rule=/etc/udev/rules.d/61-vaccel-mdevctl.rules
