@@ -193,12 +193,13 @@ sysfs_write /sys/bus/pci/drivers/accel/unbind "$PCI_CARD"
 [ ! -e "$inst" ] || fail "$u still there after the card's unbind"
 t0=$(date +%s%N)
 sysfs_write /sys/bus/pci/drivers/accel/bind "$PCI_CARD"
+# mdevctl creates the instance, then writes its weight: wait for both.
 for _ in $(seq 150); do
-	[ -e "$inst" ] && break
+	[ "$(cat "$inst/vaccel/weight" 2>/dev/null)" = 8 ] && break
 	sleep 0.2
 done
 [ -e "$inst" ] || fail "$u did not come back within 30 s of the card's bind"
-echo "$u back $(( ($(date +%s%N) - t0) / 1000000 )) ms after the bind" |
+echo "$u back with its weight $(( ($(date +%s%N) - t0) / 1000000 )) ms after the bind" |
 	tee -a "$VACCEL_RESULTS/$LIBVIRT_TEST-times.txt"
 assert_eq "accel-1of2 8" "$(cat "$inst/mdev_type/name" "$inst/vaccel/weight" | xargs)" \
 	"type and weight (the modified definition's) of $u"
