@@ -21,7 +21,8 @@
 #                              virtlogd and udevd (their pids), remove
 #                              what mdevctl still has defined by the test;
 #                              exits with STATUS (default: the last
-#                              command's, as an EXIT trap finds it)
+#                              command's, as an EXIT trap finds it),
+#                              showing the end of libvirtd's log if not 0
 #   libvirt_forget_later KIND NAME
 #                              KIND domain, nodedev, mdevctl (a UUID) or
 #                              file: libvirt_down removes NAME if it is
@@ -147,5 +148,9 @@ libvirt_down()
 	done
 	LIBVIRT_PIDS=()
 	echo "libvirt_down: daemons stopped"
+	if [ "$rc" -ne 0 ] && [ -s "$VACCEL_RESULTS/$LIBVIRT_TEST-libvirtd.log" ]; then
+		echo "libvirt_down: the end of libvirtd's log ($LIBVIRT_TEST-libvirtd.log):"
+		tail -n 15 "$VACCEL_RESULTS/$LIBVIRT_TEST-libvirtd.log" | sed 's/^/  | /'
+	fi
 	exit "$rc"
 }
