@@ -12,7 +12,7 @@ PKGS=(
 	rsync python3 dwarves sparse
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 qemu-utils busybox-static
-	mdevctl
+	mdevctl libvirt-daemon-system libvirt-clients
 	dkms dh-dkms debhelper
 )
 

@@ -10,6 +10,8 @@
 #   tools/nested/agent.sh start --dir DIR [--mdev UUID]... [--timeout SECS]
 #                               [--kernel FILE] [--initramfs FILE]
 #                               [--mem SIZE] [--append ARGS] [--qemu ARG]...
+#   tools/nested/agent.sh channel --dir DIR
+#   tools/nested/agent.sh attach --dir DIR --domain NAME
 #   tools/nested/agent.sh wait-ready --dir DIR [--timeout SECS] [--quiet]
 #   tools/nested/agent.sh run --dir DIR [--timeout SECS] [--] COMMAND...
 #   tools/nested/agent.sh bg --dir DIR NAME [--] COMMAND...
@@ -27,6 +29,17 @@
 #          leaves the functions without a driver).  --qemu: one more
 #          QEMU argument (repeat for more).  Defaults for the
 #          kernel and the initramfs as tools/nested/run-inner.sh's.
+# channel  for a guest that libvirt starts (libvirt/domain-accel.xml):
+#          makes the agent's two FIFOs and prints their base name BASE for
+#          the domain's second serial port (<serial type='pipe'> with
+#          source path BASE: QEMU reads BASE.in and writes BASE.out).
+#          The guest's console is to go to DIR/console.log (or that is to be
+#          a symlink to it).
+# attach   after "virsh start NAME": follows the channel of that domain's
+#          QEMU (its pid from libvirt), as start does for its own; then
+#          wait-ready, run, bg, wait, signal and stop work the same, hmp
+#          goes through "virsh qemu-monitor-command --hmp" and stop
+#          powers the guest off (virsh destroy if it does not stop).
 # wait-ready  waits until the agent in the guest answers (default 900 s),
 #          printing a progress line with the elapsed time every 20 s
 #          (the boot takes minutes under TCG inside TCG); exits 1 if QEMU
@@ -255,6 +268,62 @@ cmd_start()
 	msg "inner guest starting (QEMU pid $QEMU_PID, ${#mdevs[@]} vaccel functions${mdevs[*]:+: ${mdevs[*]}}); console $dir/console.log"
 }
 
+cmd_channel()
+{
+	[ $# -eq 0 ] || usage
+	if [ -f "$dir/agent.env" ]; then
+		# shellcheck source=/dev/null
+		(source "$dir/agent.env"; [ -z "$QEMU_PID" ] || ! kill -0 "$QEMU_PID" 2>/dev/null) ||
+			{ msg "an inner guest of $dir is still running"; exit 2; }
+	fi
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	rm -f "$dir"/{qemu.log,agent.log,monitor.log,agent.env}
+	STATE=$(mktemp -d "${TMPDIR:-/tmp}/vaccel-agent.XXXXXX")
+	mkfifo "$STATE/ctl.in" "$STATE/ctl.out"
+	# QEMU runs as libvirt's unprivileged user; libvirt gives it the
+	# FIFOs, it must be able to reach them.
+	chmod 0755 "$STATE"
+	: > "$STATE/chan.log"
+	: > "$STATE/mon.log"
+	{
+		printf 'QEMU_PID=\n'
+		printf 'READER_PIDS=\n'
+		printf 'STATE=%q\n' "$STATE"
+		printf 'T0=%q\n' "$(now_ns)"
+		printf 'DOMAIN=\n'
+	} > "$dir/agent.env"
+	echo "$STATE/ctl"
+}
+
+cmd_attach()
+{
+	local domain='' pid=''
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--domain) domain=${2:?}; shift 2 ;;
+		*) usage ;;
+		esac
+	done
+	[ -n "$domain" ] || usage
+	load_env
+	[ -z "$QEMU_PID" ] || { msg "$dir already follows QEMU pid $QEMU_PID"; exit 2; }
+	read -r pid < "/run/libvirt/qemu/$domain.pid" 2>/dev/null || true
+	{ [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; } ||
+		{ msg "domain $domain is not running (no QEMU pid in /run/libvirt/qemu/$domain.pid)"; exit 2; }
+	# The reader ends when QEMU closes its end.
+	cat "$STATE/ctl.out" >> "$STATE/chan.log" 2>/dev/null </dev/null &
+	{
+		printf 'QEMU_PID=%q\n' "$pid"
+		printf 'READER_PIDS=%q\n' "$!"
+		printf 'STATE=%q\n' "$STATE"
+		printf 'T0=%q\n' "$T0"
+		printf 'DOMAIN=%q\n' "$domain"
+	} > "$dir/agent.env"
+	msg "following domain $domain (QEMU pid $pid); console $dir/console.log"
+}
+
 cmd_wait_ready()
 {
 	local timeout_s=900 quiet='' next=20 stage t line
@@ -389,6 +458,10 @@ cmd_hmp()
 
 	[ $# -gt 0 ] || usage
 	load_env
+	if [ -n "${DOMAIN:-}" ]; then
+		virsh -q -c qemu:///system qemu-monitor-command "$DOMAIN" --hmp "$*"
+		return
+	fi
 	exec {lk}>"$STATE/mon.lock"
 	flock "$lk"
 	off=$(stat -c %s "$STATE/mon.log")
@@ -422,7 +495,11 @@ cmd_stop()
 			qemu_alive || break
 			sleep 0.2
 		done
-		if qemu_alive; then
+		if qemu_alive && [ -n "${DOMAIN:-}" ]; then
+			msg "the inner guest did not power off within $timeout_s s: virsh destroy $DOMAIN"
+			virsh -q -c qemu:///system destroy "$DOMAIN" >&2 || true
+			rc=1
+		elif qemu_alive; then
 			msg "the inner guest did not power off within $timeout_s s: killing QEMU"
 			kill "$QEMU_PID" 2>/dev/null || true
 			rc=1
@@ -451,6 +528,8 @@ fi
 [ -n "$dir" ] || { msg "--dir DIR (or VACCEL_AGENT_DIR) is required"; exit 2; }
 case $sub in
 start) cmd_start "$@" ;;
+channel) cmd_channel "$@" ;;
+attach) cmd_attach "$@" ;;
 wait-ready) cmd_wait_ready "$@" ;;
 run) cmd_run "$@" ;;
 bg) cmd_bg "$@" ;;
