@@ -56,6 +56,7 @@ extern const char *const irq_names[VFIO_PCI_NUM_IRQS];
 
 /* Opening and closing */
 int vdev_open(struct vdev *v, const char *uuid);
+int vdev_open_in(struct vdev *v, const char *uuid, const struct vdev *peer);
 void vdev_close(struct vdev *v);
 int vdev_fail(struct vdev *v, const char *step);
 
