@@ -730,6 +730,65 @@ int vaccel_exec_ranges(const struct vaccel_job *job, vaccel_exec_range_fn fn,
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_exec_ranges);
 
+/* How far @job's @pos may go: the work of the whole command. */
+static u64 vaccel_job_end(const struct vaccel_job *job)
+{
+	switch (job->opcode) {
+	case VACCEL_OP_COPY:
+	case VACCEL_OP_FILL:
+	case VACCEL_OP_CRC32C:
+		return job->len;
+	case VACCEL_OP_GEMM:
+		return (u64)job->m * job->n;
+	case VACCEL_OP_BUSY:
+		return job->value;
+	}
+	return 0;
+}
+
+/**
+ * vaccel_job_check() - validate a job that did not come from a descriptor
+ * @job: a command in flight as another function saved it (migration)
+ * @dev_mem_size: bytes of this function's device memory
+ *
+ * A saved job is user input like a descriptor: it goes through the same
+ * boundary, vaccel_desc_check(), as the descriptor it would have come
+ * from, and its progress must lie within the command.  Any CRC state is
+ * valid once a CRC32C has started; before, it must be the seed's.
+ *
+ * Return: 0, or the VACCEL_QERR_* code of the descriptor check, or
+ * VACCEL_QERR_VALUE when the progress is beyond the command's end or the
+ * CRC state of a command not started is not its seed.
+ */
+int vaccel_job_check(const struct vaccel_job *job, u64 dev_mem_size)
+{
+	struct vaccel_desc desc = {
+		.opcode = cpu_to_le16(job->opcode),
+		.flags = cpu_to_le16(job->flags),
+		.len = cpu_to_le32(job->len),
+		.src = cpu_to_le64(job->src),
+		.src2 = cpu_to_le64(job->src2),
+		.dst = cpu_to_le64(job->dst),
+		.value = cpu_to_le64(job->value),
+		.m = cpu_to_le32(job->m),
+		.n = cpu_to_le32(job->n),
+		.k = cpu_to_le32(job->k),
+	};
+	struct vaccel_job fresh;
+	int err;
+
+	err = vaccel_desc_check(&desc, dev_mem_size, &fresh);
+	if (err)
+		return err;
+	if (job->pos > vaccel_job_end(job))
+		return VACCEL_QERR_VALUE;
+	if (job->crc != fresh.crc &&
+	    (job->opcode != VACCEL_OP_CRC32C || !job->pos))
+		return VACCEL_QERR_VALUE;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_job_check);
+
 /**
  * vaccel_exec_skip_chunk() - move a copy of a job on by one whole chunk
  * @job: a copy of a job (not one that runs): only its @pos moves

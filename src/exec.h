@@ -122,6 +122,7 @@ typedef int (*vaccel_exec_range_fn)(void *arg, u64 iova, u64 len,
 
 int vaccel_desc_check(const struct vaccel_desc *desc, u64 dev_mem_size,
 		      struct vaccel_job *job);
+int vaccel_job_check(const struct vaccel_job *job, u64 dev_mem_size);
 int vaccel_exec_chunk(struct vaccel_job *job,
 		      const struct vaccel_exec_env *env, u64 *bytes);
 int vaccel_exec_ranges(const struct vaccel_job *job, vaccel_exec_range_fn fn,

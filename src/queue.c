@@ -356,58 +356,63 @@ void vaccel_queue_deliver(struct vaccel_queue *q, unsigned int epoch,
 	mutex_unlock(&inst->lock);
 }
 
-/* RING_SIZE, RING and WB make sense; set *why otherwise. */
-static bool vaccel_queue_setup_ok(struct vaccel_queue *q, const char **why)
+/*
+ * RING_SIZE, RING and WB make sense: NULL, or what is wrong.  Pure, for
+ * the registers (vaccel_queue_setup_ok()) and a migrated queue alike.
+ */
+static const char *vaccel_queue_setup_check(u64 ring_iova, u32 ring_size,
+					    u64 wb_iova)
 {
 	u64 end;
 
-	if (q->ring_size < VACCEL_RING_MIN || q->ring_size > VACCEL_RING_MAX ||
-	    !is_power_of_2(q->ring_size))
-		*why = "RING_SIZE not a power of two in [2, 4096]";
-	else if (!IS_ALIGNED(q->ring_iova, VACCEL_RING_ALIGN))
-		*why = "ring not 4 KiB aligned";
-	else if (check_add_overflow(q->ring_iova,
-				    (u64)q->ring_size * VACCEL_DESC_SIZE - 1,
-				    &end))
-		*why = "ring wraps around the IOVA space";
-	else if (!IS_ALIGNED(q->wb_iova, VACCEL_WB_ALIGN))
-		*why = "writeback not 64-byte aligned";
-	else
-		return true;
-	return false;
+	if (ring_size < VACCEL_RING_MIN || ring_size > VACCEL_RING_MAX ||
+	    !is_power_of_2(ring_size))
+		return "RING_SIZE not a power of two in [2, 4096]";
+	if (!IS_ALIGNED(ring_iova, VACCEL_RING_ALIGN))
+		return "ring not 4 KiB aligned";
+	if (check_add_overflow(ring_iova, (u64)ring_size * VACCEL_DESC_SIZE - 1,
+			       &end))
+		return "ring wraps around the IOVA space";
+	if (!IS_ALIGNED(wb_iova, VACCEL_WB_ALIGN))
+		return "writeback not 64-byte aligned";
+	return NULL;
 }
 
-/* Enable: check the setup, pin ring and writeback, start at 0. */
-static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
+/* RING_SIZE, RING and WB make sense; set *why otherwise. */
+static bool vaccel_queue_setup_ok(struct vaccel_queue *q, const char **why)
+{
+	*why = vaccel_queue_setup_check(q->ring_iova, q->ring_size, q->wb_iova);
+	return !*why;
+}
+
+/*
+ * Pin the ring and the writeback of a queue whose setup was checked, and
+ * mark it enabled with @head, @tail: an enable (both 0) or a migrated
+ * queue.  NULL, or why not; the caller unpins what was pinned.
+ */
+static const char *vaccel_queue_pin_enable(struct vaccel_queue *q, u32 head,
+					   u32 tail)
 {
 	struct vaccel_instance *inst = q->inst;
 	u64 bytes = (u64)q->ring_size * VACCEL_DESC_SIZE;
-	unsigned int ev, wb_pinned;
-	const char *why;
+	unsigned int wb_pinned;
 	int npages, ret;
 	bool lost;
 
 	lockdep_assert_held(&q->lock);
-	if (!vaccel_queue_setup_ok(q, &why))
-		goto refuse;
-
 	npages = DIV_ROUND_UP(offset_in_page(q->ring_iova) + bytes, PAGE_SIZE);
 	ret = vaccel_dma_pin(inst, q->ring_iova & PAGE_MASK, npages,
 			     IOMMU_READ, q->ring_pages, &q->nr_ring_pages,
 			     &q->pin_ring);
-	if (ret) {
-		why = ret == -EBUSY ? "ring in a range being unmapped" :
-				      "ring not mapped";
-		goto refuse;
-	}
+	if (ret)
+		return ret == -EBUSY ? "ring in a range being unmapped" :
+				       "ring not mapped";
 	ret = vaccel_dma_pin(inst, q->wb_iova & PAGE_MASK, 1,
 			     IOMMU_READ | IOMMU_WRITE, &q->wb_page, &wb_pinned,
 			     &q->pin_wb);
-	if (ret) {
-		why = ret == -EBUSY ? "writeback in a range being unmapped" :
-				      "writeback not mapped writable";
-		goto refuse;
-	}
+	if (ret)
+		return ret == -EBUSY ? "writeback in a range being unmapped" :
+				       "writeback not mapped writable";
 
 	/*
 	 * An unmap may have taken the pages since: it looks at ENABLED after
@@ -419,16 +424,28 @@ static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
 	if (!lost) {
 		spin_lock(&q->state_lock);
 		q->enabled = true;
-		q->head = 0;
-		q->tail = 0;
+		q->head = head;
+		q->tail = tail;
 		q->nr_marks = 0;
 		spin_unlock(&q->state_lock);
 	}
 	spin_unlock(&inst->dma.lock);
-	if (lost) {
-		why = "ring or writeback unmapped during the enable";
+	return lost ? "ring or writeback unmapped during the enable" : NULL;
+}
+
+/* Enable: check the setup, pin ring and writeback, start at 0. */
+static unsigned int vaccel_queue_enable_locked(struct vaccel_queue *q)
+{
+	struct vaccel_instance *inst = q->inst;
+	const char *why;
+	unsigned int ev;
+
+	lockdep_assert_held(&q->lock);
+	if (!vaccel_queue_setup_ok(q, &why))
 		goto refuse;
-	}
+	why = vaccel_queue_pin_enable(q, 0, 0);
+	if (why)
+		goto refuse;
 	vaccel_queue_writeback(q, 0, 0, q->fence);
 	return 0;
 
@@ -516,6 +533,117 @@ static void vaccel_queue_doorbell(struct vaccel_queue *q, u32 tail)
 	mutex_unlock(&q->lock);
 	vaccel_queue_deliver(q, epoch, ev);
 }
+
+/**
+ * vaccel_queue_save() - a stopped queue's state, for migration
+ * @q: a queue no engine works on (its function is quiesced)
+ * @st: filled in
+ *
+ * Context: takes the queue's lock and state_lock.
+ */
+void vaccel_queue_save(struct vaccel_queue *q, struct vaccel_queue_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&q->lock);
+	st->ring_iova = q->ring_iova;
+	st->ring_size = q->ring_size;
+	st->wb_iova = q->wb_iova;
+	spin_lock(&q->state_lock);
+	st->enabled = q->enabled;
+	st->error = q->error;
+	st->error_index = q->error_index;
+	st->head = q->head;
+	st->tail = q->tail;
+	st->fence = q->fence;
+	st->job_active = q->job_active;
+	if (q->job_active)
+		st->job = q->job;
+	spin_unlock(&q->state_lock);
+	mutex_unlock(&q->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_save);
+
+/**
+ * vaccel_queue_state_check() - is a saved queue state one a queue can have?
+ * @st: the state, from a migration stream (user input)
+ * @mem_size: bytes of the device memory of the function that loads it
+ *
+ * Pure.  What an enabled queue needs (a valid setup, TAIL at most a ring
+ * ahead of HEAD), an error code that exists, and a command in flight only
+ * on an enabled queue not in error, which passes vaccel_job_check().
+ *
+ * Return: NULL, or what is wrong, for the log line refusing the stream.
+ */
+const char *vaccel_queue_state_check(const struct vaccel_queue_state *st,
+				     u64 mem_size)
+{
+	const char *why;
+
+	if (st->error >= VACCEL_QERR_COUNT)
+		return "unknown error code";
+	if (st->enabled) {
+		why = vaccel_queue_setup_check(st->ring_iova, st->ring_size,
+					       st->wb_iova);
+		if (why)
+			return why;
+		if (st->tail - st->head > st->ring_size)
+			return "TAIL more than a ring ahead of HEAD";
+	}
+	if (st->job_active) {
+		if (!st->enabled || st->error)
+			return "a command in flight on a queue that cannot run";
+		if (vaccel_job_check(&st->job, mem_size))
+			return "the command in flight is not a valid command";
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_state_check);
+
+/**
+ * vaccel_queue_restore() - give a queue a migrated state
+ * @q: a queue in its power-on state (its function was just reset), on
+ *	which no engine can run
+ * @st: a state that passed vaccel_queue_state_check()
+ *
+ * An enabled queue pins its ring and writeback again, in this function's
+ * IOVA space: the user must have mapped them before, as a VMM maps guest
+ * memory before it loads a device's state.
+ *
+ * Context: takes the queue's lock, then pins under it.
+ * Return: NULL, or why the queue could not be restored (its pins are then
+ * released; the caller resets the function).
+ */
+const char *vaccel_queue_restore(struct vaccel_queue *q,
+				 const struct vaccel_queue_state *st)
+{
+	const char *why = NULL;
+
+	mutex_lock(&q->lock);
+	q->ring_iova = st->ring_iova;
+	q->ring_size = st->ring_size;
+	q->wb_iova = st->wb_iova;
+	if (st->enabled) {
+		why = vaccel_queue_pin_enable(q, st->head, st->tail);
+		if (why) {
+			vaccel_queue_unpin(q);
+			goto out;
+		}
+	}
+	spin_lock(&q->state_lock);
+	q->error = st->error;
+	q->error_index = st->error_index;
+	q->head = st->head;
+	q->tail = st->tail;
+	q->fence = st->fence;
+	q->job_active = st->job_active;
+	if (st->job_active)
+		q->job = st->job;
+	spin_unlock(&q->state_lock);
+out:
+	mutex_unlock(&q->lock);
+	return why;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_queue_restore);
 
 /**
  * vaccel_queue_reg() - is a BAR0 offset a queue register?
@@ -780,7 +908,7 @@ bool vaccel_queue_has_work(struct vaccel_queue *q)
 	bool work;
 
 	lockdep_assert_held(&q->inst->card->run_lock);
-	if (!READ_ONCE(q->inst->bus_master))
+	if (!vaccel_inst_may_run(q->inst))
 		return false;
 	spin_lock(&q->state_lock);
 	work = vaccel_queue_work_locked(q);
@@ -879,7 +1007,7 @@ unsigned int vaccel_queue_step(struct vaccel_queue *q,
 	int ret;
 
 	lockdep_assert_held(&q->lock);
-	if (!READ_ONCE(inst->bus_master))
+	if (!vaccel_inst_may_run(inst))
 		return 0;
 	spin_lock(&q->state_lock);
 	go = vaccel_queue_work_locked(q);

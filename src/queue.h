@@ -166,6 +166,43 @@ struct vaccel_dma_ops {
 
 extern const struct vaccel_dma_ops vaccel_vfio_dma;
 
+/**
+ * struct vaccel_queue_state - what migration moves of a queue
+ * @ring_iova: RING_LO/HI
+ * @ring_size: RING_SIZE
+ * @wb_iova: WB_LO/HI
+ * @fence: FENCE_LO/HI
+ * @enabled: STATUS.ENABLED
+ * @error: ERROR
+ * @error_index: ERROR_INDEX
+ * @head: HEAD
+ * @tail: TAIL
+ * @job_active: a command is in flight
+ * @job: its whole hardware context, when @job_active
+ *
+ * What stays behind: the pins (the destination pins again), the counters
+ * and latency marks (the host's, not the function's).
+ */
+struct vaccel_queue_state {
+	u64 ring_iova;
+	u32 ring_size;
+	u64 wb_iova;
+	u64 fence;
+	bool enabled;
+	u32 error;
+	u32 error_index;
+	u32 head;
+	u32 tail;
+	bool job_active;
+	struct vaccel_job job;
+};
+
+void vaccel_queue_save(struct vaccel_queue *q, struct vaccel_queue_state *st);
+const char *vaccel_queue_state_check(const struct vaccel_queue_state *st,
+				     u64 mem_size);
+const char *vaccel_queue_restore(struct vaccel_queue *q,
+				 const struct vaccel_queue_state *st);
+
 void vaccel_queues_init(struct vaccel_instance *inst);
 void vaccel_queues_reset(struct vaccel_instance *inst);
 void vaccel_queues_fini(struct vaccel_instance *inst);

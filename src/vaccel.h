@@ -32,6 +32,7 @@
 
 #include "vaccel_hw.h"
 #include "dma.h"
+#include "migration.h"
 #include "queue.h"
 #include "sched.h"
 #include "slots.h"
@@ -53,6 +54,8 @@
  *     VFIO type1 backend's device_list_lock (across the dma_unmap
  *     callback, vaccel_dma_unmap()).
  *  2. vaccel_card.lock (mutex): slot accounting and the instance list.
+ *  2a. vaccel_mig.lock (mutex): an instance's migration state and data
+ *     session; its session's vaccel_mig_file.lock is taken under it.
  *  3. vaccel_instance.lock (mutex): the emulated function.
  *  4. vaccel_queue.lock (mutex): the execution lock of one queue; an engine
  *     holds it across one chunk of work.
@@ -299,6 +302,7 @@ struct vaccel_inst_stats {
  * @vf: the emulated function: configuration space and registers
  * @irq: the user's interrupt eventfds
  * @bus_master: Command.Bus_Master: the queues may run
+ * @mig: live migration (migration.c)
  * @holder: the process that has the VFIO device open, or NULL
  * @holder_comm: its command name when it opened the device
  * @stats: counters
@@ -324,6 +328,7 @@ struct vaccel_instance {
 	struct vaccel_vf vf;
 	struct vaccel_irqs irq;
 	bool bus_master;
+	struct vaccel_mig mig;
 	struct pid *holder;
 	char holder_comm[TASK_COMM_LEN];
 	struct vaccel_inst_stats stats;
@@ -386,6 +391,15 @@ static inline int vaccel_hw_mem_mmap(struct vaccel_card *card,
 				     struct vm_area_struct *vma, u64 offset)
 {
 	return card->ops->mem_mmap(card, vma, offset);
+}
+
+/*
+ * May the engines run the function's queues?  Command.Bus_Master set, and
+ * not stopped for migration.  Read without a lock, chunk by chunk.
+ */
+static inline bool vaccel_inst_may_run(const struct vaccel_instance *inst)
+{
+	return READ_ONCE(inst->bus_master) && !READ_ONCE(inst->mig.stopped);
 }
 
 /* The instance's mdev device: log lines through it name the instance. */

@@ -27,6 +27,7 @@
 
 #include "vaccel.h"
 #include "irq.h"
+#include "migration.h"
 #include "vfio.h"
 
 static struct vaccel_instance *vdev_to_inst(struct vfio_device *vdev)
@@ -99,6 +100,7 @@ static int vaccel_vfio_init(struct vfio_device *vdev)
 	if (ret)
 		return ret;
 	mutex_init(&inst->lock);
+	vaccel_mig_init(inst);
 	ratelimit_state_init(&inst->ratelimit, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	vaccel_queues_init(inst);
@@ -148,6 +150,7 @@ static void vaccel_vfio_close_device(struct vfio_device *vdev)
 {
 	struct vaccel_instance *inst = vdev_to_inst(vdev);
 
+	vaccel_mig_reset(inst);
 	mutex_lock(&inst->lock);
 	put_pid(inst->holder);
 	inst->holder = NULL;
@@ -447,6 +450,8 @@ static long vaccel_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_SET_IRQS:
 		return vaccel_irq_set(inst, uarg);
 	case VFIO_DEVICE_RESET:
+		/* Out of any migration state: RUNNING, as the uapi asks. */
+		vaccel_mig_reset(inst);
 		mutex_lock(&inst->lock);
 		vaccel_vfio_reset_locked(inst);
 		mutex_unlock(&inst->lock);
@@ -476,6 +481,7 @@ static void vaccel_vfio_release(struct vfio_device *vdev)
 	cancel_work_sync(&inst->dma.work);
 	vaccel_queues_fini(inst);
 	vaccel_dma_fini(inst);
+	vaccel_mig_fini(inst);
 	mutex_destroy(&inst->lock);
 	vfio_free_device(vdev);
 }
