@@ -123,7 +123,8 @@ bool vjob_verify(struct report *r, const struct vjob *j, __u8 *bar2,
 			 op_name(c->op), c->len, j->src.dev ? "BAR2" : "IOVA",
 			 j->dst.dev ? "BAR2" : "IOVA");
 	if (vjob_right(j, bar2, &at))
-		return check(r, true, "%s: %s: bit-exact", what, desc);
+		return check(r, true, "%s: %s: %s", what, desc,
+			     vjob_result_len(c) ? "bit-exact" : "completed");
 	return check(r, false, "%s: %s: wrong at byte %zd of %zu", what, desc,
 		     (ssize_t)at, vjob_result_len(c));
 }

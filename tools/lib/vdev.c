@@ -66,6 +66,23 @@ int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
 	return end == buf ? -EINVAL : 0;
 }
 
+/* The name of @uuid's type: its mdev_type link's target, "?" if none. */
+void mdev_type_name(const char *uuid, char *buf, size_t size)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/mdev_type",
+		 uuid);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	target[n] = '\0';
+	snprintf(buf, size, "%s", basename(target));
+}
+
 /* A sysfs number that a check needs; records a failure if unreadable. */
 __u64 sysfs_need(struct vdev *v, const char *rel)
 {

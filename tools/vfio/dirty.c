@@ -37,7 +37,7 @@
 
 #define DT_BIG		(256ULL << 20)	/* the large mapping */
 #define DT_WRITES	48		/* commands per round */
-#define DT_SRC		(1ULL << 20)
+#define DT_SRC		(1024 * 1024)
 
 struct dirty {
 	struct qenv e;
@@ -149,13 +149,14 @@ static void dt_judge(struct dirty *d, __u8 round)
 	      "round %u: all %llu pages the engines wrote are marked dirty%s",
 	      round, now - missed, missed ? " -- NOT all" : "");
 	if (missed)
-		check(&v->report, false, "round %u: %llu written pages not marked, the first page %llu",
+		check(&v->report, false, "round %u: %llu written pages unmarked, first %llu",
 		      round, missed, first_missed);
-	printf("dirty: round %u: large mapping %llu pages, written %llu, marked %llu, marked but not written this round %llu (%.2f marked per written)\n",
-	       round, pages, now, marked, marked - (now - missed),
-	       now ? (double)marked / now : 0.0);
+	printf("dirty: round %u: large mapping %llu pages, written %llu, marked %llu, ",
+	       round, pages, now, marked);
+	printf("marked but not written this round %llu (%.2f marked per written)\n",
+	       marked - (now - missed), now ? (double)marked / now : 0.0);
 	if (earlier)
-		remark("round %u: %llu of the %llu pages written in earlier rounds marked again (still pinned)",
+		remark("round %u: %llu of %llu pages of earlier rounds marked again (pinned)",
 		       round, earlier_marked, earlier);
 }
 
@@ -186,8 +187,9 @@ static bool dt_cap(struct dirty *d)
 	if (!check_errno(&v->report, "VFIO_IOMMU_GET_INFO: migration capability",
 			 err, 0))
 		return false;
-	printf("dirty: capability flags %#x, pgsize_bitmap %#llx, max_dirty_bitmap_size %llu bytes\n",
-	       cap.flags, cap.pgsize_bitmap, cap.max_dirty_bitmap_size);
+	printf("dirty: capability flags %#x, pgsize_bitmap %#llx, ", cap.flags,
+	       cap.pgsize_bitmap);
+	printf("max_dirty_bitmap_size %llu bytes\n", cap.max_dirty_bitmap_size);
 	d->pgsize = cap.pgsize_bitmap & -cap.pgsize_bitmap;
 	d->bitmap_words = (DT_BIG / d->pgsize + 63) / 64;
 	return check(&v->report, d->pgsize == (__u64)v->page_size,

@@ -241,6 +241,7 @@ static size_t mw_progress(const struct vjob *j, __u8 *bar2)
 unsigned int mw_stopped(struct mwork *w)
 {
 	unsigned int q, busy = 0;
+	char how[64];
 	size_t done;
 
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
@@ -259,14 +260,13 @@ unsigned int mw_stopped(struct mwork *w)
 		j = &mq->job[mq->head_stop - base];
 		done = mw_progress(j, w->e->bar2);
 		if (j->c.op == VACCEL_OP_COPY || j->c.op == VACCEL_OP_FILL)
-			remark("queue %u stopped at HEAD %u of TAIL %u, in command %u (%s of %u bytes): about %zu bytes written",
-			       q, mq->head_stop, mq->tail_stop,
-			       mq->head_stop - base, op_name(j->c.op),
-			       j->c.len, done);
+			snprintf(how, sizeof(how), " of %u bytes): about %zu written",
+				 j->c.len, done);
 		else
-			remark("queue %u stopped at HEAD %u of TAIL %u, in command %u (%s)",
-			       q, mq->head_stop, mq->tail_stop,
-			       mq->head_stop - base, op_name(j->c.op));
+			snprintf(how, sizeof(how), ")");
+		remark("queue %u stopped at HEAD %u of TAIL %u, in command %u (%s%s",
+		       q, mq->head_stop, mq->tail_stop, mq->head_stop - base,
+		       op_name(j->c.op), how);
 	}
 	return busy;
 }

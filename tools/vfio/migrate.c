@@ -50,8 +50,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,22 +170,6 @@ static bool expect_state(struct vdev *v, const char *who, __u32 want)
 		     st == want ? "" : mig_state_name(want));
 }
 
-/* The type of an instance: its mdev_type link's name. */
-static void type_of(const char *uuid, char *buf, size_t size)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/mdev_type", uuid);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		snprintf(buf, size, "?");
-		return;
-	}
-	target[n] = '\0';
-	snprintf(buf, size, "%s", basename(target));
-}
-
 /* Open, set up as a driver would, and check the migration flags. */
 static bool open_one(struct vdev *v, struct qenv *e, const char *uuid,
 		     const struct vdev *peer, const char *who)
@@ -222,7 +204,7 @@ static bool open_all(struct mig_ctx *m)
 		m->src_open = true;
 		if (!open_one(&m->src, &m->se, m->src_uuid, NULL, "source"))
 			return false;
-		type_of(m->src_uuid, ts, sizeof(ts));
+		mdev_type_name(m->src_uuid, ts, sizeof(ts));
 		printf("  source      %s (%s), BAR2 %llu MiB\n", m->src_uuid, ts,
 		       m->se.bar2_size / MIB);
 	}
@@ -233,7 +215,7 @@ static bool open_all(struct mig_ctx *m)
 			return false;
 		/* Its own IOVAs for what it maps later, far from the source's. */
 		m->de.iova_next = IOVA_BASE + (1ULL << 38);
-		type_of(m->dst_uuid, td, sizeof(td));
+		mdev_type_name(m->dst_uuid, td, sizeof(td));
 		printf("  destination %s (%s), BAR2 %llu MiB\n", m->dst_uuid, td,
 		       m->de.bar2_size / MIB);
 	}
@@ -523,9 +505,10 @@ static void report_figures(struct mig_ctx *m, const struct mig_stream *s,
 	char type[128];
 
 	section("migrate: report");
-	printf("  state: %zu bytes (%.2f MiB); device memory (BAR2) %llu bytes = %.1f %%, the rest %lld bytes\n",
-	       s->len, s->len / (double)MIB, mem,
-	       s->len ? 100.0 * mem / s->len : 0.0, (long long)s->len - (long long)mem);
+	printf("  state: %zu bytes (%.2f MiB); ", s->len, s->len / (double)MIB);
+	printf("device memory (BAR2) %llu bytes = %.1f %%, the rest %lld bytes\n",
+	       mem, s->len ? 100.0 * mem / s->len : 0.0,
+	       (long long)s->len - (long long)mem);
 	for (i = 0; i < m->phases; i++) {
 		printf("  %-55s %10.3f ms%s\n", m->phase[i].name,
 		       m->phase[i].ns / 1e6, m->phase[i].downtime ? "" : "  (not downtime)");
@@ -535,15 +518,17 @@ static void report_figures(struct mig_ctx *m, const struct mig_stream *s,
 	if (!ran || !m->src_open)
 		return;
 	win = m->window_ns;
-	printf("  downtime: %.3f ms (the steps above; the whole window %.3f ms, of which the client's checks %.3f ms)\n",
-	       down / 1e6, win / 1e6, m->checks_ns / 1e6);
-	type_of(m->src_uuid, type, sizeof(type));
-	printf("migrate: figures type=%s state_bytes=%zu mem_bytes=%llu downtime_us=%llu read_us=%llu write_us=%llu\n",
-	       type, s->len, mem, down / 1000,
+	printf("  downtime: %.3f ms (the steps above; ", down / 1e6);
+	printf("the whole window %.3f ms, of which the client's checks %.3f ms)\n",
+	       win / 1e6, m->checks_ns / 1e6);
+	mdev_type_name(m->src_uuid, type, sizeof(type));
+	printf("migrate: figures type=%s state_bytes=%zu mem_bytes=%llu ", type,
+	       s->len, mem);
+	printf("downtime_us=%llu read_us=%llu write_us=%llu\n", down / 1000,
 	       m->read_ns / 1000, m->write_ns / 1000);
 }
 
-static bool parse(struct mig_ctx *m, int argc, char **argv)
+static bool mig_parse(struct mig_ctx *m, int argc, char **argv)
 {
 	__u32 st;
 	char *end;
@@ -606,7 +591,7 @@ static bool parse(struct mig_ctx *m, int argc, char **argv)
 	return !(m->load && m->abort_at);
 }
 
-static void usage(void)
+static void mig_usage(void)
 {
 	fprintf(stderr,
 		"usage: vaccel-vfio migrate SRC|- DST|- [--warmup S] [--rounds N] [--len BYTES]\n"
@@ -641,7 +626,7 @@ static bool get_state(struct mig_ctx *m, struct mig_stream *s, bool *aborted)
 }
 
 /* Everything after the state is in hand; false on a failure. */
-static bool migrate(struct mig_ctx *m, struct mig_stream *s, bool aborted)
+static bool mig_go(struct mig_ctx *m, struct mig_stream *s, bool aborted)
 {
 	const char *step = "?";
 	bool ran = false;
@@ -713,8 +698,8 @@ int command_migrate(int argc, char **argv)
 	m->len = 4 << 20;
 	m->dst_fd = -1;
 	m->seed = now_ns();
-	if (!parse(m, argc, argv)) {
-		usage();
+	if (!mig_parse(m, argc, argv)) {
+		mig_usage();
 		free(m);
 		return 2;
 	}
@@ -730,15 +715,16 @@ int command_migrate(int argc, char **argv)
 		if (!mw_setup(&m->w, &m->se, m->rounds, m->len) ||
 		    !mw_initial(&m->w))
 			goto out;
-		printf("  %u rounds of COPY and CRC32C of %u bytes, GEMM, BUSY on 4 queues; running %.2f s\n",
-		       m->rounds, m->len, m->warmup);
+		printf("  %u rounds of COPY and CRC32C of %u bytes, GEMM, BUSY",
+		       m->rounds, m->len);
+		printf(" on 4 queues; running %.2f s\n", m->warmup);
 		sleep_us(m->warmup * 1e6);
 	}
 	if (m->dst_open && !m->fuzz && !dst_prepare(m))
 		goto out;
 	if (!get_state(m, &s, &aborted))
 		goto out;
-	ok = migrate(m, &s, aborted);
+	ok = mig_go(m, &s, aborted);
 out:
 	mig_stream_free(&s);
 	if (m->dst_fd >= 0)
