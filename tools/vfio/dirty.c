@@ -13,8 +13,9 @@
  * pages vaccel keeps pinned), so this counts them and prints the ratio,
  * without failing on it.  A second round writes other pages and reads the
  * bitmap again: the new pages are marked (type1 cleared what it reported
- * and marks again what is pinned).  Tracking stops, and _GET_BITMAP is
- * then refused.
+ * and marks again what is pinned); a third read, with nothing written in
+ * between, shows what type1 reports for pinned pages alone.  Tracking
+ * stops, and _GET_BITMAP is then refused.
  */
 
 #define _GNU_SOURCE
@@ -125,15 +126,19 @@ static bool dt_round(struct dirty *d, struct queue *qu, __u8 round)
 		     round, DT_WRITES, ok);
 }
 
-/* The big mapping's bitmap against what round @round (and before) wrote. */
-static void dt_judge(struct dirty *d, __u8 round)
+/*
+ * The big mapping's bitmap against what round @round (and before) wrote;
+ * returns the pages marked, *@written those the round wrote.
+ */
+static __u64 dt_judge(struct dirty *d, __u8 round, __u64 *written)
 {
 	struct vdev *v = d->e.v;
 	__u64 pages = d->big.size / d->pgsize, p, marked, now = 0, missed = 0;
 	__u64 earlier = 0, earlier_marked = 0, first_missed = 0;
 
+	*written = 0;
 	if (!dt_get(d, &d->big, "_GET_BITMAP of the large mapping"))
-		return;
+		return 0;
 	marked = dt_count(d->bitmap, pages);
 	for (p = 0; p < pages; p++) {
 		if (d->written[p] == round) {
@@ -158,24 +163,55 @@ static void dt_judge(struct dirty *d, __u8 round)
 	if (earlier)
 		remark("round %u: %llu of %llu pages of earlier rounds marked again (pinned)",
 		       round, earlier_marked, earlier);
+	*written = now;
+	return marked;
 }
 
-/* The small mappings: the writeback must be marked; the rest is pinned. */
-static void dt_small(struct dirty *d, struct queue *qu)
+/* A small mapping's marked pages, printed; @wrote: it must be marked. */
+static __u64 dt_small(struct dirty *d, const struct dma_buf *b,
+		      const char *what, bool wrote)
 {
-	struct vdev *v = d->e.v;
+	__u64 pages = b->size / d->pgsize, n;
+	char name[96];
 
-	if (dt_get(d, &qu->wbuf, "_GET_BITMAP of the writeback"))
-		check(&v->report, dt_bit(d->bitmap, 0),
-		      "the writeback page (written after every command) is marked dirty");
-	if (dt_get(d, &qu->ring, "_GET_BITMAP of the ring"))
-		printf("dirty: ring (read by the function only) %llu of %llu pages marked\n",
-		       dt_count(d->bitmap, qu->ring.size / d->pgsize),
-		       (__u64)qu->ring.size / d->pgsize);
-	if (dt_get(d, &d->src, "_GET_BITMAP of the COPY sources"))
-		printf("dirty: COPY sources (read only) %llu of %llu pages marked\n",
-		       dt_count(d->bitmap, d->src.size / d->pgsize),
-		       (__u64)d->src.size / d->pgsize);
+	snprintf(name, sizeof(name), "_GET_BITMAP of the %s", what);
+	if (!dt_get(d, b, name))
+		return 0;
+	n = dt_count(d->bitmap, pages);
+	if (wrote)
+		check(&d->e.v->report, dt_bit(d->bitmap, 0),
+		      "the %s page (written after every command) is marked dirty",
+		      what);
+	printf("dirty: %s: %llu of %llu pages marked\n", what, n, pages);
+	return n;
+}
+
+/*
+ * The bitmaps of every mapping after round @round (0: nothing written
+ * since the last read): what type1 reports against what was written.
+ */
+static void dt_read(struct dirty *d, struct queue *qu, __u8 round)
+{
+	__u64 marked, written = 0;
+
+	if (round)
+		marked = dt_judge(d, round, &written);
+	else
+		marked = dt_get(d, &d->big, "_GET_BITMAP of the large mapping") ?
+			 dt_count(d->bitmap, d->big.size / d->pgsize) : 0;
+	marked += dt_small(d, &qu->wbuf, "writeback", round);
+	marked += dt_small(d, &qu->ring, "ring (read by the function only)",
+			   false);
+	marked += dt_small(d, &d->src, "COPY sources (read only)", false);
+	/* The writeback page is written too. */
+	written += round ? 1 : 0;
+	printf("dirty: all mappings: %llu pages marked, %llu written by the engines",
+	       marked, written);
+	if (written)
+		printf(": %llu more (%.2f marked per written)\n",
+		       marked - written, (double)marked / written);
+	else
+		printf("\n");
 }
 
 static bool dt_cap(struct dirty *d)
@@ -228,11 +264,12 @@ int command_dirty(struct vdev *v)
 
 	section("dirty: round 1");
 	if (dt_round(d, qu, 1))
-		dt_judge(d, 1);
-	dt_small(d, qu);
+		dt_read(d, qu, 1);
 	section("dirty: round 2, the bitmap read again");
 	if (dt_round(d, qu, 2))
-		dt_judge(d, 2);
+		dt_read(d, qu, 2);
+	section("dirty: nothing written, the bitmap read again");
+	dt_read(d, qu, 0);
 
 	section("dirty: tracking stopped");
 	check_errno(&v->report, "VFIO_IOMMU_DIRTY_PAGES: STOP",
