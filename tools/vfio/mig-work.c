@@ -174,6 +174,27 @@ bool mw_initial(struct mwork *w)
 	return true;
 }
 
+/*
+ * Let the first batch run for @seconds, or until a queue has completed
+ * half of it, whichever comes first: on any host, the source must stop
+ * with commands in flight.
+ */
+void mw_warmup(struct mwork *w, double seconds)
+{
+	__u64 t0 = now_ns(), end = t0 + seconds * 1e9;
+	unsigned int q;
+
+	while (now_ns() < end) {
+		for (q = 0; q < VACCEL_FN_QUEUES; q++)
+			if (wb_head(w->q[q].qu) >= w->q[q].n / 2) {
+				remark("warmup over after %.3f s: queue %u is half done",
+				       (now_ns() - t0) / 1e9, q);
+				return;
+			}
+		sleep_us(1000);
+	}
+}
+
 /* While the source is stopped: a FILL and a FENCE per queue, rung. */
 bool mw_late(struct mwork *w)
 {

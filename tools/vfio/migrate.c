@@ -24,7 +24,9 @@
  * without the time the client spends on its own checks in between.
  *
  * Options:
- *   --warmup S       run the workload S seconds first (default 1)
+ *   --warmup S       run the workload S seconds first (default 1), or
+ *                    until a queue has done half its commands (a fast
+ *                    host must still have commands in flight)
  *   --rounds N       commands per queue: N rounds of COPY, CRC32C, GEMM,
  *                    BUSY (default 4)
  *   --len BYTES      length of each COPY and CRC32C (default 4M)
@@ -717,8 +719,8 @@ int command_migrate(int argc, char **argv)
 			goto out;
 		printf("  %u rounds of COPY and CRC32C of %u bytes, GEMM, BUSY",
 		       m->rounds, m->len);
-		printf(" on 4 queues; running %.2f s\n", m->warmup);
-		sleep_us(m->warmup * 1e6);
+		printf(" on 4 queues; running up to %.2f s\n", m->warmup);
+		mw_warmup(&m->w, m->warmup);
 	}
 	if (m->dst_open && !m->fuzz && !dst_prepare(m))
 		goto out;

@@ -50,6 +50,7 @@ struct mwork {
 bool mw_setup(struct mwork *w, struct qenv *e, unsigned int rounds,
 	      __u32 len);
 bool mw_initial(struct mwork *w);
+void mw_warmup(struct mwork *w, double seconds);
 bool mw_late(struct mwork *w);
 bool mw_after(struct mwork *w, struct qenv *cur);
 unsigned int mw_stopped(struct mwork *w);
