@@ -329,3 +329,19 @@ int dirty_get(int container, __u64 iova, __u64 size, __u64 pgsize,
 
 	return ioctl(container, VFIO_IOMMU_DIRTY_PAGES, &arg) ? -errno : 0;
 }
+
+/* Page @page of a bitmap from dirty_get(): marked? */
+bool dirty_bit(const __u64 *bitmap, __u64 page)
+{
+	return bitmap[page / 64] >> (page % 64) & 1;
+}
+
+/* Pages marked among the first @pages of a bitmap. */
+__u64 dirty_count(const __u64 *bitmap, __u64 pages)
+{
+	__u64 p, n = 0;
+
+	for (p = 0; p < pages; p++)
+		n += dirty_bit(bitmap, p);
+	return n;
+}

@@ -46,5 +46,7 @@ int iommu_mig_cap(int container,
 int dirty_ctl(int container, __u32 flag);
 int dirty_get(int container, __u64 iova, __u64 size, __u64 pgsize,
 	      __u64 *bitmap);
+bool dirty_bit(const __u64 *bitmap, __u64 page);
+__u64 dirty_count(const __u64 *bitmap, __u64 pages);
 
 #endif

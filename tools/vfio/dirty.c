@@ -50,20 +50,6 @@ struct dirty {
 	size_t bitmap_words;
 };
 
-static bool dt_bit(const __u64 *bm, __u64 page)
-{
-	return bm[page / 64] >> (page % 64) & 1;
-}
-
-static __u64 dt_count(const __u64 *bm, __u64 pages)
-{
-	__u64 p, n = 0;
-
-	for (p = 0; p < pages; p++)
-		n += dt_bit(bm, p);
-	return n;
-}
-
 /* _GET_BITMAP of one mapping into d->bitmap; false (a failed check) if not. */
 static bool dt_get(struct dirty *d, const struct dma_buf *b, const char *what)
 {
@@ -139,15 +125,15 @@ static __u64 dt_judge(struct dirty *d, __u8 round, __u64 *written)
 	*written = 0;
 	if (!dt_get(d, &d->big, "_GET_BITMAP of the large mapping"))
 		return 0;
-	marked = dt_count(d->bitmap, pages);
+	marked = dirty_count(d->bitmap, pages);
 	for (p = 0; p < pages; p++) {
 		if (d->written[p] == round) {
 			now++;
-			if (!dt_bit(d->bitmap, p) && !missed++)
+			if (!dirty_bit(d->bitmap, p) && !missed++)
 				first_missed = p;
 		} else if (d->written[p]) {
 			earlier++;
-			earlier_marked += dt_bit(d->bitmap, p);
+			earlier_marked += dirty_bit(d->bitmap, p);
 		}
 	}
 	check(&v->report, now && !missed,
@@ -177,9 +163,9 @@ static __u64 dt_small(struct dirty *d, const struct dma_buf *b,
 	snprintf(name, sizeof(name), "_GET_BITMAP of the %s", what);
 	if (!dt_get(d, b, name))
 		return 0;
-	n = dt_count(d->bitmap, pages);
+	n = dirty_count(d->bitmap, pages);
 	if (wrote)
-		check(&d->e.v->report, dt_bit(d->bitmap, 0),
+		check(&d->e.v->report, dirty_bit(d->bitmap, 0),
 		      "the %s page (written after every command) is marked dirty",
 		      what);
 	printf("dirty: %s: %llu of %llu pages marked\n", what, n, pages);
@@ -198,7 +184,7 @@ static void dt_read(struct dirty *d, struct queue *qu, __u8 round)
 		marked = dt_judge(d, round, &written);
 	else
 		marked = dt_get(d, &d->big, "_GET_BITMAP of the large mapping") ?
-			 dt_count(d->bitmap, d->big.size / d->pgsize) : 0;
+			 dirty_count(d->bitmap, d->big.size / d->pgsize) : 0;
 	marked += dt_small(d, &qu->wbuf, "writeback", round);
 	marked += dt_small(d, &qu->ring, "ring (read by the function only)",
 			   false);

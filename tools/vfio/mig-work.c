@@ -23,6 +23,7 @@
 #include "vaccel_regs.h"
 
 #include "job.h"
+#include "mig.h"
 #include "migrate.h"
 #include "pattern.h"
 #include "queue.h"
@@ -388,12 +389,102 @@ void mw_irqs(struct mwork *w, struct qenv *src, struct qenv *dst)
 	}
 }
 
+/*
+ * Dirty page tracking on the container from before the first doorbell,
+ * as a VMM starts it when the migration begins.
+ */
+void mw_dirty_start(struct mwork *w)
+{
+	struct vfio_iommu_type1_info_cap_migration cap;
+	struct vdev *v = w->e->v;
+	int err = iommu_mig_cap(v->container, &cap);
+
+	if (err) {
+		remark("no dirty page tracking on the container (%s)", errname(err));
+		return;
+	}
+	w->dirty = check_errno(&v->report, "VFIO_IOMMU_DIRTY_PAGES: START",
+			       dirty_ctl(v->container,
+					 VFIO_IOMMU_DIRTY_PAGES_FLAG_START), 0);
+}
+
+/*
+ * The source stopped: the bitmaps a VMM reads for its last copy of guest
+ * memory.  Every page of a result completed before the stop, and every
+ * writeback page, must be marked; the rest is counted.
+ */
+void mw_dirty_final(struct mwork *w)
+{
+	struct vdev *v = w->e->v;
+	__u64 pg = v->page_size, *bm, marked = 0, mapped = 0, t0, p;
+	unsigned int q, i, results = 0, missed = 0;
+	struct dma_buf *bufs[4];
+	int err = 0, k;
+
+	if (!w->dirty)
+		return;
+	bm = calloc(w->q[0].dst.size / pg / 64 + w->q[0].src.size / pg / 64 + 64,
+		    8);
+	if (!bm)
+		return;
+	t0 = now_ns();
+	for (q = 0; q < VACCEL_FN_QUEUES && !err; q++) {
+		struct mw_queue *mq = &w->q[q];
+
+		bufs[0] = &mq->qu->ring;
+		bufs[1] = &mq->qu->wbuf;
+		bufs[2] = &mq->src;
+		bufs[3] = &mq->dst;
+		for (k = 0; k < 4 && !err; k++) {
+			memset(bm, 0, (bufs[k]->size / pg + 63) / 64 * 8);
+			err = dirty_get(v->container, bufs[k]->iova, bufs[k]->size,
+					pg, bm);
+			if (err)
+				break;
+			marked += dirty_count(bm, bufs[k]->size / pg);
+			mapped += bufs[k]->size / pg;
+			if (k == 1 && !dirty_bit(bm, 0))
+				missed++;
+		}
+		/* bm holds the result buffer's bitmap now. */
+		for (i = 0; !err && i < mq->n && i < mq->head_stop; i++) {
+			const struct vjob *j = &mq->job[i];
+			size_t len = vjob_result_len(&j->c);
+
+			if (!len || j->dst.dev)
+				continue;
+			results++;
+			for (p = (j->dst.addr - mq->dst.iova) / pg;
+			     p <= (j->dst.addr + len - 1 - mq->dst.iova) / pg; p++)
+				if (!dirty_bit(bm, p)) {
+					missed++;
+					break;
+				}
+		}
+	}
+	free(bm);
+	if (!check_errno(&v->report, "_GET_BITMAP of every mapping", err, 0))
+		return;
+	printf("  a VMM's last dirty sync: %llu of %llu mapped pages marked",
+	       marked, mapped);
+	printf(" (%.1f MiB) in %.3f ms\n", marked * pg / (double)MIB,
+	       (now_ns() - t0) / 1e6);
+	check(&v->report, !missed,
+	      "dirty: the writebacks and the %u results done before the stop are marked%s",
+	      results, missed ? " -- NOT all" : "");
+	check_errno(&v->report, "VFIO_IOMMU_DIRTY_PAGES: STOP",
+		    dirty_ctl(v->container, VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP), 0);
+	w->dirty = false;
+}
+
 void mw_free(struct mwork *w)
 {
 	unsigned int q;
 
 	if (!w->e)
 		return;
+	if (w->dirty)
+		dirty_ctl(w->e->v->container, VFIO_IOMMU_DIRTY_PAGES_FLAG_STOP);
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
 		dma_free(w->e, &w->q[q].src);
 		dma_free(w->e, &w->q[q].dst);

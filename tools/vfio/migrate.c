@@ -354,6 +354,7 @@ static bool src_save(struct mig_ctx *m, struct mig_stream *s, bool *aborted)
 	phase_add(m, "source RUNNING_P2P -> STOP", t0, true);
 	c0 = now_ns();
 	snap_take(v, &src_snap);
+	mw_dirty_final(&m->w);
 	m->checks_ns += now_ns() - c0;
 	if (m->abort_at == AB_STOP) {
 		*aborted = true;
@@ -714,8 +715,10 @@ int command_migrate(int argc, char **argv)
 		goto out;
 	if (m->src_open) {
 		section("migrate: the workload on the source");
-		if (!mw_setup(&m->w, &m->se, m->rounds, m->len) ||
-		    !mw_initial(&m->w))
+		if (!mw_setup(&m->w, &m->se, m->rounds, m->len))
+			goto out;
+		mw_dirty_start(&m->w);
+		if (!mw_initial(&m->w))
 			goto out;
 		printf("  %u rounds of COPY and CRC32C of %u bytes, GEMM, BUSY",
 		       m->rounds, m->len);

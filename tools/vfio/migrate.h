@@ -44,6 +44,7 @@ struct mwork {
 	__u32 len;		/* of each COPY and CRC32C */
 	__u64 bar_seed;		/* BAR2 pattern, beyond the slots */
 	__u64 bar_from;
+	bool dirty;		/* the container tracks dirty pages */
 };
 
 /* mig-work.c */
@@ -59,6 +60,8 @@ bool mw_wait(struct mwork *w);
 bool mw_verify(struct mwork *w, struct qenv *cur, const char *where);
 void mw_irqs(struct mwork *w, struct qenv *src, struct qenv *dst);
 void mw_free(struct mwork *w);
+void mw_dirty_start(struct mwork *w);
+void mw_dirty_final(struct mwork *w);
 
 /* Where --abort stops the migration. */
 enum mig_abort { AB_NONE, AB_P2P, AB_STOP, AB_STOP_COPY, AB_RESUMING };
