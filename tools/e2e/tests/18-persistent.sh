@@ -89,6 +89,27 @@ dmesg | grep -F "weight: 'abc' refused: 1 to 1000, or 0 for the type's default" 
 [ ! -e "/sys/bus/mdev/devices/$u3" ] || fail "the instance with a bad weight was left behind"
 assert_eq "$before" "$(available $SIM)" "available instances after the refused start"
 
+log_step "mdevctl: a type that does not exist, and an instance that does not fit"
+u4=$(new_uuid)
+if mdevctl start --uuid "$u4" --parent $SIM --type accel-1of8 >"$VACCEL_RESULTS/18-notype.txt" 2>&1; then
+	fail "mdevctl started a type that does not exist"
+fi
+cat "$VACCEL_RESULTS/18-notype.txt"
+grep -qi "accel-1of8" "$VACCEL_RESULTS/18-notype.txt" || fail "mdevctl's error does not name the type"
+full=$(new_uuid)
+mdevctl start --uuid "$full" --parent $SIM --type accel-1of1
+before=$(available $SIM)
+if mdevctl start --uuid "$u4" --parent $SIM --type accel-1of4 >"$VACCEL_RESULTS/18-nofit.txt" 2>&1; then
+	fail "mdevctl started an accel-1of4 on a full card"
+fi
+cat "$VACCEL_RESULTS/18-nofit.txt"
+# mdevctl reads available_instances first and says so itself.
+grep -q "No available instances of accel-1of4 on $SIM" "$VACCEL_RESULTS/18-nofit.txt" ||
+	fail "mdevctl's error does not say the card is full"
+assert_eq "$before" "$(available $SIM)" "available after the refusal"
+[ ! -e "/sys/bus/mdev/devices/$u4" ] || fail "$u4 exists"
+mdevctl stop --uuid "$full"
+
 log_step "reload the module, as a reboot does: the auto definitions come back"
 unload_vaccel
 t0=$(date +%s%N)
