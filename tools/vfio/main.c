@@ -157,7 +157,7 @@ static void print_usage(void)
 	fprintf(stderr, "  %-9s %s\n", "fuzz",
 		"A B N [--seed S] [--ops N]: random operations on A and B beside a verified N");
 	fprintf(stderr, "  %-9s %s\n", "migrate",
-		"SRC DST [options]: live migration with commands in flight (no options: see migrate.c)");
+		"SRC DST [options]: live migration with commands in flight (alone: its options)");
 }
 
 /* BYTES with an optional K, M or G (binary) suffix. */
