@@ -58,6 +58,11 @@ void sleep_us(unsigned int us)
 /* Random data: xorshift64*, reproducible from a fixed seed. */
 static __u64 rnd_state = 0x2545f4914f6cdd1dULL;
 
+void rnd_seed(__u64 seed)
+{
+	rnd_state = seed ? seed : 0x2545f4914f6cdd1dULL;
+}
+
 __u64 rnd(void)
 {
 	rnd_state ^= rnd_state >> 12;

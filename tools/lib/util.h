@@ -34,6 +34,7 @@ __u64 now_ns(void);
 void sleep_us(unsigned int us);
 
 /* Random data: xorshift64*, reproducible from a fixed seed */
+void rnd_seed(__u64 seed);
 __u64 rnd(void);
 __u64 rnd_between(__u64 lo, __u64 hi);
 void rnd_fill(void *buf, size_t size);

@@ -66,6 +66,23 @@ int sysfs_u64(struct vdev *v, const char *rel, __u64 *val)
 	return end == buf ? -EINVAL : 0;
 }
 
+/* The name of @uuid's type: its mdev_type link's target, "?" if none. */
+void mdev_type_name(const char *uuid, char *buf, size_t size)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/mdev_type",
+		 uuid);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0) {
+		snprintf(buf, size, "?");
+		return;
+	}
+	target[n] = '\0';
+	snprintf(buf, size, "%s", basename(target));
+}
+
 /* A sysfs number that a check needs; records a failure if unreadable. */
 __u64 sysfs_need(struct vdev *v, const char *rel)
 {
@@ -160,6 +177,16 @@ static int vdev_query(struct vdev *v)
 /* Container, group, IOMMU model, device: the order QEMU uses. */
 int vdev_open(struct vdev *v, const char *uuid)
 {
+	return vdev_open_in(v, uuid, NULL);
+}
+
+/*
+ * The same, with the group joining @peer's container when @peer is not
+ * NULL, as a VMM puts every device of a guest in one container: they share
+ * its IOVA mappings.  The vdev holds its own dup() of the container fd.
+ */
+int vdev_open_in(struct vdev *v, const char *uuid, const struct vdev *peer)
+{
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
 
@@ -174,9 +201,15 @@ int vdev_open(struct vdev *v, const char *uuid)
 	if (v->group_id < 0)
 		return -1;
 
-	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (v->container < 0)
-		return vdev_fail(v, "open /dev/vfio/vfio");
+	if (peer) {
+		v->container = fcntl(peer->container, F_DUPFD_CLOEXEC, 0);
+		if (v->container < 0)
+			return vdev_fail(v, "dup of the peer's container fd");
+	} else {
+		v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+		if (v->container < 0)
+			return vdev_fail(v, "open /dev/vfio/vfio");
+	}
 	if (ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
 		errno = EINVAL;
 		return vdev_fail(v, "VFIO_GET_API_VERSION");
@@ -198,7 +231,8 @@ int vdev_open(struct vdev *v, const char *uuid)
 	}
 	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container))
 		return vdev_fail(v, "VFIO_GROUP_SET_CONTAINER");
-	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+	/* A container's IOMMU model is set once, by its first group. */
+	if (!peer && ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		return vdev_fail(v, "VFIO_SET_IOMMU");
 
 	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);

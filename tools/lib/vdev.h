@@ -56,12 +56,14 @@ extern const char *const irq_names[VFIO_PCI_NUM_IRQS];
 
 /* Opening and closing */
 int vdev_open(struct vdev *v, const char *uuid);
+int vdev_open_in(struct vdev *v, const char *uuid, const struct vdev *peer);
 void vdev_close(struct vdev *v);
 int vdev_fail(struct vdev *v, const char *step);
 
 /* sysfs: /sys/bus/mdev/devices/UUID/... */
 int sysfs_u64(struct vdev *v, const char *rel, __u64 *val);
 __u64 sysfs_need(struct vdev *v, const char *rel);
+void mdev_type_name(const char *uuid, char *buf, size_t size);
 
 /* Region access */
 int region_rw(struct vdev *v, unsigned int index, __u64 off,

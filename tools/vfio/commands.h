@@ -59,4 +59,10 @@ int command_midjob(struct vdev *v);
 /* fuzz.c: takes its own arguments (A B N and options) */
 int command_fuzz(int argc, char **argv);
 
+/* migrate.c: its own arguments too (SRC DST and options) */
+int command_migrate(int argc, char **argv);
+
+/* dirty.c */
+int command_dirty(struct vdev *v);
+
 #endif

@@ -26,8 +26,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -69,22 +67,6 @@ struct fuzz_opts {
 	const char *log;
 	bool trace;
 };
-
-static void type_of(const char *uuid, char *type, size_t size)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/mdev_type",
-		 uuid);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		snprintf(type, size, "?");
-		return;
-	}
-	target[n] = '\0';
-	snprintf(type, size, "%s", basename(target));
-}
 
 static __u64 sysfs_jobs(const char *uuid)
 {
@@ -298,7 +280,7 @@ int command_fuzz(int argc, char **argv)
 		sh->fz[i].seed = o.seed + i;
 		snprintf(sh->fz[i].instance, sizeof(sh->fz[i].instance), "%s",
 			 o.uuid[i]);
-		type_of(o.uuid[i], sh->fz[i].type, sizeof(sh->fz[i].type));
+		mdev_type_name(o.uuid[i], sh->fz[i].type, sizeof(sh->fz[i].type));
 	}
 	printf("fuzz: seed %llu: A %s %s (seed %llu), B %s %s (seed %llu)\n",
 	       (unsigned long long)o.seed, sh->fz[0].type, o.uuid[0],

@@ -63,6 +63,13 @@
  *                                remove) 20 ms into a long command of
  *                                --kind K (copy, fill, crc, gemm, busy),
  *                                then recovery (midjob.c)
+ *   vaccel-vfio migrate SRC DST  a live migration of SRC to DST with
+ *                                commands in flight on all queues, every
+ *                                result checked; aborts, broken states,
+ *                                a fuzzer (migrate.c; its own options)
+ *   vaccel-vfio dirty UUID       the container's dirty page tracking
+ *                                marks every page the engines wrote
+ *                                (dirty.c)
  *
  * Options: --mem-size BYTES (info, bars, mem, check: the expected BAR2
  * size, default the instance's sysfs memory_size; K, M, G suffixes
@@ -130,6 +137,8 @@ static const struct command {
 	  "a COPY from memory that faults never or slowly [--file F]" },
 	{ "midjob", command_midjob, OPT_RACE,
 	  "--kind K --event E in the middle of a long command" },
+	{ "dirty", command_dirty, 0,
+	  "type1 dirty page tracking marks every page the engines wrote" },
 };
 
 static void print_usage(void)
@@ -147,6 +156,8 @@ static void print_usage(void)
 			commands[i].opts & OPT_RACE ? " [--kind K --event E --file F]" : "");
 	fprintf(stderr, "  %-9s %s\n", "fuzz",
 		"A B N [--seed S] [--ops N]: random operations on A and B beside a verified N");
+	fprintf(stderr, "  %-9s %s\n", "migrate",
+		"SRC DST [options]: live migration with commands in flight (alone: its options)");
 }
 
 /* BYTES with an optional K, M or G (binary) suffix. */
@@ -225,6 +236,8 @@ int main(int argc, char **argv)
 	/* fuzz takes three instances: it opens them itself (fuzz.c). */
 	if (argc >= 2 && !strcmp(argv[1], "fuzz"))
 		return command_fuzz(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "migrate"))
+		return command_migrate(argc - 2, argv + 2);
 	for (i = 0; argc >= 3 && i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			cmd = &commands[i];
