@@ -39,7 +39,7 @@ EXAMPLES := $(wildcard libvirt/mdevctl/*.json) libvirt/udev/61-vaccel-mdevctl.ru
 	    tools/packaging/vaccel.conf
 
 .PHONY: all modules clean clean-modules install install-modules install-tools install-guest-tools \
-	host-tools guest-tools deb deps tools kunit e2e e2e-debug demo \
+	host-tools guest-tools deb deps tools kunit e2e e2e-long e2e-debug demo \
 	check checkpatch sparse w1 docrefs layout uapi style help print-kernel
 
 all: modules tools
@@ -104,9 +104,22 @@ kunit:
 	tools/kunit.sh
 
 # End-to-end tests in a QEMU VM running Debian's 6.1 kernel.
-# The packages too: 42-package installs them in the VM.
+# The packages too: 42-package installs them in the VM.  The loops of the
+# longest tests run a bounded share here (the CI budget: 250 lifecycle
+# cycles, one migration per type); "make e2e-long" runs them in full.
+E2E_LIFECYCLE_CYCLES ?= 250
+E2E_MIGRATE_RUNS ?= 1
 e2e: modules tools deb
-	tools/e2e.sh
+	VACCEL_LIFECYCLE_CYCLES=$(E2E_LIFECYCLE_CYCLES) VACCEL_MIGRATE_RUNS=$(E2E_MIGRATE_RUNS) \
+		tools/e2e.sh
+
+# The long runs, apart from CI: 1000 create/remove cycles under load, the
+# fuzzer's 100,000 operations on each instance, five migrations per type
+# (docs/benchmarks.md takes its migration figures from these).
+E2E_LONG_TESTS ?= 32-fuzz 35-lifecycle 37-migrate
+e2e-long: modules tools
+	VACCEL_LIFECYCLE_CYCLES=1000 VACCEL_FUZZ_OPS=100000 VACCEL_MIGRATE_RUNS=5 \
+		tools/e2e.sh $(E2E_LONG_TESTS)
 
 # The hardening tests again on the debug kernel (KASAN, lockdep, kmemleak,
 # DEBUG_OBJECTS, hung tasks; tools/vm/debug-kernel.sh builds and caches it).
@@ -161,7 +174,8 @@ help:
 	@echo "make deb        Debian packages vaccel-dkms and vaccel-tools into $(DEB_DIR)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make kunit      KUnit suites via kunit.py (UML and x86_64)"
-	@echo "make e2e        end-to-end tests in a QEMU VM"
+	@echo "make e2e        end-to-end tests in a QEMU VM (long loops in a CI-sized share)"
+	@echo "make e2e-long   the long loops in full: fuzz, lifecycle, migration figures"
 	@echo "make e2e-debug  the hardening tests on the debug kernel (KASAN, lockdep, kmemleak)"
 	@echo "make demo       simulated card in a VM, one instance of each type"
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"

@@ -17,7 +17,7 @@
 # one more failure).
 #
 # Environment: KDIR or KVER (the kernel the module was built for),
-# VACCEL_CACHE, VACCEL_VM_TIMEOUT (whole VM, default 1800 s),
+# VACCEL_CACHE, VACCEL_VM_TIMEOUT (whole VM, default 3600 s: each test has its own),
 # VACCEL_TEST_TIMEOUT (each test; default 300 s, or what the test sets in an
 # "# e2e-timeout: SECONDS" line).
 
@@ -75,7 +75,7 @@ fi
 echo "e2e: kernel $KVER, results in $results"
 t0=$(date +%s)
 vm_rc=0
-"$REPO/tools/vm/boot.sh" --results "$results" --timeout "${VACCEL_VM_TIMEOUT:-1800}" \
+"$REPO/tools/vm/boot.sh" --results "$results" --timeout "${VACCEL_VM_TIMEOUT:-3600}" \
 	-- tools/e2e/run-in-vm.sh "$@" || vm_rc=$?
 wall=$(($(date +%s) - t0))
 
@@ -93,7 +93,7 @@ fi
 vm_failed=
 if [ ! -s "$results/exit-status" ]; then
 	if [ "$vm_rc" -eq 124 ]; then
-		vm_failed="the VM timed out after ${VACCEL_VM_TIMEOUT:-1800} s"
+		vm_failed="the VM timed out after ${VACCEL_VM_TIMEOUT:-3600} s"
 	else
 		vm_failed="the VM stopped before the tests finished (boot.sh exit $vm_rc)"
 	fi

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# e2e-timeout: 420
+# e2e-timeout: 600
 # Live migration through the VFIO migration v2 uapi, driven from userspace
 # as a VMM drives it (tools/vaccel-vfio migrate, docs/migration.md).  Two
 # cards; for each type an instance on card 0 runs COPY, CRC32C, GEMM and
 # BUSY commands on all 4 queues and is migrated to an instance of the same
 # type on card 1 with commands in flight: every result on the destination
 # is bit-exact, the source works again after a reset; then the same pair
-# again (VACCEL_MIGRATE_RUNS times in all, default 2).  The figures (state
+# again (VACCEL_MIGRATE_RUNS times in all, default 2; "make e2e" 1, "make
+# e2e-long" 5).  The figures (state
 # size, time of each step, downtime; each type's best run; the cost per
 # MiB of device memory) go to 37-figures.txt.  Then what must be refused is: another type, a
 # corrupted state (header, middle, trailer), a truncated one, a state

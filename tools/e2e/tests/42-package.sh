@@ -27,7 +27,7 @@ dpkg-query -W -f='${Status}\n' dkms | grep -q 'install ok installed' ||
 
 log_step "dpkg -i $(basename "$dkms_deb") $(basename "$tools_deb") (no network)"
 t0=$(date +%s)
-dpkg -i "$dkms_deb" "$tools_deb" 2>&1 | tee "$VACCEL_RESULTS/42-dpkg.txt"
+DEBIAN_FRONTEND=noninteractive dpkg -i "$dkms_deb" "$tools_deb" 2>&1 | tee "$VACCEL_RESULTS/42-dpkg.txt"
 secs=$(($(date +%s) - t0))
 echo "dpkg -i with the DKMS build took $secs s"
 for p in vaccel-dkms vaccel-tools; do
