@@ -294,6 +294,8 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 		return;
 	}
 	vkt_sim_record(sim, se, eng->chunk_start, sim->now);
+	if (se->on_chunk)
+		se->on_chunk(se->priv, eng->chunk_start, sim->now);
 	se->chunks++;
 	if (++se->job_chunks == CHUNKS_PER_JOB) {
 		se->job_chunks = 0;

@@ -124,6 +124,10 @@ struct sim;
  * @timing: a vkt_sim_wake() from idle waits for its first pick
  * @woke: when that vkt_sim_wake() was
  * @max_latency: the longest from such a vkt_sim_wake() to the first pick
+ * @on_chunk: if not NULL, called with @priv at the end of every chunk of
+ *	the instance, with the chunk's start and end, before the instance's
+ *	work is counted down (@job_left)
+ * @priv: for @on_chunk
  */
 struct sim_ent {
 	struct vaccel_sched_entity se;
@@ -153,6 +157,8 @@ struct sim_ent {
 	bool timing;
 	u64 woke;
 	u64 max_latency;
+	void (*on_chunk)(void *priv, u64 start, u64 end);
+	void *priv;
 };
 
 /**
