@@ -98,15 +98,47 @@ static void bench_sane(struct kunit *test, struct sim *sim, u64 span)
 	KUNIT_EXPECT_LE(test, sim->busy, (u64)sim->nr_engines * span);
 }
 
+/* What an instance runs, by the length of its chunks (us). */
+enum bench_op { OP_ANY, OP_BUSY, OP_COPY, OP_GEMM };
+
+/*
+ * Chunks end on time (VACCEL_CHUNK_NS, 50 us) or, on a fast host, on
+ * bytes (64 KiB) or multiply-adds (16384) first: a BUSY sleep lasts its
+ * 50 us and overshoots a little, a COPY chunk a few us, a GEMM chunk more.
+ * OP_ANY is the fixture's default, 10 to 50 us.
+ */
+static const u64 op_chunk[][2] = {
+	[OP_ANY] = { 0, 0 },
+	[OP_BUSY] = { 50 * US, 60 * US },
+	[OP_COPY] = { 5 * US, 8 * US },
+	[OP_GEMM] = { 10 * US, 20 * US },
+};
+
 struct mix {
 	const char *name;
+	unsigned int engines;
 	unsigned int n;
 	unsigned int slots[SIM_ENTS];
+	enum bench_op op[SIM_ENTS];
 };
 
 static const struct mix mixes[] = {
-	{ "1of2+1of4+1of4", 3, { 2, 1, 1 } },
-	{ "4x1of4", 4, { 1, 1, 1, 1 } },
+	{ "1of2+1of4+1of4", 4, 3, { 2, 1, 1 } },
+	{ "4x1of4", 4, 4, { 1, 1, 1, 1 } },
+	{ "1of2+1of4+1of4", 2, 3, { 2, 1, 1 } },
+	{ "4x1of4", 2, 4, { 1, 1, 1, 1 } },
+	{ "4x1of4", 1, 4, { 1, 1, 1, 1 } },
+};
+
+static const struct mix mixed_ops[] = {
+	{ "BUSY-1of2+COPY-1of4+GEMM-1of4", 4, 3, { 2, 1, 1 },
+	  { OP_BUSY, OP_COPY, OP_GEMM } },
+	{ "COPY-1of2+BUSY-1of4+GEMM-1of4", 4, 3, { 2, 1, 1 },
+	  { OP_COPY, OP_BUSY, OP_GEMM } },
+	{ "COPY-1of4+COPY-1of4+BUSY-1of4+BUSY-1of4", 2, 4, { 1, 1, 1, 1 },
+	  { OP_COPY, OP_COPY, OP_BUSY, OP_BUSY } },
+	{ "BUSY-1of2+COPY-1of4+GEMM-1of4", 1, 3, { 2, 1, 1 },
+	  { OP_BUSY, OP_COPY, OP_GEMM } },
 };
 
 /**
@@ -140,127 +172,126 @@ static void window_errors(const struct sim_ent *se, unsigned int from,
 static const unsigned int windows[] = { 10, 100, 1000 };
 
 /*
- * Fairness: every instance of a mix saturated (work on all queues), on 4
- * engines for 4 s.  For each window length, the largest and the 99th
- * percentile distance of any instance's share from its target (its slots
- * out of the card's slots taken: what the operator sold it), over windows
- * sliding by 1 ms; Jain's index of the shares normalised by target (1000:
- * every instance got exactly its target); the card in use.
+ * One saturated mix under one policy, for 4 s: for each
+ * window length, the largest and the 99th percentile distance of any
+ * instance's share from its target (its slots out of the card's slots
+ * taken: what the operator sold it), over windows sliding by 1 ms; Jain's
+ * index of the shares normalised by target (1000: every instance got
+ * exactly its target); the card in use.  With @series, each instance's
+ * share over the first second in 10 ms windows too, for the plot.
  */
-static void vaccel_bench_fair(struct kunit *test)
+static void bench_mix(struct kunit *test, const char *figure,
+		      const struct mix *mx, enum vaccel_sched_policy p,
+		      unsigned int r, u32 *err, bool series)
 {
 	const unsigned int ticks = div_u64(BENCH_RUN, SIM_TICK);
 	const unsigned int from = div_u64(BENCH_WARM, SIM_TICK);
-	unsigned int m, p, r, i, w;
-	u32 *err;
+	u64 start[SIM_ENTS], got, sx = 0, sxx = 0, busy0;
+	u32 target[SIM_ENTS], got_pm[SIM_ENTS];
+	u32 wmax[ARRAY_SIZE(windows)], wp99[ARRAY_SIZE(windows)];
+	unsigned int total_slots = 0, i, w, e = mx->engines;
+	char shares[64] = "";
+	struct sim *sim;
+	u32 jain;
 
-	err = kunit_kcalloc(test, SIM_ENTS * ticks, sizeof(*err), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, err);
-	for (m = 0; m < ARRAY_SIZE(mixes); m++) {
-		const struct mix *mx = &mixes[m];
-		unsigned int total_slots = 0;
+	for (i = 0; i < mx->n; i++)
+		total_slots += mx->slots[i];
+	sim = bench_sim(test, e, p, 0, r, mx->slots, mx->n);
+	for (i = 0; i < mx->n; i++) {
+		sim->ent[i]->chunk_min = op_chunk[mx->op[i]][0];
+		sim->ent[i]->chunk_max = op_chunk[mx->op[i]][1];
+		vkt_sim_wake(sim, sim->ent[i], e);
+	}
+	vkt_sim_run(sim, BENCH_WARM);
+	busy0 = sim->busy;
+	for (i = 0; i < mx->n; i++)
+		start[i] = sim->ent[i]->service;
+	vkt_sim_run(sim, BENCH_WARM + BENCH_RUN);
+	bench_sane(test, sim, BENCH_WARM + BENCH_RUN);
+
+	for (i = 0; i < mx->n; i++) {
+		target[i] = div_u64(1000ULL * mx->slots[i], total_slots);
+		got = sim->ent[i]->service - start[i];
+		got_pm[i] = share(got, e * BENCH_RUN);
+		/* x_i = share / target, in 1/1000 */
+		got = div_u64(1000ULL * got_pm[i], target[i]);
+		sx += got;
+		sxx += got * got;
+		/* a saturated load never runs dry */
+		KUNIT_EXPECT_EQ(test, sim->ent[i]->queues, e);
+		snprintf(shares + strlen(shares), sizeof(shares) - strlen(shares),
+			 "%s%u", i ? "/" : "", got_pm[i]);
+	}
+	jain = sxx ? div64_u64(sx * sx * 1000, mx->n * sxx) : 0;
+	for (w = 0; w < ARRAY_SIZE(windows); w++) {
+		unsigned int n = 0;
 
 		for (i = 0; i < mx->n; i++)
-			total_slots += mx->slots[i];
-		for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++) {
-			for (r = 0; r < runs(); r++) {
-				struct sim *sim;
-				u64 start[SIM_ENTS], got, sx = 0, sxx = 0;
-				u64 busy0;
-				u32 target[SIM_ENTS], got_pm[SIM_ENTS];
-				u32 wmax[ARRAY_SIZE(windows)];
-				u32 wp99[ARRAY_SIZE(windows)];
-				u32 jain;
-				char shares[64] = "";
-
-				sim = bench_sim(test, BENCH_ENGINES, p, 0, r,
-						mx->slots, mx->n);
-				for (i = 0; i < mx->n; i++)
-					vkt_sim_wake(sim, sim->ent[i],
-						     BENCH_ENGINES);
-				vkt_sim_run(sim, BENCH_WARM);
-				busy0 = sim->busy;
-				for (i = 0; i < mx->n; i++)
-					start[i] = sim->ent[i]->service;
-				vkt_sim_run(sim, BENCH_WARM + BENCH_RUN);
-				bench_sane(test, sim, BENCH_WARM + BENCH_RUN);
-
-				for (i = 0; i < mx->n; i++) {
-					target[i] = div_u64(1000ULL * mx->slots[i],
-							    total_slots);
-					got = sim->ent[i]->service - start[i];
-					got_pm[i] = share(got, BENCH_ENGINES *
-							  BENCH_RUN);
-					/* x_i = share / target, in 1/1000 */
-					got = div_u64(1000ULL * got_pm[i],
-						      target[i]);
-					sx += got;
-					sxx += got * got;
-					/* a saturated load never runs dry */
-					KUNIT_EXPECT_EQ(test,
-							sim->ent[i]->queues,
-							BENCH_ENGINES);
-					snprintf(shares + strlen(shares),
-						 sizeof(shares) - strlen(shares),
-						 "%s%u", i ? "/" : "",
-						 got_pm[i]);
-				}
-				jain = sxx ? div64_u64(sx * sx * 1000,
-						       mx->n * sxx) : 0;
-				for (w = 0; w < ARRAY_SIZE(windows); w++) {
-					unsigned int n = 0;
-
-					for (i = 0; i < mx->n; i++)
-						window_errors(sim->ent[i], from,
-							      ticks - 1,
-							      windows[w],
-							      BENCH_ENGINES,
-							      target[i], err,
-							      &n);
-					KUNIT_ASSERT_GT(test, n, 0);
-					sort(err, n, sizeof(*err), cmp_u32,
-					     NULL);
-					wmax[w] = err[n - 1];
-					wp99[w] = err[n * 99 / 100];
-				}
-				kunit_info(test,
-					   "BENCH fair mix=%s policy=%s run=%u w10_max=%u w10_p99=%u w100_max=%u w100_p99=%u w1000_max=%u w1000_p99=%u jain=%u use=%u shares=%s\n",
-					   mx->name,
-					   vaccel_sched_policy_name(p), r,
-					   wmax[0], wp99[0], wmax[1], wp99[1],
-					   wmax[2], wp99[2], jain,
-					   share(sim->busy - busy0,
-						 BENCH_ENGINES * BENCH_RUN),
-					   shares);
-				if (r || m)
-					continue;
-				/*
-				 * The first run of the first mix: each
-				 * instance's share over the first second, in
-				 * 10 ms windows, for the plot.
-				 */
-				for (i = 0; i < mx->n; i++) {
-					char vals[512];
-					unsigned int k, len = 0;
-
-					for (k = 0; k < 100; k++)
-						len += scnprintf(vals + len,
-								 sizeof(vals) - len,
-								 "%s%u",
-								 k ? "," : "",
-								 share(sim_window(sim->ent[i],
-										  from + 10 * k,
-										  10),
-								       BENCH_ENGINES * 10 * MS));
-					kunit_info(test,
-						   "BENCH series mix=%s policy=%s inst=%u slots=%u win_ms=10 values=%s\n",
-						   mx->name,
-						   vaccel_sched_policy_name(p),
-						   i, mx->slots[i], vals);
-				}
-			}
-		}
+			window_errors(sim->ent[i], from, ticks - 1, windows[w],
+				      e, target[i], err, &n);
+		KUNIT_ASSERT_GT(test, n, 0);
+		sort(err, n, sizeof(*err), cmp_u32, NULL);
+		wmax[w] = err[n - 1];
+		wp99[w] = err[n * 99 / 100];
 	}
+	kunit_info(test,
+		   "BENCH %s mix=%s engines=%u policy=%s run=%u w10_max=%u w10_p99=%u w100_max=%u w100_p99=%u w1000_max=%u w1000_p99=%u jain=%u use=%u shares=%s\n",
+		   figure, mx->name, e, vaccel_sched_policy_name(p), r,
+		   wmax[0], wp99[0], wmax[1], wp99[1], wmax[2], wp99[2], jain,
+		   share(sim->busy - busy0, e * BENCH_RUN), shares);
+	if (!series)
+		return;
+	for (i = 0; i < mx->n; i++) {
+		char vals[512];
+		unsigned int k, len = 0;
+
+		for (k = 0; k < 100; k++)
+			len += scnprintf(vals + len, sizeof(vals) - len, "%s%u",
+					 k ? "," : "",
+					 share(sim_window(sim->ent[i],
+							  from + 10 * k, 10),
+					       e * 10 * MS));
+		kunit_info(test,
+			   "BENCH series mix=%s engines=%u policy=%s inst=%u slots=%u win_ms=10 values=%s\n",
+			   mx->name, e, vaccel_sched_policy_name(p), i,
+			   mx->slots[i], vals);
+	}
+}
+
+/* Fairness: the mixes of mixes[], every instance running the default op. */
+static void vaccel_bench_fair(struct kunit *test)
+{
+	unsigned int m, p, r;
+	u32 *err;
+
+	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	for (m = 0; m < ARRAY_SIZE(mixes); m++)
+		for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
+			for (r = 0; r < runs(); r++)
+				bench_mix(test, "fair", &mixes[m], p, r, err,
+					  !m && !r);
+}
+
+/*
+ * Mixed operations: BUSY, COPY and GEMM tenants together, so that chunk
+ * lengths differ from one instance to the next (op_chunk[]); the same
+ * measures as vaccel_bench_fair().
+ */
+static void vaccel_bench_mixed(struct kunit *test)
+{
+	unsigned int m, p, r;
+	u32 *err;
+
+	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, err);
+	for (m = 0; m < ARRAY_SIZE(mixed_ops); m++)
+		for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
+			for (r = 0; r < runs(); r++)
+				bench_mix(test, "mixed", &mixed_ops[m], p, r,
+					  err, false);
 }
 
 /*
@@ -638,6 +669,7 @@ static void vaccel_bench_scale(struct kunit *test)
 
 static struct kunit_case vaccel_bench_cases[] = {
 	KUNIT_CASE(vaccel_bench_fair),
+	KUNIT_CASE(vaccel_bench_mixed),
 	KUNIT_CASE(vaccel_bench_conserve),
 	KUNIT_CASE(vaccel_bench_latency),
 	KUNIT_CASE(vaccel_bench_scale),

@@ -124,6 +124,10 @@ struct sim;
  * @timing: a vkt_sim_wake() from idle waits for its first pick
  * @woke: when that vkt_sim_wake() was
  * @max_latency: the longest from such a vkt_sim_wake() to the first pick
+ * @chunk_min: if @chunk_max is not 0, its chunks last @chunk_min to
+ *	@chunk_max ns instead of CHUNK_MIN to CHUNK_MAX (another operation:
+ *	a copy's chunks end on bytes, a sleep's on time)
+ * @chunk_max: see @chunk_min
  * @on_chunk: if not NULL, called with @priv at the end of every chunk of
  *	the instance, with the chunk's start and end, before the instance's
  *	work is counted down (@job_left)
@@ -157,6 +161,8 @@ struct sim_ent {
 	bool timing;
 	u64 woke;
 	u64 max_latency;
+	u64 chunk_min;
+	u64 chunk_max;
 	void (*on_chunk)(void *priv, u64 start, u64 end);
 	void *priv;
 };
