@@ -186,7 +186,7 @@ static void bench_mix(struct kunit *test, const char *figure,
 {
 	const unsigned int ticks = div_u64(BENCH_RUN, SIM_TICK);
 	const unsigned int from = div_u64(BENCH_WARM, SIM_TICK);
-	u64 start[SIM_ENTS], got, sx = 0, sxx = 0, busy0;
+	u64 start[SIM_ENTS], got, sx = 0, sxx = 0, busy0, sw0 = 0, sw1 = 0;
 	u32 target[SIM_ENTS], got_pm[SIM_ENTS];
 	u32 wmax[ARRAY_SIZE(windows)], wp99[ARRAY_SIZE(windows)];
 	unsigned int total_slots = 0, i, w, e = mx->engines;
@@ -204,10 +204,14 @@ static void bench_mix(struct kunit *test, const char *figure,
 	}
 	vkt_sim_run(sim, BENCH_WARM);
 	busy0 = sim->busy;
-	for (i = 0; i < mx->n; i++)
+	for (i = 0; i < mx->n; i++) {
 		start[i] = sim->ent[i]->service;
+		sw0 += sim->ent[i]->se.st.switches;
+	}
 	vkt_sim_run(sim, BENCH_WARM + BENCH_RUN);
 	bench_sane(test, sim, BENCH_WARM + BENCH_RUN);
+	for (i = 0; i < mx->n; i++)
+		sw1 += sim->ent[i]->se.st.switches;
 
 	for (i = 0; i < mx->n; i++) {
 		target[i] = div_u64(1000ULL * mx->slots[i], total_slots);
@@ -235,10 +239,12 @@ static void bench_mix(struct kunit *test, const char *figure,
 		wp99[w] = err[n * 99 / 100];
 	}
 	kunit_info(test,
-		   "BENCH %s mix=%s engines=%u policy=%s run=%u w10_max=%u w10_p99=%u w100_max=%u w100_p99=%u w1000_max=%u w1000_p99=%u jain=%u use=%u shares=%s\n",
+		   "BENCH %s mix=%s engines=%u policy=%s run=%u w10_max=%u w10_p99=%u w100_max=%u w100_p99=%u w1000_max=%u w1000_p99=%u jain=%u use=%u switches_per_s=%llu shares=%s\n",
 		   figure, mx->name, e, vaccel_sched_policy_name(p), r,
 		   wmax[0], wp99[0], wmax[1], wp99[1], wmax[2], wp99[2], jain,
-		   share(sim->busy - busy0, e * BENCH_RUN), shares);
+		   share(sim->busy - busy0, e * BENCH_RUN),
+		   div64_u64((sw1 - sw0) * 1000, div_u64(BENCH_RUN, MS)),
+		   shares);
 	if (!series)
 		return;
 	for (i = 0; i < mx->n; i++) {

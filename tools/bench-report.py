@@ -3,11 +3,12 @@
 """Turn the BENCH lines of the vaccel_bench KUnit suite into the tables of
 docs/benchmarks.md ("Policies side by side") and PNG plots.
 
-Usage: bench-report.py RAW BENCHMARKS_MD OUTDIR
+Usage: bench-report.py RAW VMRAW BENCHMARKS_MD OUTDIR
 
 RAW is docs/bench/sched.txt, written by tools/bench.sh: '# key: value'
 header lines (command, commit, date, machine), then one line per figure
-and run, 'BENCH <figure> key=value ...'.  The tables replace what lies
+and run, 'BENCH <figure> key=value ...'.  VMRAW, docs/bench/vm.txt, has
+the same form (e2e test 44-bench-vm's lines); it may be missing.  The tables replace what lies
 between the markers BEGIN and END in BENCHMARKS_MD (appended at the end
 the first time); the plots are written to OUTDIR with gnuplot.
 """
@@ -209,6 +210,67 @@ def scale_table(rows, out):
     out.append('')
 
 
+def vm_tables(vm_header, vm, out):
+    rows = vm.get('vm', [])
+    if not rows:
+        out.append('(No VM figures: docs/bench/vm.txt is missing; `make bench` '
+                   'writes it unless BENCH_VM=0.)')
+        out.append('')
+        return
+    for k in ('command', 'commit', 'date', 'machine'):
+        if k in vm_header:
+            out.append(f'- {k}: {vm_header[k]}')
+    out.append('')
+    g = group(rows, 'policy', 'slice_us')
+    nruns = max(len(ds) // 2 for ds in g.values())
+    out.append('BUSY time completed per second of the window, in engines\' worth '
+               '(4 = the whole card), by one accel-1of1 alone and by an accel-1of2 '
+               'and two accel-1of4s sharing the card, every queue of each kept full '
+               'of 1 ms BUSY; "charged" is the engine time the scheduler charged the '
+               'sharing instances in the same window, so charged minus completed is '
+               'work lost to switches; windows of '
+               f'{float(rows[0]["window_ns"]) / 1e9:.1f} s or so between two '
+               f'in-kernel snapshots; median of {nruns} runs (min–max); TCG:')
+    out.append('')
+    out.append('| policy | slice (µs) | alone | shared | shared / alone (%) | '
+               'charged, shared (%) | switches/s, shared | shares of the completed work (%) | queue ran dry |')
+    out.append('|---|---|---|---|---|---|---|---|---|')
+    for (pol, sl), ds in g.items():
+        alone = [d for d in ds if d['kind'] == 'alone']
+        shared = [d for d in ds if d['kind'] == 'shared']
+        if not alone or not shared:
+            continue
+        ratios = [{'r': float(b['done_engines']) / float(a['done_engines']) * 100}
+                  for a, b in zip(alone, shared)]
+        mid = shared[len(shared) // 2]['shares'].split('/')
+        dry = sum(int(d['dry']) for d in ds)
+        out.append(f'| {pol} | {sl} | {spread(alone, "done_engines", 0.001, "{:.2f}")} '
+                   f'| {spread(shared, "done_engines", 0.001, "{:.2f}")} '
+                   f'| {spread(ratios, "r")} | {spread(shared, "busy_engines", 0.025)} '
+                   f'| {spread(shared, "switches_per_s", 1, "{:.0f}")} '
+                   f'| {" / ".join(f"{int(x) / 10:.1f}" for x in mid)} | {dry} |')
+    out.append('')
+    out.append('Trapped BAR0 accesses in the same windows (the shared ones). The '
+               'clients (vaccel-vfio load) ring each of their 4 queues\' doorbells '
+               'at every refill, every 2 ms, whether or not they added descriptors, '
+               'so at most 3 × 4 × 500 = 6,000 doorbells a second; a write is a '
+               'doorbell, and nothing reads a register. The exact count, one '
+               'trapped write per batch and no read, is checked by '
+               'tools/e2e/tests/28-bench.sh in every CI run (2,048 and 32 writes, '
+               '0 reads):')
+    out.append('')
+    out.append('| policy | slice (µs) | commands | writes | writes per second | reads |')
+    out.append('|---|---|---|---|---|---|')
+    for (pol, sl), ds in g.items():
+        shared = [d for d in ds if d['kind'] == 'shared']
+        c = sum(int(d['commands']) for d in shared)
+        w = sum(int(d['mmio_writes']) for d in shared)
+        r = sum(int(d['mmio_reads']) for d in shared)
+        t = sum(int(d['window_ns']) for d in shared) / 1e9
+        out.append(f'| {pol} | {sl} | {c} | {w} | {w / t if t else 0:.0f} | {r} |')
+    out.append('')
+
+
 def gnuplot(script):
     with tempfile.NamedTemporaryFile('w', suffix='.gp', delete=False) as f:
         f.write(script)
@@ -296,8 +358,9 @@ def plot_latency(rows, outdir, tmp):
 
 
 def main():
-    raw, md, outdir = sys.argv[1:4]
+    raw, vmraw, md, outdir = sys.argv[1:5]
     header, rows = parse(raw)
+    vm_header, vm = parse(vmraw) if os.path.exists(vmraw) else ({}, {})
     os.makedirs(outdir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         shares_png = plot_shares(rows, outdir, tmp)
@@ -338,6 +401,9 @@ def main():
     if latency_png:
         out.append(f'![p99 latency against slice, switches and throughput](bench/{os.path.basename(latency_png)})')
         out.append('')
+    out.append('### Throughput and traps, in the VM')
+    out.append('')
+    vm_tables(vm_header, vm, out)
     out.append('### Scale')
     out.append('')
     scale_table(rows, out)
