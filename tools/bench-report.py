@@ -271,6 +271,32 @@ def vm_tables(vm_header, vm, out):
     out.append('')
 
 
+def vmscale_table(vm, out):
+    rows = vm.get('vmscale', [])
+    if not rows:
+        return
+    out.append('Creating 64 accel-1of4s across 16 cards of 4 engines (four per '
+               'card) and removing them, one sysfs write each, timed around the '
+               'write (what an operator waits for); then some of them busy at '
+               'once (TCG, one run):')
+    out.append('')
+    out.append('| operation | instances | writes | p50 (ms) | max (ms) |')
+    out.append('|---|---|---|---|---|')
+    for d in rows:
+        if d['op'] in ('create', 'remove'):
+            out.append(f'| {d["op"]} | {d["instances"]} | {d["n"]} | '
+                       f'{int(d["p50_us"]) / 1000:.0f} | {int(d["max_us"]) / 1000:.0f} |')
+    out.append('')
+    for d in rows:
+        if d['op'] == 'busy':
+            out.append(f'With {d["instances"]} of them busy ({d["cards"]} cards, '
+                       f'{int(d["window_ms"]) / 1000:.1f} s between the first card\'s '
+                       f'snapshots): {d["switches_per_s"]} context switches a second '
+                       f'in all, the cards\' engines {int(d["engines_busy_permille"]) / 10:.1f} % '
+                       'in use (the busy instances have at most one card\'s engines each).')
+            out.append('')
+
+
 def gnuplot(script):
     with tempfile.NamedTemporaryFile('w', suffix='.gp', delete=False) as f:
         f.write(script)
@@ -406,6 +432,7 @@ def main():
     vm_tables(vm_header, vm, out)
     out.append('### Scale')
     out.append('')
+    vmscale_table(vm, out)
     scale_table(rows, out)
     out.append(END)
     section = '\n'.join(out) + '\n'

@@ -7,7 +7,8 @@
 # Runs the KUnit suite vaccel_bench natively (UML through kunit.py) with
 # BENCH_RUNS runs per figure (default 5), keeps its "BENCH ..." lines in
 # docs/bench/sched.txt with the command, commit and machine they came
-# from; then (unless BENCH_VM=0) e2e test 44-bench-vm in a VM, whose lines
+# from; then (unless BENCH_VM=0) e2e tests 44-bench-vm and 45-bench-scale
+# in a VM, whose lines
 # go to docs/bench/vm.txt; and has tools/bench-report.py turn both into
 # the tables between the markers of docs/benchmarks.md and into PNG plots
 # (gnuplot).
@@ -61,13 +62,14 @@ if [ "${1:-}" != --report ]; then
 		echo "bench: [2/3] throughput and traps in a VM (TCG), every policy, slices ${BENCH_VM_SLICES_US:-1000 10000} us, $runs runs (about $((runs * 3)) minutes per policy)"
 		make -C "$repo" modules tools >/dev/null
 		VACCEL_BENCH_RUNS=$runs VACCEL_BENCH_SLICES_US="${BENCH_VM_SLICES_US:-1000 10000}" \
-			"$repo/tools/e2e.sh" 44-bench-vm
+			VACCEL_BENCH_BUSY=64 "$repo/tools/e2e.sh" 44-bench-vm 45-bench-scale
 		{
 			echo "# command: BENCH_RUNS=$runs make bench (tools/e2e/tests/44-bench-vm.sh)"
 			echo "# commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
 			echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 			echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); Debian's 6.1 kernel in a VM under QEMU TCG"
-			cat "$cache/e2e-results/latest/44-bench.txt"
+			cat "$cache/e2e-results/latest/44-bench.txt" \
+			    "$cache/e2e-results/latest/45-bench.txt"
 		} > "$out/vm.txt.tmp"
 		mv "$out/vm.txt.tmp" "$out/vm.txt"
 	fi
