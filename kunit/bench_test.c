@@ -29,6 +29,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 
+#include "bench.h"
 #include "sched.h"
 #include "sched_sim.h"
 
@@ -42,9 +43,19 @@ MODULE_PARM_DESC(bench_runs, "runs per benchmark figure (default 1)");
 #define BENCH_WARM	(20 * MS)
 #define BENCH_RUN	(4000 * MS)
 
-static unsigned int runs(void)
+/**
+ * vkt_bench_runs() - runs per benchmark figure
+ *
+ * Return: the module parameter bench_runs, within 1 to BENCH_MAX_RUNS.
+ */
+unsigned int vkt_bench_runs(void)
 {
 	return clamp(bench_runs, 1U, BENCH_MAX_RUNS);
+}
+
+static unsigned int runs(void)
+{
+	return vkt_bench_runs();
 }
 
 static u32 seed_of(unsigned int run)

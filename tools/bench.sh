@@ -40,7 +40,7 @@ if [ "${1:-}" != --report ]; then
 	"$repo/tools/install-deps.sh"
 	echo "bench: [1/3] the scheduler simulation, every policy, $runs runs per figure (UML, native; about a minute after the build)"
 	start=$(date +%s)
-	VACCEL_KUNIT_ARCH=uml "$repo/tools/kunit.sh" vaccel_bench \
+	VACCEL_KUNIT_ARCH=uml "$repo/tools/kunit.sh" 'vaccel_bench*' \
 		--kernel_args "vaccel_kunit.bench_runs=$runs"
 	log=$cache/kunit-uml/test.log
 	n=$(grep -c 'BENCH ' "$log" || true)
