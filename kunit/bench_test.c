@@ -565,6 +565,95 @@ static u64 net_ns(u64 total, u64 n, u64 clock)
 	return mean > clock ? mean - clock : 0;
 }
 
+/* What vaccel_bench_scale() adds up for one configuration. */
+struct scale_acc {
+	u64 t_check;
+	u64 checks;
+	u64 t_switch;
+	u64 switches;
+	u64 worst;
+	u64 idle;
+};
+
+/* One engine's chunk end at @now: the check, and a switch when told to. */
+static void scale_step(struct vaccel_sched *s, unsigned int eng,
+		       unsigned int e, u64 now, struct scale_acc *acc)
+{
+	struct vaccel_sched_entity *ent;
+	enum vaccel_sched_reason why;
+	u64 t0, d, slice;
+
+	if (!s->engine[eng].cur) {
+		t0 = ktime_get_ns();
+		ent = vaccel_sched_pick(s, eng, now, &slice);
+		d = ktime_get_ns() - t0;
+		if (ent) {
+			acc->t_switch += d;
+			acc->switches++;
+		} else {
+			acc->idle++;
+		}
+		return;
+	}
+	t0 = ktime_get_ns();
+	why = vaccel_sched_should_preempt(s, eng, now);
+	acc->t_check += ktime_get_ns() - t0;
+	acc->checks++;
+	if (!why)
+		return;
+	t0 = ktime_get_ns();
+	vaccel_sched_put(s, eng, now, e);
+	ent = vaccel_sched_pick(s, eng, now, &slice);
+	d = ktime_get_ns() - t0;
+	if (!ent) {
+		acc->idle++;
+		return;
+	}
+	acc->t_switch += d;
+	acc->worst = max(acc->worst, d);
+	acc->switches++;
+}
+
+/* @n instances with work for all @e engines, under policy @p. */
+static void scale_one(struct kunit *test, struct vaccel_sched *s,
+		      struct vaccel_sched_entity *ents,
+		      enum vaccel_sched_policy p, unsigned int e,
+		      unsigned int n, u64 clock)
+{
+	const unsigned int iters = 20000;
+	struct scale_acc acc = { };
+	u64 now = 0, slice;
+	unsigned int k;
+
+	memset(s, 0, sizeof(*s));
+	memset(ents, 0, 64 * sizeof(*ents));
+	KUNIT_ASSERT_EQ(test, vaccel_sched_init(s, e, &nop_ops, NULL), 0);
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_policy(s, p, 0), 0);
+	for (k = 0; k < n; k++) {
+		KUNIT_ASSERT_EQ(test, vaccel_sched_add(s, &ents[k], 1, 0), 0);
+		vaccel_sched_wake(s, &ents[k], e, 0);
+	}
+	for (k = 0; k < e; k++)
+		vaccel_sched_pick(s, k, now, &slice);
+	for (k = 0; k < iters; k++) {
+		if (k % e == 0)
+			now += 30 * US;
+		scale_step(s, k % e, e, now, &acc);
+	}
+	for (k = 0; k < e; k++)
+		if (s->engine[k].cur)
+			vaccel_sched_put(s, k, now, e);
+	for (k = 0; k < n; k++)
+		vaccel_sched_remove(s, &ents[k], now);
+	KUNIT_EXPECT_GT(test, acc.checks, 0);
+	kunit_info(test,
+		   "BENCH scale policy=%s engines=%u instances=%u checks=%llu check_ns=%llu switches=%llu switch_ns=%llu switch_max_ns=%llu idle_picks=%llu clock_ns=%llu\n",
+		   vaccel_sched_policy_name(p), e, n, acc.checks,
+		   net_ns(acc.t_check, acc.checks, clock), acc.switches,
+		   net_ns(acc.t_switch, acc.switches, clock), acc.worst,
+		   acc.idle, clock);
+}
+
 /*
  * Scale: the scheduler's cost per decision, natively, with 1 to 64
  * engines and 1 to 64 instances on one scheduler (a card holds at most
@@ -581,7 +670,6 @@ static u64 net_ns(u64 total, u64 n, u64 clock)
  */
 static void vaccel_bench_scale(struct kunit *test)
 {
-	const unsigned int iters = 20000;
 	struct vaccel_sched_entity *ents;
 	struct vaccel_sched *s;
 	unsigned int p, a, b, k;
@@ -593,95 +681,14 @@ static void vaccel_bench_scale(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ents);
 	/* what a pair of timestamps costs by itself, subtracted */
 	t0 = ktime_get_ns();
-	for (k = 0; k < iters; k++)
+	for (k = 0; k < 20000; k++)
 		clock = ktime_get_ns();
-	clock = div_u64(clock - t0, iters);
-	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++) {
-		for (a = 0; a < ARRAY_SIZE(scale_counts); a++) {
-			for (b = 0; b < ARRAY_SIZE(scale_counts); b++) {
-				unsigned int e = scale_counts[a];
-				unsigned int n = scale_counts[b];
-				u64 now = 0, t_check = 0, t_switch = 0;
-				u64 checks = 0, switches = 0, slice;
-				u64 worst = 0, idle = 0;
-
-				memset(s, 0, sizeof(*s));
-				memset(ents, 0, 64 * sizeof(*ents));
-				KUNIT_ASSERT_EQ(test,
-						vaccel_sched_init(s, e, &nop_ops,
-								  NULL), 0);
-				KUNIT_ASSERT_EQ(test,
-						vaccel_sched_set_policy(s, p, 0),
-						0);
-				for (k = 0; k < n; k++) {
-					KUNIT_ASSERT_EQ(test,
-							vaccel_sched_add(s, &ents[k],
-									 1, 0),
-							0);
-					vaccel_sched_wake(s, &ents[k], e, 0);
-				}
-				for (k = 0; k < e; k++)
-					vaccel_sched_pick(s, k, now, &slice);
-				for (k = 0; k < iters; k++) {
-					unsigned int eng = k % e;
-					struct vaccel_sched_entity *ent;
-					enum vaccel_sched_reason why;
-					u64 d;
-
-					if (eng == 0)
-						now += 30 * US;
-					if (!s->engine[eng].cur) {
-						t0 = ktime_get_ns();
-						ent = vaccel_sched_pick(s, eng,
-									now,
-									&slice);
-						d = ktime_get_ns() - t0;
-						if (ent) {
-							t_switch += d;
-							switches++;
-						} else {
-							idle++;
-						}
-						continue;
-					}
-					t0 = ktime_get_ns();
-					why = vaccel_sched_should_preempt(s, eng,
-									  now);
-					d = ktime_get_ns() - t0;
-					t_check += d;
-					checks++;
-					if (!why)
-						continue;
-					t0 = ktime_get_ns();
-					vaccel_sched_put(s, eng, now, e);
-					ent = vaccel_sched_pick(s, eng, now,
-								&slice);
-					d = ktime_get_ns() - t0;
-					if (!ent) {
-						idle++;
-						continue;
-					}
-					t_switch += d;
-					worst = max(worst, d);
-					switches++;
-				}
-				for (k = 0; k < e; k++)
-					if (s->engine[k].cur)
-						vaccel_sched_put(s, k, now, e);
-				for (k = 0; k < n; k++)
-					vaccel_sched_remove(s, &ents[k], now);
-				KUNIT_EXPECT_GT(test, checks, 0);
-				kunit_info(test,
-					   "BENCH scale policy=%s engines=%u instances=%u checks=%llu check_ns=%llu switches=%llu switch_ns=%llu switch_max_ns=%llu idle_picks=%llu clock_ns=%llu\n",
-					   vaccel_sched_policy_name(p), e, n,
-					   checks,
-					   net_ns(t_check, checks, clock),
-					   switches,
-					   net_ns(t_switch, switches, clock),
-					   worst, idle, clock);
-			}
-		}
-	}
+	clock = div_u64(clock - t0, 20000);
+	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
+		for (a = 0; a < ARRAY_SIZE(scale_counts); a++)
+			for (b = 0; b < ARRAY_SIZE(scale_counts); b++)
+				scale_one(test, s, ents, p, scale_counts[a],
+					  scale_counts[b], clock);
 }
 
 static struct kunit_case vaccel_bench_cases[] = {

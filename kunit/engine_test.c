@@ -1055,7 +1055,7 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 		.ops = &bench_exec_ops,
 		.priv = a,
 	};
-	unsigned int c, r, i;
+	unsigned int c, r, i, run;
 	struct tq t;
 
 	env.scratch = kunit_kzalloc(test, VACCEL_EXEC_SCRATCH, GFP_KERNEL);
@@ -1094,9 +1094,10 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 			direct += ktime_get_ns() - t0;
 		}
 		KUNIT_EXPECT_EQ(test, atomic64_read(&a->stats.errors), 0);
+		run = c / ARRAY_SIZE(cases);
 		kunit_info(test,
 			   "BENCH physical op=%s run=%u unit=%s work=%llu commands=%u via_ns=%llu direct_ns=%llu chunks=%llu ratio_permille=%llu\n",
-			   pc->name, c / (unsigned int)ARRAY_SIZE(cases), pc->unit,
+			   pc->name, run, pc->unit,
 			   pc->work * per_round * rounds,
 			   per_round * rounds, via, direct, n,
 			   via ? div64_u64(direct * 1000, via) : 0);
