@@ -390,6 +390,7 @@ static struct kunit_suite vaccel_sched_base_suite = {
 	.name = "vaccel_sched_base",
 	.test_cases = vaccel_sched_base_cases,
 };
+
 kunit_test_suite(vaccel_sched_base_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
