@@ -265,6 +265,8 @@ void vkt_sim_pick(struct sim *sim, unsigned int i)
 	KUNIT_EXPECT_GT(test, slice, 0);
 	KUNIT_EXPECT_LE(test, slice, sim->s.slice_ns);
 	se->running++;
+	if (sim->picks && sim->nr_picks < sim->pick_cap)
+		sim->picks[sim->nr_picks++] = se->idx;
 	if (se->timing) {
 		se->timing = false;
 		se->max_latency = max(se->max_latency, sim->now - se->woke);
@@ -298,6 +300,7 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 		return;
 	}
 	vkt_sim_record(sim, se, eng->chunk_start, sim->now);
+	se->on_engine[i] += sim->now - eng->chunk_start;
 	if (se->on_chunk)
 		se->on_chunk(se->priv, eng->chunk_start, sim->now);
 	se->chunks++;
@@ -403,6 +406,7 @@ void vkt_sim_flush(struct sim *sim)
 
 		if (eng->cur) {
 			vkt_sim_record(sim, eng->cur, eng->chunk_start, sim->now);
+			eng->cur->on_engine[i] += sim->now - eng->chunk_start;
 			eng->chunk_start = sim->now;
 		}
 	}

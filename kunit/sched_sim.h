@@ -108,6 +108,7 @@ struct sim;
  * @job_chunks: chunks of its current job; a job is CHUNKS_PER_JOB chunks
  * @jobs: jobs it completed, each reported with vaccel_sched_job_done()
  * @tick: @service in each SIM_TICK of the clock, the first SIM_TICKS
+ * @on_engine: @service on each engine
  * @job_left: if not 0, chunks left of its one job: when they are done it
  *	has no more work (its queue count drops to 0 at that chunk's end)
  * @lat: if not NULL, room for @lat_cap wake-up latencies (see @timing),
@@ -144,6 +145,7 @@ struct sim_ent {
 	u32 job_chunks;
 	u64 jobs;
 	u64 tick[SIM_TICKS];
+	u64 on_engine[SIM_ENGINES];
 	u32 job_left;
 	u64 *lat;
 	unsigned int lat_cap;
@@ -214,6 +216,8 @@ struct sim_engine {
  *	chunk; the engine keeps its instance
  * @long_ns: how long such a chunk lasts
  * @nr_started: chunks started on the card
+ * @picks: if not NULL, room for @pick_cap indexes in @ent of the
+ *	instances picked, in order; @nr_picks of them so far
  */
 struct sim {
 	struct kunit *test;
@@ -239,6 +243,9 @@ struct sim {
 	u64 long_every;
 	u64 long_ns;
 	u64 nr_started;
+	u8 *picks;
+	unsigned int pick_cap;
+	unsigned int nr_picks;
 };
 
 /**
