@@ -281,6 +281,8 @@ static void vaccel_bench_fair(struct kunit *test)
 	unsigned int m, p, r;
 	u32 *err;
 
+	vkt_bench_native_only(test);
+
 	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
 			    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, err);
@@ -300,6 +302,8 @@ static void vaccel_bench_mixed(struct kunit *test)
 {
 	unsigned int m, p, r;
 	u32 *err;
+
+	vkt_bench_native_only(test);
 
 	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
 			    GFP_KERNEL);
@@ -322,6 +326,8 @@ static void vaccel_bench_conserve(struct kunit *test)
 {
 	static const unsigned int slots[] = { 2, 1, 1 };
 	unsigned int p, r, i;
+
+	vkt_bench_native_only(test);
 
 	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++) {
 		for (r = 0; r < runs(); r++) {
@@ -453,6 +459,8 @@ static void vaccel_bench_latency(struct kunit *test)
 	const unsigned int cap = 4096;
 	struct probe pr = { .cap = cap };
 	unsigned int p, r, s, i;
+
+	vkt_bench_native_only(test);
 
 	pr.arrival = kunit_kcalloc(test, cap, sizeof(u64), GFP_KERNEL);
 	pr.to_start = kunit_kcalloc(test, cap, sizeof(u64), GFP_KERNEL);
@@ -674,6 +682,8 @@ static void vaccel_bench_scale(struct kunit *test)
 	struct vaccel_sched *s;
 	unsigned int p, a, b, k;
 	u64 t0, clock = 0;
+
+	vkt_bench_native_only(test);
 
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	ents = kunit_kcalloc(test, 64, sizeof(*ents), GFP_KERNEL);

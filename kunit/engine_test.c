@@ -1058,6 +1058,7 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 	unsigned int c, r, i, run;
 	struct tq t;
 
+	vkt_bench_native_only(test);
 	env.scratch = kunit_kzalloc(test, VACCEL_EXEC_SCRATCH, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, env.scratch);
 	tq_start(test, &t, a, 0, 0);
