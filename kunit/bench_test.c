@@ -332,8 +332,9 @@ static void vaccel_bench_conserve(struct kunit *test)
 	for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++) {
 		for (r = 0; r < runs(); r++) {
 			struct sim *sim;
-			u64 t, lone, busy0, arrived = 0, done_sum = 0;
+			u64 t, busy0, arrived = 0, done_sum = 0;
 			u64 done_max = 0, bursts = 0, unfinished = 0;
+			u32 lone;
 
 			sim = bench_sim(test, BENCH_ENGINES, p, 0, r, slots, 3);
 			vkt_sim_wake(sim, sim->ent[2], BENCH_ENGINES);
