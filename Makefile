@@ -39,7 +39,7 @@ EXAMPLES := $(wildcard libvirt/mdevctl/*.json) libvirt/udev/61-vaccel-mdevctl.ru
 	    tools/packaging/vaccel.conf
 
 .PHONY: all modules clean clean-modules install install-modules install-tools install-guest-tools \
-	host-tools guest-tools deb deps tools kunit e2e e2e-long e2e-debug demo \
+	host-tools guest-tools deb deps tools kunit e2e e2e-long e2e-debug bench demo \
 	check checkpatch sparse w1 docrefs layout uapi style help print-kernel
 
 all: modules tools
@@ -133,6 +133,14 @@ E2E_DEBUG_FUZZ_OPS ?= 20000
 e2e-debug: tools
 	VACCEL_FUZZ_OPS=$(E2E_DEBUG_FUZZ_OPS) tools/e2e.sh --debug-kernel $(E2E_DEBUG_TESTS)
 
+# The scheduler's policies and the benchmark baselines side by side:
+# regenerates the tables of docs/benchmarks.md ("Scheduler policies side
+# by side") and docs/bench/*.png from a native run (UML); BENCH_RUNS runs
+# per figure.  Prints figures, never fails on one.
+BENCH_RUNS ?= 5
+bench:
+	BENCH_RUNS=$(BENCH_RUNS) tools/bench.sh
+
 # The main job: the simulated card in a VM, one instance of each type.
 demo: modules tools
 	tools/demo.sh
@@ -177,6 +185,7 @@ help:
 	@echo "make e2e        end-to-end tests in a QEMU VM (long loops in a CI-sized share)"
 	@echo "make e2e-long   the long loops in full: fuzz, lifecycle, migration figures"
 	@echo "make e2e-debug  the hardening tests on the debug kernel (KASAN, lockdep, kmemleak)"
+	@echo "make bench      scheduler policies and baselines side by side: docs/benchmarks.md, docs/bench/*.png"
 	@echo "make demo       simulated card in a VM, one instance of each type"
 	@echo "make checkpatch / sparse / w1 / style   kernel style checks"
 	@echo "make docrefs    every function and struct docs/*.md name exists"

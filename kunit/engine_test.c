@@ -26,6 +26,7 @@
 
 #include "vaccel_regs.h"
 #include "vaccel.h"
+#include "bench.h"
 #include "card_fixture.h"
 #include "engine.h"
 #include "fake_iova.h"
@@ -970,6 +971,156 @@ static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
 			    late);
 }
 
+/*
+ * make bench, physical limit: COPY, CRC32C and GEMM of one instance
+ * through vaccel (a queue's doorbell, an engine thread, the scheduler,
+ * the chunks) against the same commands run by calling the execution
+ * unit's kernel, vaccel_exec_chunk(), in a loop on the same device memory:
+ * what the queue, engine and scheduler cost.  Through vaccel is the engine
+ * time the instance was charged (stats.busy_ns: from the engine taking the
+ * queue to its last chunk, the scheduler's calls between chunks
+ * included), not the test's wait, which polls at a jiffy's resolution.  All operands are in the
+ * instance's device memory, so no guest memory or pinning is involved.
+ * One queue of A (a 1of2 alone on the card: one engine) against one CPU.
+ * Natively under UML the ratio is the overhead; under TCG (x86_64) it is
+ * printed as well, with less meaning.
+ */
+static int bench_dev_rw(void *priv, u64 off, void *buf, size_t len,
+			bool write)
+{
+	struct vaccel_instance *inst = priv;
+
+	return vaccel_hw_mem_access(inst->card, inst->mem_offset + off, buf,
+				    len, write);
+}
+
+static int bench_dma_rw(void *priv, u64 iova, void *buf, size_t len,
+			bool write)
+{
+	return -EFAULT;
+}
+
+static void bench_busy(void *priv, u64 ns)
+{
+}
+
+static u64 bench_now(void *priv)
+{
+	return ktime_get_ns();
+}
+
+static const struct vaccel_exec_ops bench_exec_ops = {
+	.dma_rw = bench_dma_rw,
+	.dev_rw = bench_dev_rw,
+	.busy = bench_busy,
+	.now = bench_now,
+};
+
+struct phys_case {
+	const char *name;
+	struct vaccel_desc d;
+	u64 work;		/* bytes or multiply-adds per command */
+	const char *unit;
+};
+
+static void vaccel_bench_engine_physical(struct kunit *test)
+{
+	struct eng_test *ctx = test->priv;
+	struct vaccel_instance *a = ctx->a;
+	const struct phys_case cases[] = {
+		{ "COPY", {
+			.opcode = cpu_to_le16(VACCEL_OP_COPY),
+			.flags = cpu_to_le16(VACCEL_DESC_F_SRC_DEV |
+					     VACCEL_DESC_F_DST_DEV),
+			.len = cpu_to_le32(SZ_2M), .src = 0,
+			.dst = cpu_to_le64(SZ_4M) }, SZ_2M, "bytes" },
+		{ "CRC32C", {
+			.opcode = cpu_to_le16(VACCEL_OP_CRC32C),
+			.flags = cpu_to_le16(VACCEL_DESC_F_SRC_DEV |
+					     VACCEL_DESC_F_DST_DEV),
+			.len = cpu_to_le32(SZ_4M), .src = 0,
+			.dst = cpu_to_le64(SZ_4M + SZ_2M) }, SZ_4M, "bytes" },
+		{ "GEMM", {
+			.opcode = cpu_to_le16(VACCEL_OP_GEMM),
+			.flags = cpu_to_le16(VACCEL_DESC_F_SRC_DEV |
+					     VACCEL_DESC_F_SRC2_DEV |
+					     VACCEL_DESC_F_DST_DEV),
+			.src = 0, .src2 = cpu_to_le64(SZ_64K),
+			.dst = cpu_to_le64(SZ_4M), .m = cpu_to_le32(128),
+			.n = cpu_to_le32(128), .k = cpu_to_le32(128) },
+		  128 * 128 * 128, "multiply-adds" },
+	};
+	const unsigned int per_round = 8, rounds = 8;
+	struct vaccel_exec_env env = {
+		.ops = &bench_exec_ops,
+		.priv = a,
+	};
+	unsigned int c, r, i, run;
+	struct tq t;
+
+	vkt_bench_native_only(test);
+	env.scratch = kunit_kzalloc(test, VACCEL_EXEC_SCRATCH, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env.scratch);
+	tq_start(test, &t, a, 0, 0);
+	for (c = 0; c < ARRAY_SIZE(cases) * vkt_bench_runs(); c++) {
+		const struct phys_case *pc = &cases[c % ARRAY_SIZE(cases)];
+		u64 via = 0, direct = 0, t0, n = 0;
+
+		for (r = 0; r < rounds; r++) {
+			/* through vaccel: a doorbell for per_round commands */
+			for (i = 0; i < per_round; i++)
+				tq_push(&t, &pc->d);
+			t0 = atomic64_read(&a->stats.busy_ns);
+			tq_ring(&t);
+			KUNIT_ASSERT_EQ(test, tq_wait(&t, t.tail), 0);
+			tq_settle(&t);
+			via += atomic64_read(&a->stats.busy_ns) - t0;
+
+			/* the same commands, the kernel called directly */
+			t0 = ktime_get_ns();
+			for (i = 0; i < per_round; i++) {
+				struct vaccel_job job;
+				int ret;
+
+				KUNIT_ASSERT_EQ(test,
+						vaccel_desc_check(&pc->d,
+								  a->mem_size,
+								  &job), 0);
+				do {
+					ret = vaccel_exec_chunk(&job, &env, NULL);
+					n++;
+				} while (ret == VACCEL_EXEC_MORE);
+				KUNIT_ASSERT_EQ(test, ret, VACCEL_EXEC_DONE);
+			}
+			direct += ktime_get_ns() - t0;
+		}
+		KUNIT_EXPECT_EQ(test, atomic64_read(&a->stats.errors), 0);
+		run = c / ARRAY_SIZE(cases);
+		kunit_info(test,
+			   "BENCH physical op=%s run=%u unit=%s work=%llu commands=%u via_ns=%llu direct_ns=%llu chunks=%llu ratio_permille=%llu\n",
+			   pc->name, run, pc->unit,
+			   pc->work * per_round * rounds,
+			   per_round * rounds, via, direct, n,
+			   via ? div64_u64(direct * 1000, via) : 0);
+	}
+}
+
+static struct kunit_case vaccel_bench_engine_cases[] = {
+	KUNIT_CASE(vaccel_bench_engine_physical),
+	{ }
+};
+
+/*
+ * Run with the scheduler benchmarks (tools/kunit.sh 'vaccel_bench*'); in
+ * CI too, a second or so.
+ */
+static struct kunit_suite vaccel_bench_engine_suite = {
+	.name = "vaccel_bench_engine",
+	.init = vaccel_engine_test_init,
+	.exit = vaccel_engine_test_exit,
+	.test_cases = vaccel_bench_engine_cases,
+};
+
 static struct kunit_case vaccel_engine_cases[] = {
 	KUNIT_CASE(vaccel_engine_test_ops),
 	KUNIT_CASE(vaccel_engine_test_error),
@@ -994,6 +1145,6 @@ static struct kunit_suite vaccel_engine_suite = {
 	.test_cases = vaccel_engine_cases,
 };
 
-kunit_test_suite(vaccel_engine_suite);
+kunit_test_suites(&vaccel_engine_suite, &vaccel_bench_engine_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -64,12 +64,16 @@ struct sim *vkt_sim_new(struct kunit *test, unsigned int engines)
 	return sim;
 }
 
-static u64 sim_rand_chunk(struct sim *sim)
+/* The length of the next chunk of @se: its own range, or the default. */
+static u64 sim_rand_chunk(struct sim *sim, const struct sim_ent *se)
 {
+	u64 lo = se->chunk_max ? se->chunk_min : CHUNK_MIN;
+	u64 hi = se->chunk_max ?: CHUNK_MAX;
+
 	if (sim->long_every && ++sim->nr_started % sim->long_every == 0)
 		return sim->long_ns;
 	sim->rng = sim->rng * 1103515245 + 12345;
-	return CHUNK_MIN + (sim->rng >> 8) % (u32)(CHUNK_MAX - CHUNK_MIN + 1);
+	return lo + (sim->rng >> 8) % (u32)(hi - lo + 1);
 }
 
 /**
@@ -261,6 +265,8 @@ void vkt_sim_pick(struct sim *sim, unsigned int i)
 	KUNIT_EXPECT_GT(test, slice, 0);
 	KUNIT_EXPECT_LE(test, slice, sim->s.slice_ns);
 	se->running++;
+	if (sim->picks && sim->nr_picks < sim->pick_cap)
+		sim->picks[sim->nr_picks++] = se->idx;
 	if (se->timing) {
 		se->timing = false;
 		se->max_latency = max(se->max_latency, sim->now - se->woke);
@@ -269,7 +275,7 @@ void vkt_sim_pick(struct sim *sim, unsigned int i)
 	}
 	eng->cur = se;
 	eng->chunk_start = sim->now;
-	eng->next = sim->now + sim_rand_chunk(sim);
+	eng->next = sim->now + sim_rand_chunk(sim, se);
 	sim_note_waits(sim);
 }
 
@@ -294,6 +300,9 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 		return;
 	}
 	vkt_sim_record(sim, se, eng->chunk_start, sim->now);
+	se->on_engine[i] += sim->now - eng->chunk_start;
+	if (se->on_chunk)
+		se->on_chunk(se->priv, eng->chunk_start, sim->now);
 	se->chunks++;
 	if (++se->job_chunks == CHUNKS_PER_JOB) {
 		se->job_chunks = 0;
@@ -314,7 +323,7 @@ static void sim_engine_event(struct sim *sim, unsigned int i)
 		/* Fewer queues than engines running it: one must stop. */
 		KUNIT_EXPECT_GE(sim->test, se->queues, se->running);
 		eng->chunk_start = sim->now;
-		eng->next = sim->now + sim_rand_chunk(sim);
+		eng->next = sim->now + sim_rand_chunk(sim, se);
 		return;
 	}
 	sim_stop(sim, i);
@@ -397,6 +406,7 @@ void vkt_sim_flush(struct sim *sim)
 
 		if (eng->cur) {
 			vkt_sim_record(sim, eng->cur, eng->chunk_start, sim->now);
+			eng->cur->on_engine[i] += sim->now - eng->chunk_start;
 			eng->chunk_start = sim->now;
 		}
 	}

@@ -108,6 +108,7 @@ struct sim;
  * @job_chunks: chunks of its current job; a job is CHUNKS_PER_JOB chunks
  * @jobs: jobs it completed, each reported with vaccel_sched_job_done()
  * @tick: @service in each SIM_TICK of the clock, the first SIM_TICKS
+ * @on_engine: @service on each engine
  * @job_left: if not 0, chunks left of its one job: when they are done it
  *	has no more work (its queue count drops to 0 at that chunk's end)
  * @lat: if not NULL, room for @lat_cap wake-up latencies (see @timing),
@@ -124,6 +125,14 @@ struct sim;
  * @timing: a vkt_sim_wake() from idle waits for its first pick
  * @woke: when that vkt_sim_wake() was
  * @max_latency: the longest from such a vkt_sim_wake() to the first pick
+ * @chunk_min: if @chunk_max is not 0, its chunks last @chunk_min to
+ *	@chunk_max ns instead of CHUNK_MIN to CHUNK_MAX (another operation:
+ *	a copy's chunks end on bytes, a sleep's on time)
+ * @chunk_max: see @chunk_min
+ * @on_chunk: if not NULL, called with @priv at the end of every chunk of
+ *	the instance, with the chunk's start and end, before the instance's
+ *	work is counted down (@job_left)
+ * @priv: for @on_chunk
  */
 struct sim_ent {
 	struct vaccel_sched_entity se;
@@ -136,6 +145,7 @@ struct sim_ent {
 	u32 job_chunks;
 	u64 jobs;
 	u64 tick[SIM_TICKS];
+	u64 on_engine[SIM_ENGINES];
 	u32 job_left;
 	u64 *lat;
 	unsigned int lat_cap;
@@ -153,6 +163,10 @@ struct sim_ent {
 	bool timing;
 	u64 woke;
 	u64 max_latency;
+	u64 chunk_min;
+	u64 chunk_max;
+	void (*on_chunk)(void *priv, u64 start, u64 end);
+	void *priv;
 };
 
 /**
@@ -202,6 +216,8 @@ struct sim_engine {
  *	chunk; the engine keeps its instance
  * @long_ns: how long such a chunk lasts
  * @nr_started: chunks started on the card
+ * @picks: if not NULL, room for @pick_cap indexes in @ent of the
+ *	instances picked, in order; @nr_picks of them so far
  */
 struct sim {
 	struct kunit *test;
@@ -227,6 +243,9 @@ struct sim {
 	u64 long_every;
 	u64 long_ns;
 	u64 nr_started;
+	u8 *picks;
+	unsigned int pick_cap;
+	unsigned int nr_picks;
 };
 
 /**

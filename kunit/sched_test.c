@@ -102,7 +102,8 @@ static void vaccel_sched_test_names(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vaccel_sched_policy_parse(""), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vaccel_sched_policy_parse("best_effort "),
 			-EINVAL);
-	KUNIT_EXPECT_NULL(test, vaccel_sched_policy_name(3));
+	KUNIT_EXPECT_NULL(test,
+			  vaccel_sched_policy_name(VACCEL_SCHED_NR_POLICIES));
 	KUNIT_EXPECT_STREQ(test, vaccel_sched_reason_name(VACCEL_SCHED_SLICE),
 			   "slice");
 	KUNIT_EXPECT_NULL(test,

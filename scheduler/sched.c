@@ -11,7 +11,9 @@
  * up relative to it, so idle time is worth nothing, using an idle card is
  * never paid back, and virtual times may wrap.  A woken instance that is
  * owed time takes the engine of the one furthest ahead at a chunk
- * boundary.  fixed_share is a token bucket per instance.
+ * boundary.  fixed_share is a token bucket per instance.  The benchmark
+ * baselines (rr, gvt, static, static_lend; issue 16) replace the choice of
+ * instance and the end of a slice only, and go through the same calls.
  * docs/scheduler.md gives the rules, the bounds and the reasons.
  *
  * No locking: the caller holds one lock around every call (see sched.h).
@@ -47,6 +49,10 @@ static const char * const policy_names[VACCEL_SCHED_NR_POLICIES] = {
 	[VACCEL_SCHED_BEST_EFFORT] = "best_effort",
 	[VACCEL_SCHED_FIXED_SHARE] = "fixed_share",
 	[VACCEL_SCHED_EQUAL_SHARE] = "equal_share",
+	[VACCEL_SCHED_RR] = "rr",
+	[VACCEL_SCHED_GVT] = "gvt",
+	[VACCEL_SCHED_STATIC] = "static",
+	[VACCEL_SCHED_STATIC_LEND] = "static_lend",
 };
 
 static const char * const reason_names[VACCEL_SCHED_NR_REASONS] = {
@@ -113,6 +119,8 @@ static void account(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	/* fixed_share: earnings come in fs_refill(), which caps them. */
 	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
 		e->fs_tokens -= delta;
+	else if (s->policy == VACCEL_SCHED_GVT)
+		e->gvt_left -= delta;
 
 	/* Utilisation buckets, piece by piece; only the last window counts. */
 	t = delta > window ? to - window : from;
@@ -245,6 +253,69 @@ static u64 fs_resume_at(const struct vaccel_sched *s,
 	return now + div64_u64((u64)need * VACCEL_CARD_SLOTS + rate - 1, rate);
 }
 
+static bool is_baseline(const struct vaccel_sched *s)
+{
+	return vaccel_sched_policy_is_baseline(s->policy);
+}
+
+static bool is_static(const struct vaccel_sched *s)
+{
+	return s->policy == VACCEL_SCHED_STATIC ||
+	       s->policy == VACCEL_SCHED_STATIC_LEND;
+}
+
+/*
+ * static, static_lend: the engines @e owns, [*@lo, *@hi).  The instances
+ * take the card's quarters in the order they were added (the list order),
+ * each as many as its slots, wrapping after the fourth; quarter q maps to
+ * engine q * E / 4.  An instance whose quarters map to less than a whole
+ * engine owns the engine its first quarter maps to, shared with the other
+ * instances that map there.  Recomputed on every use, so ownership follows
+ * instances that come and go.
+ */
+static void st_range(const struct vaccel_sched *s,
+		     const struct vaccel_sched_entity *e,
+		     unsigned int *lo, unsigned int *hi)
+{
+	const struct vaccel_sched_entity *o;
+	unsigned int q = 0;
+
+	list_for_each_entry(o, &s->entities, node) {
+		if (o == e)
+			break;
+		q += o->slots;
+	}
+	q %= VACCEL_CARD_SLOTS;
+	*lo = q * s->nr_engines / VACCEL_CARD_SLOTS;
+	*hi = (q + e->slots) * s->nr_engines / VACCEL_CARD_SLOTS;
+	*hi = clamp(*hi, *lo + 1, s->nr_engines);
+}
+
+static bool st_owns(const struct vaccel_sched *s,
+		    const struct vaccel_sched_entity *e, unsigned int engine)
+{
+	unsigned int lo, hi;
+
+	st_range(s, e, &lo, &hi);
+	return engine >= lo && engine < hi;
+}
+
+static unsigned int st_engines(const struct vaccel_sched *s,
+			       const struct vaccel_sched_entity *e)
+{
+	unsigned int lo, hi;
+
+	st_range(s, e, &lo, &hi);
+	return hi - lo;
+}
+
+/* gvt: out of budget (or given none yet) until the next period. */
+static bool gvt_spent(const struct vaccel_sched *s,
+		      const struct vaccel_sched_entity *e)
+{
+	return s->policy == VACCEL_SCHED_GVT && e->gvt_left <= 0;
+}
+
 /* Engines @e has work for and may have now, beyond those it runs on. */
 static unsigned int more_engines(struct vaccel_sched *s,
 				 struct vaccel_sched_entity *e, u64 now)
@@ -253,7 +324,9 @@ static unsigned int more_engines(struct vaccel_sched *s,
 
 	if (s->policy == VACCEL_SCHED_FIXED_SHARE)
 		most = min(most, fs_engines(s, e));
-	if (most <= e->nr_running || throttled(s, e, now))
+	else if (s->policy == VACCEL_SCHED_STATIC)
+		most = min(most, st_engines(s, e));
+	if (most <= e->nr_running || throttled(s, e, now) || gvt_spent(s, e))
 		return 0;
 	return most - e->nr_running;
 }
@@ -630,14 +703,36 @@ static bool wake_due(struct vaccel_sched *s, struct vaccel_sched_entity *w,
 }
 
 /*
+ * gvt: have vaccel_sched_timer() called at the next period when an
+ * instance with work for another engine is out of budget.
+ */
+static void gvt_arm(struct vaccel_sched *s)
+{
+	struct vaccel_sched_entity *e;
+	u64 next = s->gvt_start + VACCEL_SCHED_GVT_PERIOD_NS;
+
+	list_for_each_entry(e, &s->entities, node) {
+		if (e->nr_queues <= e->nr_running || !gvt_spent(s, e))
+			continue;
+		if (s->armed != next) {
+			s->armed = next;
+			s->ops->arm(s->priv, next);
+		}
+		return;
+	}
+}
+
+/*
  * fixed_share: have vaccel_sched_timer() called when the first throttled
- * instance with work has earned enough to run again.
+ * instance with work has earned enough to run again (gvt: gvt_arm()).
  */
 static void arm_if_throttled(struct vaccel_sched *s, u64 now)
 {
 	struct vaccel_sched_entity *e;
 	u64 next = 0, t;
 
+	if (s->policy == VACCEL_SCHED_GVT)
+		gvt_arm(s);
 	if (s->policy != VACCEL_SCHED_FIXED_SHARE)
 		return;
 	list_for_each_entry(e, &s->entities, node) {
@@ -651,6 +746,227 @@ static void arm_if_throttled(struct vaccel_sched *s, u64 now)
 		return;
 	s->armed = next;
 	s->ops->arm(s->priv, next);
+}
+
+/*
+ * The benchmark baselines (docs/scheduler.md, "Benchmark baselines").  They
+ * share the engine loop, the accounting and the statistics of the other
+ * policies and replace three decisions only: which instance an engine
+ * picks (base_pick()), when a running one stops (base_preempt()) and which
+ * idle engines a wake-up kicks (kick_engines()).  They have no wake-up
+ * preemption.  Turns go in the cyclic order of the instances' ids, which is
+ * their list order: vaccel_sched_add() appends with increasing ids.
+ */
+
+/*
+ * The first instance after id @after, cyclically, that wants an engine,
+ * other than @skip; with @owners, only one that owns engine @engine
+ * (static).
+ */
+static struct vaccel_sched_entity *
+cyc_next(struct vaccel_sched *s, unsigned int engine, u64 after,
+	 struct vaccel_sched_entity *skip, bool owners, u64 now)
+{
+	struct vaccel_sched_entity *e, *first = NULL;
+
+	list_for_each_entry(e, &s->entities, node) {
+		if (e == skip || !wants_engine(s, e, now))
+			continue;
+		if (owners && !st_owns(s, e, engine))
+			continue;
+		if (e->id > after)
+			return e;
+		if (!first)
+			first = e;
+	}
+	return first;
+}
+
+/*
+ * Whose turn it is on idle @engine: rr and gvt, the next in the card's
+ * cyclic order that wants an engine (gvt: with budget, see
+ * more_engines()); static, the next of the engine's owners, in the
+ * engine's own order; static_lend, the same, else the next in the card's
+ * order of all that want an engine (lending).
+ */
+static struct vaccel_sched_entity *
+base_next(struct vaccel_sched *s, unsigned int engine, u64 now)
+{
+	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_entity *e;
+
+	switch (s->policy) {
+	case VACCEL_SCHED_STATIC:
+		return cyc_next(s, engine, eng->last_id, NULL, true, now);
+	case VACCEL_SCHED_STATIC_LEND:
+		e = cyc_next(s, engine, eng->last_id, NULL, true, now);
+		if (e)
+			return e;
+		fallthrough;
+	default:
+		return cyc_next(s, engine, s->rr_last, NULL, false, now);
+	}
+}
+
+/* A baseline's pick for @engine; a turn in the card's order is noted. */
+static struct vaccel_sched_entity *base_pick(struct vaccel_sched *s,
+					     unsigned int engine, u64 now)
+{
+	struct vaccel_sched_entity *e = base_next(s, engine, now);
+
+	if (e && !(is_static(s) && st_owns(s, e, engine)))
+		s->rr_last = e->id;
+	return e;
+}
+
+/*
+ * gvt: a new period.  Every instance that had work at some time in the
+ * period that ended, or has work now, is allocated its weight's part of
+ * the card's engine time in a period (weight / total weight of those
+ * instances * period * engines), added to what it has left, unused or
+ * overdrawn (carry-over); at the first period of a round the allocation
+ * replaces what was left.  The others get nothing and keep what they have
+ * until the round ends.
+ */
+static void gvt_period(struct vaccel_sched *s)
+{
+	u64 card = VACCEL_SCHED_GVT_PERIOD_NS * s->nr_engines, wsum = 0;
+	struct vaccel_sched_entity *e;
+	bool round;
+
+	s->gvt_stage = (s->gvt_stage + 1) % VACCEL_SCHED_GVT_ROUND;
+	round = !s->gvt_stage;
+	list_for_each_entry(e, &s->entities, node) {
+		e->gvt_active = e->gvt_active || e->nr_queues;
+		if (e->gvt_active)
+			wsum += vaccel_sched_weight(e);
+	}
+	list_for_each_entry(e, &s->entities, node) {
+		s64 alloc = 0;
+
+		if (e->gvt_active)
+			alloc = div64_u64(card * vaccel_sched_weight(e), wsum);
+		e->gvt_left = round ? alloc : e->gvt_left + alloc;
+		e->gvt_active = e->nr_queues;
+	}
+}
+
+/* gvt: a new round from @now, allocated to the instances with work. */
+static void gvt_restart(struct vaccel_sched *s, u64 now)
+{
+	struct vaccel_sched_entity *e;
+
+	list_for_each_entry(e, &s->entities, node)
+		e->gvt_active = false;
+	s->gvt_start = now;
+	s->gvt_stage = VACCEL_SCHED_GVT_ROUND - 1;
+	gvt_period(s);
+}
+
+/*
+ * gvt: start the periods due by @now, charging the engines first so that
+ * the time run before counts against the budgets of before.  A gap of more
+ * than a round counts as one round.
+ */
+static void gvt_sync(struct vaccel_sched *s, u64 now)
+{
+	u64 n;
+
+	if (s->policy != VACCEL_SCHED_GVT ||
+	    now < s->gvt_start + VACCEL_SCHED_GVT_PERIOD_NS)
+		return;
+	charge_all(s, now);
+	n = div64_u64(now - s->gvt_start, VACCEL_SCHED_GVT_PERIOD_NS);
+	s->gvt_start += n * VACCEL_SCHED_GVT_PERIOD_NS;
+	if (n > VACCEL_SCHED_GVT_ROUND) {
+		s->gvt_stage = (s->gvt_stage + n - VACCEL_SCHED_GVT_ROUND) %
+			       VACCEL_SCHED_GVT_ROUND;
+		n = VACCEL_SCHED_GVT_ROUND;
+	}
+	while (n--)
+		gvt_period(s);
+}
+
+/*
+ * Wake idle engines for the work that wants one.  static: every idle engine
+ * that one of its owners wants (an engine that picks nothing idles again);
+ * the other policies: kick_idle().
+ */
+static bool kick_engines(struct vaccel_sched *s, u64 now)
+{
+	unsigned int i;
+
+	if (s->policy != VACCEL_SCHED_STATIC)
+		return kick_idle(s, now);
+	for_each_set_bit(i, s->idle, s->nr_engines) {
+		if (!base_next(s, i, now))
+			continue;
+		clear_bit(i, s->idle);
+		s->ops->kick(s->priv, i);
+	}
+	return true;
+}
+
+/*
+ * The chunk boundary of engine @engine under a baseline, after the checks
+ * common to all policies.  static: an instance on an engine it does not own
+ * (ownership moved when an instance went) stops.  static_lend: a lent
+ * engine goes back as soon as an owner wants it.  At a slice end (a tick;
+ * owners of a static engine: @slots slices, so that instances sharing an
+ * engine get it in proportion to their slots) gvt stops an instance out of
+ * budget, and every baseline stops the instance when another one wants
+ * the engine (static: another owner; static_lend on a lent engine: any
+ * other), so that the engine's next pick takes the next in turn, which may
+ * be the same instance again; with nobody else, a new slice begins.
+ */
+static enum vaccel_sched_reason base_preempt(struct vaccel_sched *s,
+					     unsigned int engine, u64 now)
+{
+	struct vaccel_sched_engine *eng = &s->engine[engine];
+	struct vaccel_sched_entity *cur = eng->cur, *next;
+	bool own = is_static(s) && st_owns(s, cur, engine);
+	u64 slice = s->slice_ns;
+
+	gvt_sync(s, now);
+	if (s->policy == VACCEL_SCHED_STATIC && !own) {
+		set_reason(eng, VACCEL_SCHED_POLICY);
+		return eng->reason;
+	}
+	if (s->policy == VACCEL_SCHED_STATIC_LEND && !own &&
+	    cyc_next(s, engine, 0, NULL, true, now)) {
+		set_reason(eng, VACCEL_SCHED_WAKEUP);
+		return eng->reason;
+	}
+	if (own)
+		slice *= cur->slots;
+	if (now - eng->slice_start < slice)
+		return VACCEL_SCHED_CONTINUE;
+	if (gvt_spent(s, cur)) {
+		set_reason(eng, VACCEL_SCHED_THROTTLED);
+		return eng->reason;
+	}
+	if (own)
+		next = cyc_next(s, engine, eng->last_id, cur, true, now);
+	else
+		next = cyc_next(s, engine, s->rr_last, cur, false, now);
+	if (next) {
+		set_reason(eng, VACCEL_SCHED_SLICE);
+		return eng->reason;
+	}
+	eng->slice_start = now;
+	return VACCEL_SCHED_CONTINUE;
+}
+
+/* vaccel_sched_set_policy() to a baseline: its state starts afresh. */
+static void base_reset(struct vaccel_sched *s, u64 now)
+{
+	unsigned int i;
+
+	s->rr_last = 0;
+	for (i = 0; i < s->nr_engines; i++)
+		s->engine[i].wake_for = NULL;
+	if (s->policy == VACCEL_SCHED_GVT)
+		gvt_restart(s, now);
 }
 
 /**
@@ -693,7 +1009,9 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_init);
  * Every engine that runs an instance is told to pick again at its next
  * chunk boundary (%VACCEL_SCHED_POLICY).  Virtual times restart level, so
  * the new policy's shares hold from now on; fixed_share budgets start
- * full in the current period.
+ * full in the current period.  A baseline starts afresh: rr's turns from
+ * the first instance, gvt's first round now, with budgets for the
+ * instances that have work.
  *
  * Return: 0, or -EINVAL if @policy is not a policy.
  */
@@ -726,10 +1044,12 @@ int vaccel_sched_set_policy(struct vaccel_sched *s,
 			e->vruntime = base;
 		fs_reset(s, e, now);
 	}
+	if (is_baseline(s))
+		base_reset(s, now);
 	for (i = 0; i < s->nr_engines; i++)
 		if (s->engine[i].cur)
 			set_reason(&s->engine[i], VACCEL_SCHED_POLICY);
-	kick_idle(s, now);
+	kick_engines(s, now);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_set_policy);
@@ -818,6 +1138,9 @@ void vaccel_sched_remove(struct vaccel_sched *s,
 	ent->nr_running = 0;
 	ent->nr_leaving = 0;
 	ent->waiting = false;
+	/* static: engines may have new owners that want them. */
+	if (is_static(s))
+		kick_engines(s, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_remove);
 
@@ -882,6 +1205,8 @@ static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 {
 	bool wanted = e->nr_queues > e->nr_running;
 
+	if (nr_queues)
+		e->gvt_active = true;
 	if (now > e->demand_since) {
 		e->st.demand_ns[demand_level(e->nr_queues)] +=
 			now - e->demand_since;
@@ -905,6 +1230,32 @@ static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
 	wait_begin(e, now);
 }
 
+/* The work of vaccel_sched_wake() under a baseline. */
+static void base_wake(struct vaccel_sched *s, struct vaccel_sched_entity *e,
+		      unsigned int nr_queues, u64 now)
+{
+	bool joins = nr_queues && !e->nr_queues && !e->nr_running;
+	bool card_idle = joins, restart;
+	struct vaccel_sched_entity *o;
+
+	gvt_sync(s, now);
+	list_for_each_entry(o, &s->entities, node)
+		if (o != e && (o->nr_queues || o->nr_running))
+			card_idle = false;
+	/*
+	 * gvt: work on a card that had none starts a round at once, rather
+	 * than wait for the next period with no budget; so does work that
+	 * comes at the very start of a round (nothing ran in it yet).
+	 */
+	restart = joins && ((card_idle && e->gvt_left <= 0) ||
+			    (s->gvt_start == now && !s->gvt_stage));
+	set_queues(s, e, nr_queues, now);
+	if (s->policy == VACCEL_SCHED_GVT && restart)
+		gvt_restart(s, now);
+	kick_engines(s, now);
+	arm_if_throttled(s, now);
+}
+
 /**
  * vaccel_sched_wake() - report how many queues of an instance have work
  * @s: the scheduler
@@ -920,13 +1271,18 @@ static void set_queues(struct vaccel_sched *s, struct vaccel_sched_entity *e,
  * its kept lag from the card's clock, so idle time is worth nothing; one
  * that had all it wanted is clamped as docs/scheduler.md says.  A drop
  * below the engines running it makes one of them stop at its next chunk
- * boundary (%VACCEL_SCHED_DEMAND).
+ * boundary (%VACCEL_SCHED_DEMAND).  The benchmark baselines only kick idle
+ * engines (base_wake()).
  */
 void vaccel_sched_wake(struct vaccel_sched *s, struct vaccel_sched_entity *ent,
 		       unsigned int nr_queues, u64 now)
 {
 	if (!ent->id)
 		return;
+	if (is_baseline(s)) {
+		base_wake(s, ent, nr_queues, now);
+		return;
+	}
 	set_queues(s, ent, nr_queues, now);
 	if (!wants_engine(s, ent, now))
 		arm_if_throttled(s, now);
@@ -979,7 +1335,8 @@ static struct vaccel_sched_entity *smallest_key(struct vaccel_sched *s,
  * The instance that wants an engine with the smallest key wins: its
  * virtual time plus the slices it holds on other engines (vt_key()),
  * unless the engine gave way to a woken instance (%VACCEL_SCHED_WAKEUP),
- * which then gets it if it still wants an engine.
+ * which then gets it if it still wants an engine.  The benchmark
+ * baselines pick by their own rules (base_pick()).
  * An engine still running an instance is first put as by
  * vaccel_sched_put() with the instance's queue count unchanged.
  *
@@ -1008,7 +1365,10 @@ struct vaccel_sched_entity *vaccel_sched_pick(struct vaccel_sched *s,
 	 * yet eligible keeps its claim on the engine.
 	 */
 	best = eng->wake_for;
-	if (best && wake_due(s, best, now)) {
+	if (is_baseline(s)) {
+		gvt_sync(s, now);
+		best = base_pick(s, engine, now);
+	} else if (best && wake_due(s, best, now)) {
 		eng->wake_for = NULL;
 	} else {
 		if (best && !wants_engine(s, best, now))
@@ -1056,7 +1416,8 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_pick);
  * slice begins and the engine goes on.  An engine that a woken instance
  * may take (wake_preempt()) stops for it once its instance has run
  * %VACCEL_SCHED_WAKE_MIN_RUN_NS, if that one still wants an engine.
- * O(instances * engines) then, O(1) otherwise.
+ * O(instances * engines) then, O(1) otherwise.  The benchmark baselines
+ * end slices by their own rules (base_preempt()).
  *
  * Return: %VACCEL_SCHED_CONTINUE (0) to go on, else why to stop: then
  * call vaccel_sched_put() and vaccel_sched_pick().  The answer stays the
@@ -1085,6 +1446,8 @@ enum vaccel_sched_reason vaccel_sched_should_preempt(struct vaccel_sched *s,
 		set_reason(eng, VACCEL_SCHED_THROTTLED);
 	if (eng->reason)
 		return eng->reason;
+	if (is_baseline(s))
+		return base_preempt(s, engine, now);
 	if (eng->wake_for &&
 	    now - eng->run_start >= VACCEL_SCHED_WAKE_MIN_RUN_NS) {
 		if (!wants_engine(s, eng->wake_for, now)) {
@@ -1172,6 +1535,9 @@ enum vaccel_sched_reason vaccel_sched_put(struct vaccel_sched *s,
 	set_queues(s, cur, nr_queues, now);
 	if (why == VACCEL_SCHED_THROTTLED)
 		arm_if_throttled(s, now);
+	/* Baselines: work the engine leaves may find an idle one. */
+	if (is_baseline(s) && nr_queues)
+		kick_engines(s, now);
 	return why;
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_put);
@@ -1191,15 +1557,16 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_job_done);
  * @s: the scheduler
  * @now: current time
  *
- * Budgets of the new fixed_share period are in force: idle engines are
- * kicked for the instances that may run again.  Calling it at other times
- * is harmless.
+ * Budgets of the new fixed_share (or gvt) period are in force: idle
+ * engines are kicked for the instances that may run again.  Calling it at
+ * other times is harmless.
  */
 void vaccel_sched_timer(struct vaccel_sched *s, u64 now)
 {
 	if (s->armed && s->armed <= now)
 		s->armed = 0;
-	kick_idle(s, now);
+	gvt_sync(s, now);
+	kick_engines(s, now);
 	arm_if_throttled(s, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_timer);
@@ -1220,6 +1587,7 @@ void vaccel_sched_snapshot(struct vaccel_sched *s,
 	struct vt_refs r;
 	unsigned int n;
 
+	gvt_sync(s, now);
 	charge_all(s, now);
 	*out = ent->st;
 	for (n = 1; n <= VACCEL_SCHED_UTIL_LONG; n++) {
@@ -1244,7 +1612,8 @@ void vaccel_sched_snapshot(struct vaccel_sched *s,
 	out->slots = ent->slots;
 	out->nr_queues = ent->nr_queues;
 	out->nr_running = ent->nr_running;
-	out->throttled = ent->id && throttled(s, ent, now);
+	out->throttled = ent->id && (throttled(s, ent, now) ||
+				     (ent->nr_queues && gvt_spent(s, ent)));
 	out->wait_now_ns = ent->waiting ? now - ent->wait_start : 0;
 	if (now > ent->demand_since)
 		out->demand_ns[demand_level(ent->nr_queues)] +=
@@ -1261,7 +1630,9 @@ EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_snapshot);
  * vaccel_sched_policy_name() - the name of a policy, as sysfs shows it
  * @policy: the policy
  *
- * Return: "best_effort", "fixed_share", "equal_share", or NULL.
+ * Return: "best_effort", "fixed_share", "equal_share", or one of the
+ * benchmark baselines "rr", "gvt", "static", "static_lend"; NULL if
+ * @policy is not a policy.
  */
 const char *vaccel_sched_policy_name(enum vaccel_sched_policy policy)
 {
@@ -1272,8 +1643,24 @@ const char *vaccel_sched_policy_name(enum vaccel_sched_policy policy)
 EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_policy_name);
 
 /**
+ * vaccel_sched_policy_is_baseline() - is a policy a benchmark baseline
+ * @policy: the policy
+ *
+ * Return: true for rr, gvt, static and static_lend, which exist to be
+ * compared with (docs/scheduler.md, "Benchmark baselines"), not for
+ * production.
+ */
+bool vaccel_sched_policy_is_baseline(enum vaccel_sched_policy policy)
+{
+	return policy >= VACCEL_SCHED_FIRST_BASELINE &&
+	       policy < VACCEL_SCHED_NR_POLICIES;
+}
+EXPORT_SYMBOL_IF_KUNIT(vaccel_sched_policy_is_baseline);
+
+/**
  * vaccel_sched_policy_parse() - a policy from its name
- * @name: "best_effort", "fixed_share" or "equal_share"; one trailing
+ * @name: "best_effort", "fixed_share", "equal_share", or a benchmark
+ *	baseline: "rr", "gvt", "static" or "static_lend"; one trailing
  *	newline is accepted (sysfs writes)
  *
  * Return: the policy, or -EINVAL.

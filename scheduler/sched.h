@@ -32,29 +32,54 @@
  *	when the card is otherwise idle; not work conserving
  * @VACCEL_SCHED_EQUAL_SHARE: fair share with every weight equal, work
  *	conserving
+ * @VACCEL_SCHED_RR: benchmark baseline: strict round robin, equal slices,
+ *	weights ignored, work conserving
+ * @VACCEL_SCHED_GVT: benchmark baseline: GVT-g style budgets from the
+ *	weights every %VACCEL_SCHED_GVT_PERIOD_NS, with carry-over, round
+ *	robin at every slice tick; not work conserving
+ * @VACCEL_SCHED_STATIC: benchmark baseline: static partition, each
+ *	instance on engines of its own in proportion to its slots; not work
+ *	conserving
+ * @VACCEL_SCHED_STATIC_LEND: benchmark baseline: static partition that
+ *	lends idle engines, and takes them back at a chunk boundary; work
+ *	conserving
  * @VACCEL_SCHED_NR_POLICIES: number of policies
+ *
+ * The benchmark baselines (issue 16, docs/scheduler.md "Benchmark
+ * baselines") model the schedulers operators use today, so that the
+ * benchmarks compare vaccel's policies with them through the same engine
+ * loop; they are not meant for production.
  */
 enum vaccel_sched_policy {
 	VACCEL_SCHED_BEST_EFFORT,
 	VACCEL_SCHED_FIXED_SHARE,
 	VACCEL_SCHED_EQUAL_SHARE,
+	VACCEL_SCHED_RR,
+	VACCEL_SCHED_GVT,
+	VACCEL_SCHED_STATIC,
+	VACCEL_SCHED_STATIC_LEND,
 	VACCEL_SCHED_NR_POLICIES,
 };
+
+/* The first benchmark baseline: the policies from it on are baselines. */
+#define VACCEL_SCHED_FIRST_BASELINE	VACCEL_SCHED_RR
 
 /**
  * enum vaccel_sched_reason - why an engine stops running an instance
  * @VACCEL_SCHED_CONTINUE: it does not: keep running (0, false)
  * @VACCEL_SCHED_SLICE: the slice ended and another instance is due
  * @VACCEL_SCHED_THROTTLED: fixed_share: the instance used up its budget
- *	for the current period
+ *	for the current period (gvt: at a slice tick, out of budget)
  * @VACCEL_SCHED_POLICY: the policy changed; every engine picks again
+ *	(static: the engine is no longer the instance's own)
  * @VACCEL_SCHED_DEMAND: the instance runs on more engines than it has
  *	queues with work
  * @VACCEL_SCHED_REMOVED: the instance was removed while it ran here
  * @VACCEL_SCHED_IDLE: vaccel_sched_put() with no work left
  * @VACCEL_SCHED_YIELD: vaccel_sched_put() with work left, unasked
  * @VACCEL_SCHED_WAKEUP: an instance that woke up is owed the engine more
- *	than the one running (wake-up preemption)
+ *	than the one running (wake-up preemption; static_lend: the engine's
+ *	owner wants it back)
  * @VACCEL_SCHED_NR_REASONS: number of reasons
  */
 enum vaccel_sched_reason {
@@ -87,6 +112,13 @@ enum vaccel_sched_reason {
  */
 #define VACCEL_SCHED_PERIOD_NS		10000000ULL
 #define VACCEL_SCHED_FS_BURST_NS	2000000ULL
+
+/*
+ * gvt: budgets are handed out every period; every VACCEL_SCHED_GVT_ROUND
+ * periods they restart from the allocation alone (no carry-over).
+ */
+#define VACCEL_SCHED_GVT_PERIOD_NS	100000000ULL
+#define VACCEL_SCHED_GVT_ROUND		10
 
 /*
  * Wake-up preemption: an engine gives way to a woken instance that is owed
@@ -164,7 +196,8 @@ struct vaccel_sched_ops {
  * @slots: quarter slots of the instance
  * @nr_queues: queues with work, as last reported
  * @nr_running: engines running the instance now
- * @throttled: fixed_share: out of budget, until it has earned enough
+ * @throttled: fixed_share: out of budget, until it has earned enough;
+ *	gvt: out of budget (or not yet given one) until the next period
  * @lag_ns: how far the instance's virtual time is behind the card's
  *	virtual clock, in engine ns at the instance's weight (>0: it is owed
  *	time, <0: it is ahead); for an idle instance, the lag it keeps for
@@ -226,6 +259,10 @@ struct vaccel_sched_stats {
  * @fs_stamp: fixed_share: when @fs_tokens was last brought up to date
  * @fs_throttled: fixed_share: out of tokens, until it earns a quarter of a
  *	burst
+ * @gvt_left: gvt: engine ns of budget left in the current period (carried
+ *	over; below 0 after an overdraw)
+ * @gvt_active: gvt: had work at some time in the current period, so it
+ *	gets an allocation at the next period
  * @util_head: number of the newest utilisation bucket written
  * @util: engine time per utilisation bucket, a ring
  * @st: counters (the live fields of struct vaccel_sched_stats are filled
@@ -250,6 +287,8 @@ struct vaccel_sched_entity {
 	s64 fs_tokens;
 	u64 fs_stamp;
 	bool fs_throttled;
+	s64 gvt_left;
+	bool gvt_active;
 	u64 util_head;
 	u64 util[VACCEL_SCHED_UTIL_BUCKETS];
 	struct vaccel_sched_stats st;
@@ -292,6 +331,12 @@ struct vaccel_sched_engine {
  * @idle: engines idle since vaccel_sched_pick() returned NULL, not kicked
  * @armed: expiry of the last @ops->arm() not yet followed by
  *	vaccel_sched_timer(), 0 if none
+ * @rr_last: rr, gvt and static_lend's lending: id of the instance that had
+ *	the last turn; the next turn goes to the first instance after it in
+ *	the cyclic order of ids (0: from the start)
+ * @gvt_start: gvt: start of the current period
+ * @gvt_stage: gvt: number of the current period in its round, from 0 to
+ *	%VACCEL_SCHED_GVT_ROUND - 1
  * @engine: per engine state
  */
 struct vaccel_sched {
@@ -305,6 +350,9 @@ struct vaccel_sched {
 	u64 vclock;
 	DECLARE_BITMAP(idle, VACCEL_MAX_ENGINES);
 	u64 armed;
+	u64 rr_last;
+	u64 gvt_start;
+	unsigned int gvt_stage;
 	struct vaccel_sched_engine engine[VACCEL_MAX_ENGINES];
 };
 
@@ -338,6 +386,7 @@ void vaccel_sched_snapshot(struct vaccel_sched *s,
 			   struct vaccel_sched_entity *ent, u64 now,
 			   struct vaccel_sched_stats *out);
 const char *vaccel_sched_policy_name(enum vaccel_sched_policy policy);
+bool vaccel_sched_policy_is_baseline(enum vaccel_sched_policy policy);
 int vaccel_sched_policy_parse(const char *name);
 const char *vaccel_sched_reason_name(enum vaccel_sched_reason reason);
 

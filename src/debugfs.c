@@ -46,6 +46,18 @@ static void vaccel_debugfs_inst(struct seq_file *m,
 	for (i = 0; i < VACCEL_SCHED_DEMAND_LEVELS; i++)
 		seq_printf(m, " %llu", st->demand_ns[i]);
 	seq_putc(m, '\n');
+	/*
+	 * What the tenant got done and its trapped BAR0 accesses: counters
+	 * read just after the scheduler's snapshot (they are atomic, not
+	 * under the run lock), so a benchmark's window has in-kernel ends.
+	 */
+	seq_printf(m, "  commands %lld done_busy_ns %lld done_bytes %lld done_macs %lld mmio_reads %lld mmio_writes %lld\n",
+		   atomic64_read(&inst->stats.jobs),
+		   atomic64_read(&inst->stats.done_busy_ns),
+		   atomic64_read(&inst->stats.done_bytes),
+		   atomic64_read(&inst->stats.done_macs),
+		   atomic64_read(&inst->stats.mmio_reads),
+		   atomic64_read(&inst->stats.mmio_writes));
 	/* Taken after the scheduler's snapshot, under another lock. */
 	vaccel_dma_get_stats(&inst->dma, &dst);
 	seq_printf(m, "  dma resident %llu pins %llu faults %llu evictions %llu invalidated %llu refused %llu\n",

@@ -52,7 +52,7 @@ MODULE_PARM_DESC(mem_mb, "Device memory per simulated card in MiB (a power of tw
 
 static char *policy = "best_effort";
 module_param(policy, charp, 0444);
-MODULE_PARM_DESC(policy, "Scheduling policy every card starts with: best_effort (default), fixed_share or equal_share");
+MODULE_PARM_DESC(policy, "Scheduling policy every card starts with: best_effort (default), fixed_share, equal_share, or a benchmark baseline: rr, gvt, static, static_lend");
 
 static unsigned int slice_us = VACCEL_SCHED_SLICE_DEFAULT / NSEC_PER_USEC;
 module_param(slice_us, uint, 0444);
@@ -76,7 +76,7 @@ static int vaccel_params_check(void)
 	}
 	p = vaccel_sched_policy_parse(policy);
 	if (p < 0) {
-		pr_err("policy=%s is invalid: must be best_effort, fixed_share or equal_share\n",
+		pr_err("policy=%s is invalid: must be best_effort, fixed_share, equal_share, rr, gvt, static or static_lend\n",
 		       policy);
 		return -EINVAL;
 	}

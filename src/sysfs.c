@@ -98,7 +98,7 @@ static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
 
 	if (p < 0) {
 		dev_warn_ratelimited(dev,
-				     "policy: '%.*s' is not one of best_effort, fixed_share, equal_share\n",
+				     "policy: '%.*s' is not one of best_effort, fixed_share, equal_share, rr, gvt, static, static_lend\n",
 				     vaccel_input_len(buf, count), buf);
 		return p;
 	}

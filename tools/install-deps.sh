@@ -14,6 +14,7 @@ PKGS=(
 	qemu-system-x86 qemu-utils busybox-static
 	mdevctl libvirt-daemon-system libvirt-clients
 	dkms dh-dkms debhelper
+	gnuplot-nox
 )
 
 missing=()

@@ -103,7 +103,7 @@ run_checkpatch() {
 # and modpost (when $3 is "modpost") speaks of the module.  Anything else
 # comes from the kernel's own headers: shown, but not counted.
 findings() {
-	local log=$1 scratch=$2 ours others
+	local log=$1 scratch=$2 ours others inmacro
 	ours="^$scratch/[^:]+:[0-9]+(:[0-9]+)?: (warning|error)"
 	if [ "$3" = modpost ]; then
 		ours="$ours|^(WARNING|ERROR): modpost:"
@@ -115,6 +115,19 @@ findings() {
 		sort -u <<<"$others" | sed 's/^/    /'
 	fi
 	nfound=$(grep -cE "$ours" "$log" || true)
+	# A warning placed in a kernel header by a macro that our code
+	# expanded (a format string of ours given to kunit_info(), say) is
+	# ours: gcc follows it with notes that point into the scratch copy.
+	inmacro=$(awk -v s="^$scratch/" '
+		/^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):/ {
+			w = ($0 ~ s) ? "" : $0; next }
+		w != "" && $0 ~ s && / note: in expansion of macro/ {
+			print w; sub(s, ""); print "    " $0; w = "" }' "$log")
+	if [ -n "$inmacro" ]; then
+		echo "from our macro uses:"
+		sed 's/^/    /' <<<"$inmacro"
+		nfound=$((nfound + $(grep -c ': warning:\|: error:' <<<"$inmacro")))
+	fi
 }
 
 # Build the module out of tree in a fresh copy of the sources, with the

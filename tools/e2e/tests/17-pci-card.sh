@@ -45,7 +45,7 @@ unload_vaccel
 bad_load "pci_cards: $NOTCARD (1b36:0005) not a vaccel card" pci_cards=$NOTCARD
 bad_load "pci_cards: there is no PCI function 0000:00:1f.0" pci_cards=$PF,0000:00:1f.0
 bad_load "pci_cards='00:10.0;00:11.0' is invalid" "pci_cards=00:10.0;00:11.0"
-bad_load "policy=fastest is invalid: must be best_effort, fixed_share or equal_share" policy=fastest
+bad_load "policy=fastest is invalid: must be best_effort, fixed_share, equal_share, rr, gvt, static or static_lend" policy=fastest
 bad_load "slice_us=50 is invalid: must be from 100 to 100000" slice_us=50
 
 log_step "pci_cards=$PF: the function is a card with the three types"

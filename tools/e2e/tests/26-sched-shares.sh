@@ -150,7 +150,7 @@ at_least()
 }
 
 log_step "best_effort, 1of2 + 1of4 + 1of4 all busy: 50/25/25"
-assert_eq "[best_effort] fixed_share equal_share" "$(cat $card/vaccel/policy)" "default policy"
+assert_eq "[best_effort] fixed_share equal_share rr gvt static static_lend" "$(cat $card/vaccel/policy)" "default policy"
 assert_eq "2 1 1" "$(cat /sys/bus/mdev/devices/{$a,$b,$c}/vaccel/weight | xargs)" "type weights"
 echo "best_effort, all three busy (8 s window):" >>"$figures"
 measure 8 2 "$a" "$b" "$c"
@@ -169,7 +169,7 @@ at_least "1of4 alone: card in use" "$total" 85
 
 log_step "fixed_share, one 1of4 busy, the others idle: a quarter"
 sysfs_write $card/vaccel/policy fixed_share
-assert_eq "best_effort [fixed_share] equal_share" "$(cat $card/vaccel/policy)" "policy"
+assert_eq "best_effort [fixed_share] equal_share rr gvt static static_lend" "$(cat $card/vaccel/policy)" "policy"
 echo "fixed_share, 1of4 alone (5 s window):" >>"$figures"
 measure 5 2 "$b"
 near "1of4 alone, fixed_share: card in use" "$total" 25 3

@@ -30,11 +30,11 @@ expect_errno EINVAL sysfs_write $card/vaccel/slice_us 1ms
 expect_errno EINVAL sysfs_write "$wa" 1001
 expect_errno EINVAL sysfs_write "$wa" -1
 expect_errno EINVAL sysfs_write "$wa" heavy
-assert_eq "[best_effort] fixed_share equal_share" "$(cat $card/vaccel/policy)" "policy kept"
+assert_eq "[best_effort] fixed_share equal_share rr gvt static static_lend" "$(cat $card/vaccel/policy)" "policy kept"
 assert_eq 1000 "$(cat $card/vaccel/slice_us)" "slice kept"
 assert_eq 2 "$(cat "$wa")" "weight kept"
 dmesg >"$VACCEL_RESULTS/27-dmesg.txt"
-grep "vaccel-sim.0: policy: 'round_robin' is not one of best_effort, fixed_share, equal_share" \
+grep "vaccel-sim.0: policy: 'round_robin' is not one of best_effort, fixed_share, equal_share, rr, gvt, static, static_lend" \
 	"$VACCEL_RESULTS/27-dmesg.txt" >/dev/null || fail "no log line for the bad policy"
 grep "vaccel-sim.0: slice_us: '99' refused: microseconds from 100 to 100000" \
 	"$VACCEL_RESULTS/27-dmesg.txt" >/dev/null || fail "no log line for the bad slice"

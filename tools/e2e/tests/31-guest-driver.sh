@@ -246,7 +246,7 @@ grep -q '^=== rc 0$' "$out/selftest-after-reset.txt" ||
 	{ grep FAIL "$out/selftest-after-reset.txt" || true; soft_fail "selftest after the reset failed"; }
 
 step "sharing card 0: guest load on the 1of2, host loads on two 1of4s"
-assert_eq "[best_effort] fixed_share equal_share" \
+assert_eq "[best_effort] fixed_share equal_share rr gvt static static_lend" \
 	"$(cat /sys/bus/platform/devices/vaccel-sim.0/vaccel/policy)" "card 0's policy"
 mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
 dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched

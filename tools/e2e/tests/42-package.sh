@@ -96,7 +96,7 @@ for kv in cards=2 engines=2 policy=fixed_share slice_us=2000 pci_cards=; do
 done
 c1=/sys/bus/platform/devices/vaccel-sim.1/vaccel
 assert_eq 2 "$(cat $c1/engines)" "engines of vaccel-sim.1"
-assert_eq "best_effort [fixed_share] equal_share" "$(cat $c1/policy)" "policy of vaccel-sim.1"
+assert_eq "best_effort [fixed_share] equal_share rr gvt static static_lend" "$(cat $c1/policy)" "policy of vaccel-sim.1"
 assert_eq 2000 "$(cat $c1/slice_us)" "slice_us of vaccel-sim.1"
 [ ! -e "$pci/vaccel" ] || fail "0000:00:10.0 bound without pci_cards="
 rmmod vaccel

@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The VM's part of make bench (docs/benchmarks.md, "Policies side by side":
+# throughput and trap efficiency), for every policy the card offers, the
+# benchmark baselines included, one after the other on the same card of 4
+# engines:
+#  - alone: one accel-1of1 with every queue kept full of 1 ms BUSY
+#    (vaccel-vfio load);
+#  - shared: an accel-1of2 and two accel-1of4s doing the same;
+# each measured over a window whose ends are two debugfs snapshots (the
+# kernel's now_ns and every instance's counters at one instant).  Figures:
+# BUSY time completed per second of the window (in engines' worth) shared
+# against alone, each instance's share of it, the engine time the
+# scheduler charged (busy_ns), context switches and preemptions per
+# second, and the trapped BAR0 writes and reads per command completed.  Lines "BENCH vm ..." go to
+# $VACCEL_RESULTS/44-bench.txt, which tools/bench.sh keeps.
+# Never fails on a figure; fails when a load fails, did not run through
+# the window, or a snapshot lacks an instance.
+# VACCEL_BENCH_RUNS (default 1) windows of each kind per policy,
+# VACCEL_BENCH_SECONDS (default 3) each; VACCEL_BENCH_POLICIES and
+# VACCEL_BENCH_SLICES_US (lists; default every policy, the card's slice).
+# e2e-timeout: 1800
+set -euo pipefail
+source "$REPO/tools/e2e/lib.sh"
+
+runs=${VACCEL_BENCH_RUNS:-1}
+secs=${VACCEL_BENCH_SECONDS:-3}
+load_vaccel cards=1 engines=4 mem_mb=64
+mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
+vfio=$REPO/tools/vaccel-vfio
+card=/sys/bus/platform/devices/vaccel-sim.0
+types=$card/mdev_supported_types
+dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
+out=$VACCEL_RESULTS/44-bench.txt
+: >"$out"
+
+# field DUMP NAME UUID: the value after NAME in UUID's lines of a dump of
+# $dbg.
+field()
+{
+	awk -v u="$3" -v n="$2" '$1 == u { f = 1; next } f && !/^ / { exit }
+		f { for (i = 1; i < NF; i++) if ($i == n) { print $(i + 1); exit } }' <<<"$1"
+}
+
+# window POLICY KIND SLOTS...: instances of SLOTS (4, 2, 1) each with a
+# BUSY load on every queue; once all complete commands, 1 s of ramp, then
+# $secs s between two snapshots; then the loads stop and the instances go.
+window()
+{
+	local policy=$1 kind=$2 s u i d0 d1 t dsum=0 wsum=0 rsum=0 csum=0 dry=0
+	local bsum=0 ssum=0 psum=0
+	local -a uuids pids done shares
+	shift 2
+	for s in "$@"; do
+		u=$(new_uuid)
+		sysfs_write "$types/accel-1of$((4 / s))/create" "$u"
+		uuids+=("$u")
+	done
+	for u in "${uuids[@]}"; do
+		"$vfio" load "$u" --seconds 600 >"$VACCEL_RESULTS/44-load-$u.txt" 2>&1 &
+		pids+=($!)
+	done
+	for _ in $(seq 300); do
+		t=1
+		for u in "${uuids[@]}"; do
+			[ "$(cat "/sys/bus/mdev/devices/$u/vaccel/jobs")" -gt 0 ] || t=0
+		done
+		[ "$t" = 0 ] || break
+		sleep 0.1
+	done
+	[ "$t" = 1 ] || fail "$policy $kind: the loads did not start within 30 s"
+	sleep 1
+	d0=$(cat $dbg)
+	sleep "$secs"
+	d1=$(cat $dbg)
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { cat "$VACCEL_RESULTS/44-load-${uuids[$i]}.txt"; fail "$policy $kind: load $((i + 1)) failed"; }
+		t=$(sed -n 's/.*, \([0-9]*\) times a queue had run dry/\1/p' "$VACCEL_RESULTS/44-load-${uuids[$i]}.txt")
+		dry=$((dry + ${t:-0}))
+	done
+	t=$(( $(awk '/^policy/ { print $NF }' <<<"$d1") - $(awk '/^policy/ { print $NF }' <<<"$d0") ))
+	[ "$t" -gt 0 ] || fail "$policy $kind: no time between the snapshots"
+	for u in "${uuids[@]}"; do
+		local b0 b1 w0 w1 r0 r1 c0 c1 e0 e1 s0 s1 p0 p1
+		b0=$(field "$d0" done_busy_ns "$u"); b1=$(field "$d1" done_busy_ns "$u")
+		w0=$(field "$d0" mmio_writes "$u"); w1=$(field "$d1" mmio_writes "$u")
+		r0=$(field "$d0" mmio_reads "$u"); r1=$(field "$d1" mmio_reads "$u")
+		c0=$(field "$d0" commands "$u"); c1=$(field "$d1" commands "$u")
+		e0=$(field "$d0" busy_ns "$u"); e1=$(field "$d1" busy_ns "$u")
+		s0=$(field "$d0" switches "$u"); s1=$(field "$d1" switches "$u")
+		p0=$(field "$d0" preemptions "$u"); p1=$(field "$d1" preemptions "$u")
+		[ -n "$b0" ] && [ -n "$b1" ] && [ -n "$c1" ] || fail "$policy $kind: $u missing from a snapshot"
+		done+=($((b1 - b0)))
+		dsum=$((dsum + b1 - b0))
+		wsum=$((wsum + w1 - w0))
+		rsum=$((rsum + r1 - r0))
+		csum=$((csum + c1 - c0))
+		bsum=$((bsum + e1 - e0))
+		ssum=$((ssum + s1 - s0))
+		psum=$((psum + p1 - p0))
+	done
+	[ "$csum" -gt 0 ] || fail "$policy $kind: no command completed in the window"
+	for i in "${!done[@]}"; do
+		shares+=($(( done[i] * 1000 / (dsum > 0 ? dsum : 1) )))
+	done
+	for u in "${uuids[@]}"; do
+		sysfs_write "/sys/bus/mdev/devices/$u/remove" 1
+	done
+	# engines' worth of BUSY completed, in thousandths
+	echo "BENCH vm kind=$kind policy=$policy window_ns=$t done_engines=$(( dsum * 1000 / t )) busy_engines=$(( bsum * 1000 / t )) switches_per_s=$(( ssum * 1000000000 / t )) preemptions_per_s=$(( psum * 1000000000 / t )) shares=$(IFS=/; echo "${shares[*]}") commands=$csum mmio_writes=$wsum mmio_reads=$rsum dry=$dry" | tee -a "$out"
+}
+
+read -r -a policies <<<"$(tr -d '[]' <"$card/vaccel/policy")"
+[ "${#policies[@]}" -ge 3 ] || fail "the card offers ${#policies[@]} policies"
+if [ -n "${VACCEL_BENCH_POLICIES:-}" ]; then
+	read -r -a policies <<<"$VACCEL_BENCH_POLICIES"
+fi
+read -r -a slices <<<"${VACCEL_BENCH_SLICES_US:-$(cat "$card/vaccel/slice_us")}"
+log_step "policies: ${policies[*]}; slices ${slices[*]} us; $runs run(s) of $secs s per window"
+for sl in "${slices[@]}"; do
+	sysfs_write "$card/vaccel/slice_us" "$sl"
+	for p in "${policies[@]}"; do
+		sysfs_write "$card/vaccel/policy" "$p"
+		for r in $(seq "$runs"); do
+			log_step "$p, slice $sl us, run $r: alone"
+			window "$p slice_us=$sl" alone 4
+			log_step "$p, slice $sl us, run $r: shared"
+			window "$p slice_us=$sl" shared 2 1 1
+		done
+	done
+done
+sysfs_write "$card/vaccel/policy" best_effort
