@@ -49,7 +49,7 @@ log_step "the module parameters give both cards their tunables"
 load_vaccel "${PARAMS[@]}"
 for c in $SIM $PF; do
 	d=$(parent_dir $c)/vaccel
-	assert_eq "best_effort [fixed_share] equal_share 2500" \
+	assert_eq "best_effort [fixed_share] equal_share rr gvt static static_lend 2500" \
 		"$(cat "$d/policy" "$d/slice_us" | xargs)" "policy and slice_us of $c"
 done
 
