@@ -275,8 +275,13 @@ static void bench_mix(struct kunit *test, const char *figure,
 	}
 }
 
-/* Fairness: the mixes of mixes[], every instance running the default op. */
-static void vaccel_bench_fair(struct kunit *test)
+/*
+ * Every mix of @table under every policy, bench_runs times each, with
+ * bench_mix(); the first run of @table's first mix also prints its series
+ * when @series.
+ */
+static void bench_mixes(struct kunit *test, const char *figure,
+			const struct mix *table, unsigned int n, bool series)
 {
 	unsigned int m, p, r;
 	u32 *err;
@@ -286,11 +291,17 @@ static void vaccel_bench_fair(struct kunit *test)
 	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
 			    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, err);
-	for (m = 0; m < ARRAY_SIZE(mixes); m++)
+	for (m = 0; m < n; m++)
 		for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
 			for (r = 0; r < runs(); r++)
-				bench_mix(test, "fair", &mixes[m], p, r, err,
-					  !m && !r);
+				bench_mix(test, figure, &table[m], p, r, err,
+					  series && !m && !r);
+}
+
+/* Fairness: the mixes of mixes[], every instance running the default op. */
+static void vaccel_bench_fair(struct kunit *test)
+{
+	bench_mixes(test, "fair", mixes, ARRAY_SIZE(mixes), true);
 }
 
 /*
@@ -300,19 +311,7 @@ static void vaccel_bench_fair(struct kunit *test)
  */
 static void vaccel_bench_mixed(struct kunit *test)
 {
-	unsigned int m, p, r;
-	u32 *err;
-
-	vkt_bench_native_only(test);
-
-	err = kunit_kcalloc(test, SIM_ENTS * SIM_TICKS, sizeof(*err),
-			    GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, err);
-	for (m = 0; m < ARRAY_SIZE(mixed_ops); m++)
-		for (p = 0; p < VACCEL_SCHED_NR_POLICIES; p++)
-			for (r = 0; r < runs(); r++)
-				bench_mix(test, "mixed", &mixed_ops[m], p, r,
-					  err, false);
+	bench_mixes(test, "mixed", mixed_ops, ARRAY_SIZE(mixed_ops), false);
 }
 
 /*

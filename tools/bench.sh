@@ -35,6 +35,15 @@ if [ "$runs" -lt 1 ] || [ "$runs" -gt 20 ]; then
 	exit 2
 fi
 
+# header WHAT: where the lines that follow came from.
+header()
+{
+	echo "# command: BENCH_RUNS=$runs make bench$1"
+	echo "# commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')$2"
+}
+
 mkdir -p "$out"
 if [ "${1:-}" != --report ]; then
 	"$repo/tools/install-deps.sh"
@@ -49,10 +58,7 @@ if [ "${1:-}" != --report ]; then
 		exit 1
 	fi
 	{
-		echo "# command: BENCH_RUNS=$runs make bench"
-		echo "# commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
-		echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-		echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r); simulation under UML (native)"
+		header "" ", kernel $(uname -r); simulation under UML (native)"
 		grep -o 'BENCH .*' "$log"
 	} > "$raw.tmp"
 	mv "$raw.tmp" "$raw"
@@ -64,10 +70,8 @@ if [ "${1:-}" != --report ]; then
 		VACCEL_BENCH_RUNS=$runs VACCEL_BENCH_SLICES_US="${BENCH_VM_SLICES_US:-1000 10000}" \
 			VACCEL_BENCH_BUSY=64 "$repo/tools/e2e.sh" 44-bench-vm 45-bench-scale
 		{
-			echo "# command: BENCH_RUNS=$runs make bench (tools/e2e/tests/44-bench-vm.sh)"
-			echo "# commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
-			echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-			echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); Debian's 6.1 kernel in a VM under QEMU TCG"
+			header " (tools/e2e/tests/44-bench-vm.sh, 45-bench-scale.sh)" \
+				"; Debian's 6.1 kernel in a VM under QEMU TCG"
 			cat "$cache/e2e-results/latest/44-bench.txt" \
 			    "$cache/e2e-results/latest/45-bench.txt"
 		} > "$out/vm.txt.tmp"

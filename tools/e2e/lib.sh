@@ -33,6 +33,10 @@
 #   guest_wait [--timeout S] NAME its output and exit status
 #   busy_ns UUID...               the instances' busy_ns, read by one
 #                                 process, on one line
+#   sched_field DUMP NAME UUID... the value after NAME in each UUID's lines
+#                                 of DUMP, one read of a card's debugfs
+#                                 sched file (so one instant for all), on
+#                                 one line
 
 log_step()
 {
@@ -224,4 +228,14 @@ busy_ns()
 		files+=("/sys/bus/mdev/devices/$u/vaccel/busy_ns")
 	done
 	cat "${files[@]}" | xargs
+}
+
+sched_field()
+{
+	local dump=$1 name=$2 u
+	shift 2
+	for u in "$@"; do
+		awk -v u="$u" -v n="$name" '$1 == u { f = 1 } f && $1 != u && !/^ / { exit }
+			f { for (i = 1; i < NF; i++) if ($i == n) { print $(i + 1); exit } }' <<<"$dump"
+	done | xargs
 }

@@ -33,18 +33,8 @@ sysfs_write "$types/accel-1of4/create" "$c"
 jobs_of() { cat "/sys/bus/mdev/devices/$1/vaccel/jobs"; }
 mount -t debugfs nodev /sys/kernel/debug 2>/dev/null || true
 dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
-# field DUMP NAME UUID...: the value after NAME in each UUID's lines of a
-# dump of $dbg (one read, so one instant for all of them): busy_ns is the
-# scheduler's charge, demand its queues with work.
-field()
-{
-	local dump=$1 name=$2 u
-	shift 2
-	for u in "$@"; do
-		awk -v u="$u" -v n="$name" '$1 == u { f = 1 } f && $1 != u && !/^ / { exit }
-			f { for (i = 1; i < NF; i++) if ($i == n) { print $(i + 1); exit } }' <<<"$dump"
-	done | xargs
-}
+# sched_field (lib.sh) reads a dump of $dbg: busy_ns is the scheduler's
+# charge, demand its queues with work.
 
 # measure SECS RAMP UUID...: run a BUSY load on every queue of each UUID;
 # once all have started, wait RAMP s, then measure over SECS s, then stop
@@ -95,14 +85,14 @@ measure()
 		sed -n "s/^load: /  client $((i + 1)): /p" "$VACCEL_RESULTS/26-load-${uuids[$i]}.txt" | tee -a "$figures"
 	done
 	# Every load had work for all its queues at both ends of the window.
-	read -r -a q0 <<<"$(field "$d0" demand "$@")"
-	read -r -a q1 <<<"$(field "$d1" demand "$@")"
+	read -r -a q0 <<<"$(sched_field "$d0" demand "$@")"
+	read -r -a q1 <<<"$(sched_field "$d1" demand "$@")"
 	for i in "${!uuids[@]}"; do
 		[ "${q0[$i]}" = 4 ] && [ "${q1[$i]}" = 4 ] ||
 			fail "instance $((i + 1)) had ${q0[$i]} and ${q1[$i]} busy queues at the window's ends, not 4"
 	done
-	read -r -a c0 <<<"$(field "$d0" busy_ns "$@")"
-	read -r -a c1 <<<"$(field "$d1" busy_ns "$@")"
+	read -r -a c0 <<<"$(sched_field "$d0" busy_ns "$@")"
+	read -r -a c1 <<<"$(sched_field "$d1" busy_ns "$@")"
 	shares=()
 	cshares=()
 	for i in "${!b0[@]}"; do
@@ -119,12 +109,12 @@ measure()
 	# delay (work on no engine) of each instance in the window.
 	local -a s0 s1 n0 n1 w0 w1 sw wt
 	local nw
-	read -r -a s0 <<<"$(field "$d0" switches "$@")"
-	read -r -a s1 <<<"$(field "$d1" switches "$@")"
-	read -r -a n0 <<<"$(field "$d0" waits "$@")"
-	read -r -a n1 <<<"$(field "$d1" waits "$@")"
-	read -r -a w0 <<<"$(field "$d0" wait_ns "$@")"
-	read -r -a w1 <<<"$(field "$d1" wait_ns "$@")"
+	read -r -a s0 <<<"$(sched_field "$d0" switches "$@")"
+	read -r -a s1 <<<"$(sched_field "$d1" switches "$@")"
+	read -r -a n0 <<<"$(sched_field "$d0" waits "$@")"
+	read -r -a n1 <<<"$(sched_field "$d1" waits "$@")"
+	read -r -a w0 <<<"$(sched_field "$d0" wait_ns "$@")"
+	read -r -a w1 <<<"$(sched_field "$d1" wait_ns "$@")"
 	for i in "${!uuids[@]}"; do
 		sw+=("$(( (s1[i] - s0[i]) * 1000000000 / (t1 - t0) ))")
 		nw=$((n1[i] - n0[i]))

@@ -34,14 +34,6 @@ dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
 out=$VACCEL_RESULTS/44-bench.txt
 : >"$out"
 
-# field DUMP NAME UUID: the value after NAME in UUID's lines of a dump of
-# $dbg.
-field()
-{
-	awk -v u="$3" -v n="$2" '$1 == u { f = 1; next } f && !/^ / { exit }
-		f { for (i = 1; i < NF; i++) if ($i == n) { print $(i + 1); exit } }' <<<"$1"
-}
-
 # window POLICY KIND SLOTS...: instances of SLOTS (4, 2, 1) each with a
 # BUSY load on every queue; once all complete commands, 1 s of ramp, then
 # $secs s between two snapshots; then the loads stop and the instances go.
@@ -83,13 +75,13 @@ window()
 	[ "$t" -gt 0 ] || fail "$policy $kind: no time between the snapshots"
 	for u in "${uuids[@]}"; do
 		local b0 b1 w0 w1 r0 r1 c0 c1 e0 e1 s0 s1 p0 p1
-		b0=$(field "$d0" done_busy_ns "$u"); b1=$(field "$d1" done_busy_ns "$u")
-		w0=$(field "$d0" mmio_writes "$u"); w1=$(field "$d1" mmio_writes "$u")
-		r0=$(field "$d0" mmio_reads "$u"); r1=$(field "$d1" mmio_reads "$u")
-		c0=$(field "$d0" commands "$u"); c1=$(field "$d1" commands "$u")
-		e0=$(field "$d0" busy_ns "$u"); e1=$(field "$d1" busy_ns "$u")
-		s0=$(field "$d0" switches "$u"); s1=$(field "$d1" switches "$u")
-		p0=$(field "$d0" preemptions "$u"); p1=$(field "$d1" preemptions "$u")
+		b0=$(sched_field "$d0" done_busy_ns "$u"); b1=$(sched_field "$d1" done_busy_ns "$u")
+		w0=$(sched_field "$d0" mmio_writes "$u"); w1=$(sched_field "$d1" mmio_writes "$u")
+		r0=$(sched_field "$d0" mmio_reads "$u"); r1=$(sched_field "$d1" mmio_reads "$u")
+		c0=$(sched_field "$d0" commands "$u"); c1=$(sched_field "$d1" commands "$u")
+		e0=$(sched_field "$d0" busy_ns "$u"); e1=$(sched_field "$d1" busy_ns "$u")
+		s0=$(sched_field "$d0" switches "$u"); s1=$(sched_field "$d1" switches "$u")
+		p0=$(sched_field "$d0" preemptions "$u"); p1=$(sched_field "$d1" preemptions "$u")
 		[ -n "$b0" ] && [ -n "$b1" ] && [ -n "$c1" ] || fail "$policy $kind: $u missing from a snapshot"
 		done+=($((b1 - b0)))
 		dsum=$((dsum + b1 - b0))
