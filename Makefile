@@ -135,8 +135,10 @@ e2e-debug: tools
 
 # The scheduler's policies and the benchmark baselines side by side:
 # regenerates the tables of docs/benchmarks.md ("Scheduler policies side
-# by side") and docs/bench/*.png from a native run (UML); BENCH_RUNS runs
-# per figure.  Prints figures, never fails on one.
+# by side") and docs/bench/*.png from a native run (UML), the physical
+# limit under TCG and the VM tests; BENCH_RUNS runs per figure,
+# BENCH_STEPS to run some of them (tools/bench.sh).  Prints figures, never
+# fails on one.
 BENCH_RUNS ?= 5
 bench:
 	BENCH_RUNS=$(BENCH_RUNS) tools/bench.sh

@@ -982,8 +982,9 @@ static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
  * included), not the test's wait, which polls at a jiffy's resolution.  All operands are in the
  * instance's device memory, so no guest memory or pinning is involved.
  * One queue of A (a 1of2 alone on the card: one engine) against one CPU.
- * Natively under UML the ratio is the overhead; under TCG (x86_64) it is
- * printed as well, with less meaning.
+ * Natively under UML the ratio is the overhead; under TCG (the x86_64 run,
+ * in a VM) it is the same ratio with every instruction emulated, the
+ * figure "in the VM" of docs/benchmarks.md.
  */
 static int bench_dev_rw(void *priv, u64 off, void *buf, size_t len,
 			bool write)
@@ -1050,7 +1051,8 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 			.n = cpu_to_le32(128), .k = cpu_to_le32(128) },
 		  128 * 128 * 128, "multiply-adds" },
 	};
-	const unsigned int per_round = 8, rounds = 8;
+	/* Under TCG an eighth of the work: a ratio, in seconds of CI. */
+	const unsigned int per_round = 8, rounds = IS_ENABLED(CONFIG_UML) ? 8 : 1;
 	struct vaccel_exec_env env = {
 		.ops = &bench_exec_ops,
 		.priv = a,
@@ -1058,7 +1060,6 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 	unsigned int c, r, i, run;
 	struct tq t;
 
-	vkt_bench_native_only(test);
 	env.scratch = kunit_kzalloc(test, VACCEL_EXEC_SCRATCH, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, env.scratch);
 	tq_start(test, &t, a, 0, 0);
@@ -1072,8 +1073,14 @@ static void vaccel_bench_engine_physical(struct kunit *test)
 				tq_push(&t, &pc->d);
 			t0 = atomic64_read(&a->stats.busy_ns);
 			tq_ring(&t);
-			KUNIT_ASSERT_EQ(test, tq_wait(&t, t.tail), 0);
+			/*
+			 * Sleep until the engine lets go of the queue: a
+			 * test that polled would take the engine's CPU (UML
+			 * has one) in the time charged to vaccel.
+			 */
 			tq_settle(&t);
+			KUNIT_ASSERT_EQ(test, le32_to_cpu(tq_wb(&t).head),
+					t.tail);
 			via += atomic64_read(&a->stats.busy_ns) - t0;
 
 			/* the same commands, the kernel called directly */
@@ -1112,7 +1119,7 @@ static struct kunit_case vaccel_bench_engine_cases[] = {
 
 /*
  * Run with the scheduler benchmarks (tools/kunit.sh 'vaccel_bench*'); in
- * CI too, a second or so.
+ * CI too: a second or so under UML, seconds under TCG (x86_64).
  */
 static struct kunit_suite vaccel_bench_engine_suite = {
 	.name = "vaccel_bench_engine",

@@ -210,8 +210,42 @@ def scale_table(rows, out):
     out.append('')
 
 
+def vm_ops_table(rows, out):
+    """COPY and GEMM in the VM: work the engines do on the VM's CPUs."""
+    g = group([d for d in rows if d.get('op', 'busy') != 'busy'], 'op', 'policy', 'slice_us')
+    if not g:
+        return
+    out.append('The same with work the engines do on the CPU instead of BUSY: every '
+               'queue kept full of 1 MiB COPYs or 64 × 64 × 64 int32 GEMMs, operands '
+               'in device memory. The 4 engines share the VM\'s 2 vCPUs under TCG, so '
+               'alone and shared are both bound by the CPU; the ratio is what sharing '
+               '(switches, the scheduler, three clients) costs the work done. Median '
+               '(min–max); TCG:')
+    out.append('')
+    out.append('| op | policy | slice (µs) | alone | shared | shared / alone (%) | '
+               'charged, shared (%) | switches/s, shared | shares of the completed work (%) |')
+    out.append('|---|---|---|---|---|---|---|---|---|')
+    for (op, pol, sl), ds in g.items():
+        alone = [d for d in ds if d['kind'] == 'alone']
+        shared = [d for d in ds if d['kind'] == 'shared']
+        if not alone or not shared:
+            continue
+        scale, unit = (1 / 2**20, 'MiB/s') if op == 'copy' else (1e-6, 'M multiply-adds/s')
+        ratios = [{'r': float(b['done_per_s']) / float(a['done_per_s']) * 100}
+                  for a, b in zip(alone, shared) if float(a['done_per_s'])]
+        mid = shared[len(shared) // 2]['shares'].split('/')
+        out.append(f'| {op.upper()} | {pol} | {sl} | {spread(alone, "done_per_s", scale, "{:.0f}")} {unit} '
+                   f'| {spread(shared, "done_per_s", scale, "{:.0f}")} {unit} '
+                   f'| {spread(ratios, "r") if ratios else "–"} | {spread(shared, "busy_engines", 0.025)} '
+                   f'| {spread(shared, "switches_per_s", 1, "{:.0f}")} '
+                   f'| {" / ".join(f"{int(x) / 10:.1f}" for x in mid)} |')
+    out.append('')
+
+
 def vm_tables(vm_header, vm, out):
-    rows = vm.get('vm', [])
+    allrows = vm.get('vm', [])
+    # Lines without op= are BUSY (vm.txt from before COPY and GEMM).
+    rows = [d for d in allrows if d.get('op', 'busy') == 'busy']
     if not rows:
         out.append('(No VM figures: docs/bench/vm.txt is missing; `make bench` '
                    'writes it unless BENCH_VM=0.)')
@@ -269,6 +303,7 @@ def vm_tables(vm_header, vm, out):
         t = sum(int(d['window_ns']) for d in shared) / 1e9
         out.append(f'| {pol} | {sl} | {c} | {w} | {w / t if t else 0:.0f} | {r} |')
     out.append('')
+    vm_ops_table(allrows, out)
 
 
 def vmscale_table(vm, out):
@@ -297,17 +332,18 @@ def vmscale_table(vm, out):
             out.append('')
 
 
-def physical_table(rows, out):
+def physical_table(rows, out, where='natively (UML)'):
     g = group(rows.get('physical', []), 'op')
     if not g:
         return
     nruns = max(len(ds) for ds in g.values())
-    out.append('One accel-1of2 alone on a card (one queue, so one engine) runs 64 '
+    ncmd = next(iter(g.values()))[0]['commands']
+    out.append(f'One accel-1of2 alone on a card (one queue, so one engine) runs {ncmd} '
                'commands of each kind with every operand in its device memory, '
                'through vaccel (doorbells of 8, the engine thread, the scheduler '
                'between chunks: the engine time it was charged) and by calling '
                'the execution unit\'s kernel vaccel_exec_chunk() in a loop on the '
-               'same memory; natively (UML), median of '
+               f'same memory; {where}, median of '
                f'{nruns} runs (min–max). Goal: through vaccel ≥ 95 % of direct:')
     out.append('')
     out.append('| op | work | through vaccel | direct | vaccel / direct (%) | chunks | cost per chunk (µs) |')
@@ -420,8 +456,10 @@ def plot_latency(rows, outdir, tmp):
 
 def main():
     raw, vmraw, md, outdir = sys.argv[1:5]
+    tcgraw = sys.argv[5] if len(sys.argv) > 5 else ''
     header, rows = parse(raw)
     vm_header, vm = parse(vmraw) if os.path.exists(vmraw) else ({}, {})
+    tcg_header, tcg_rows = parse(tcgraw) if tcgraw and os.path.exists(tcgraw) else ({}, {})
     os.makedirs(outdir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         shares_png = plot_shares(rows, outdir, tmp)
@@ -465,6 +503,13 @@ def main():
     out.append('### Physical limit')
     out.append('')
     physical_table(rows, out)
+    if tcg_rows.get('physical'):
+        out.append('The same in a VM: the KUnit suite on an x86_64 kernel under QEMU '
+                   'TCG (kunit.py), an eighth of the commands; every instruction is '
+                   'emulated, so only the ratio means something '
+                   f'({tcg_header.get("date", "")}, commit {tcg_header.get("commit", "")}):')
+        out.append('')
+        physical_table(tcg_rows, out, 'in a VM (x86_64 under TCG)')
     out.append('### Throughput and traps, in the VM')
     out.append('')
     vm_tables(vm_header, vm, out)

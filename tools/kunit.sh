@@ -14,6 +14,11 @@
 #   tools/kunit.sh                        every suite, both architectures
 #   tools/kunit.sh 'vaccel_slots.*'       one suite (kunit.py's filter_glob)
 #   VACCEL_KUNIT_ARCH=uml tools/kunit.sh  uml, x86_64 or all (default)
+#   VACCEL_KUNIT_BENCH=1 tools/kunit.sh 'vaccel_bench*'
+#                                         the benchmark kernels (make bench):
+#                                         kunit/bench-$arch.kunitconfig, no
+#                                         lock or memory debugging, built in
+#                                         $VACCEL_CACHE/kunit-$arch-bench
 #   tools/kunit.sh --prepare              only extract and graft (style.sh
 #                                         uses it for checkpatch.pl)
 #
@@ -194,6 +199,12 @@ timings=
 
 for arch in "${arches[@]}"; do
 	build=$cache/kunit-$arch
+	configs=(--kunitconfig="$graft/kunit/kunitconfig"
+		 --kunitconfig="$graft/kunit/$arch.kunitconfig")
+	if [ "${VACCEL_KUNIT_BENCH:-0}" = 1 ]; then
+		build=$cache/kunit-$arch-bench
+		configs=(--kunitconfig="$graft/kunit/bench-$arch.kunitconfig")
+	fi
 	mkdir -p "$build"
 	# make judges by timestamps: objects built from another clone can
 	# be newer than this clone's sources and would be kept.  Build the
@@ -207,8 +218,7 @@ for arch in "${arches[@]}"; do
 	rm -f "$results" "$build/test.log"
 
 	args=(run --build_dir="$build" --jobs="$(nproc)" --json="$results"
-	      --kunitconfig="$graft/kunit/kunitconfig"
-	      --kunitconfig="$graft/kunit/$arch.kunitconfig")
+	      "${configs[@]}")
 	if [ "$arch" = x86_64 ]; then
 		# kunit.py's x86_64 QEMU config names no accelerator; say TCG
 		# so that QEMU never tries the broken KVM.

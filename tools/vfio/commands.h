@@ -16,6 +16,7 @@ struct options {
 	const char *kind;		/* --kind (midjob) */
 	const char *event;		/* --event (midjob) */
 	const char *file;		/* --file (stall) */
+	const char *op;			/* --op (load): busy, copy or gemm */
 };
 
 struct vdev;

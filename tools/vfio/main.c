@@ -102,6 +102,7 @@
 #define OPT_OTHER	BIT(1)
 #define OPT_SECONDS	BIT(2)
 #define OPT_RACE	BIT(3)	/* --kind, --event, --file */
+#define OPT_OP		BIT(4)	/* --op */
 
 static const struct command {
 	const char *name;
@@ -127,8 +128,8 @@ static const struct command {
 	{ "unmap", command_unmap, 0, "DMA memory unmapped under running commands" },
 	{ "bench", command_bench, 0,
 	  "commands per second, batched doorbells, IOVA vs BAR2 copies" },
-	{ "load", command_load, OPT_SECONDS,
-	  "every queue kept full of 1 ms BUSY commands until --seconds or a signal" },
+	{ "load", command_load, OPT_SECONDS | OPT_OP,
+	  "queues kept full of BUSY 1 ms, COPY 1 MiB or GEMM 64^3, to --seconds or a signal" },
 	{ "light", command_light, OPT_SECONDS,
 	  "one NOP at a time on queue 0, 2 ms apart, for --seconds" },
 	{ "repin", command_repin, OPT_SECONDS,
@@ -146,14 +147,15 @@ static void print_usage(void)
 	unsigned int i;
 
 	fprintf(stderr, "usage: vaccel-vfio COMMAND UUID %s\n",
-		"[--mem-size BYTES] [--other UUID2] [--seconds S]");
+		"[--mem-size BYTES] [--other UUID2] [--seconds S] [--op OP]");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(stderr, "  %-9s %s%s%s%s%s\n", commands[i].name,
+		fprintf(stderr, "  %-9s %s%s%s%s%s%s\n", commands[i].name,
 			commands[i].help,
 			commands[i].opts & OPT_MEM_SIZE ? " [--mem-size BYTES]" : "",
 			commands[i].opts & OPT_OTHER ? " [--other UUID2]" : "",
 			commands[i].opts & OPT_SECONDS ? " [--seconds S]" : "",
-			commands[i].opts & OPT_RACE ? " [--kind K --event E --file F]" : "");
+			commands[i].opts & OPT_RACE ? " [--kind K --event E --file F]" : "",
+			commands[i].opts & OPT_OP ? " [--op busy|copy|gemm]" : "");
 	fprintf(stderr, "  %-9s %s\n", "fuzz",
 		"A B N [--seed S] [--ops N]: random operations on A and B beside a verified N");
 	fprintf(stderr, "  %-9s %s\n", "migrate",
@@ -206,6 +208,15 @@ static bool parse_options(const struct command *cmd, int argc, char **argv,
 				o->event = argv[++i];
 			else
 				o->file = argv[++i];
+		} else if (!strcmp(argv[i], "--op") && i + 1 < argc &&
+			   (cmd->opts & OPT_OP)) {
+			o->op = argv[++i];
+			if (strcmp(o->op, "busy") && strcmp(o->op, "copy") &&
+			    strcmp(o->op, "gemm")) {
+				fprintf(stderr, "vaccel-vfio: bad --op '%s': busy, copy or gemm\n",
+					o->op);
+				return false;
+			}
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc &&
 			   (cmd->opts & OPT_SECONDS)) {
 			errno = 0;

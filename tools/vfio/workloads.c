@@ -252,16 +252,54 @@ out:
 }
 
 /*
- * load: keep every queue of the function full of BUSY commands for
- * --seconds, or until SIGINT or SIGTERM, a synthetic load for the
- * scheduler's tests (tools/e2e/tests/26-sched-shares.sh): the function
- * always has work for as many engines as it has queues, and what it gets
- * is what the scheduler gives it.  A test that measures shares stops every
- * load with a signal once its window is over, so that no load ends inside
- * the window, whenever each one started.
+ * load: keep every queue of the function full of commands for --seconds,
+ * or until SIGINT or SIGTERM, a synthetic load for the scheduler's tests
+ * (tools/e2e/tests/26-sched-shares.sh) and benchmarks (44-bench-vm.sh):
+ * the function always has work for as many engines as it has queues, and
+ * what it gets is what the scheduler gives it.  A test that measures
+ * shares stops every load with a signal once its window is over, so that
+ * no load ends inside the window, whenever each one started.
+ *
+ * --op picks the command: BUSY of 1 ms (the default: engine time and no
+ * CPU), or work the engines do on the CPU with every operand in the
+ * function's device memory (no guest memory, so nothing to pin): COPY of
+ * 1 MiB, or an int32 GEMM of 64 x 64 x 64.  Each queue works in its own
+ * quarter of BAR2.  Results are not checked (the long workload does that).
  */
 #define LOAD_RING	64
 #define LOAD_BUSY_NS	1000000ULL
+#define LOAD_COPY_BYTES	BIT(20)
+#define LOAD_GEMM_DIM	64U
+
+/* The command queue @q repeats for --op @op, in its quarter of BAR2. */
+static bool load_cmd(const struct qenv *e, const char *op, unsigned int q,
+		     struct cmd *c, const char **what)
+{
+	__u64 part = e->bar2_size / VACCEL_FN_QUEUES, base = q * part;
+	__u64 mat = (__u64)LOAD_GEMM_DIM * LOAD_GEMM_DIM * sizeof(__u32);
+
+	if (!op || !strcmp(op, "busy")) {
+		*c = cmd_busy(LOAD_BUSY_NS);
+		*what = "BUSY commands of 1000 us";
+		return true;
+	}
+	if (!strcmp(op, "copy") && part >= 2 * LOAD_COPY_BYTES) {
+		*c = cmd_copy(at_bar2(e, base + part / 2), at_bar2(e, base),
+			      LOAD_COPY_BYTES);
+		*what = "COPY commands of 1048576 bytes";
+		return true;
+	}
+	if (!strcmp(op, "gemm") && part >= 3 * mat) {
+		*c = cmd_gemm(at_bar2(e, base + 2 * mat), at_bar2(e, base),
+			      at_bar2(e, base + mat), LOAD_GEMM_DIM,
+			      LOAD_GEMM_DIM, LOAD_GEMM_DIM);
+		*what = "GEMM commands of 262144 multiply-adds";
+		return true;
+	}
+	fprintf(stderr, "load: --op %s does not fit in BAR2 of %llu bytes\n",
+		op, (unsigned long long)e->bar2_size);
+	return false;
+}
 
 /*
  * Refill @qu to at least half the ring; count in *@drained the times the
@@ -269,17 +307,17 @@ out:
  * the function was idle on that queue for a while: not the scheduler's
  * doing).
  */
-static bool load_top_up(struct queue *qu, const struct cmd *busy,
+static bool load_top_up(struct queue *qu, const struct cmd *c,
 			unsigned long *drained)
 {
 	__u32 head = wb_head(qu);
 
 	if (wb_error(qu))
-		return queue_failed(qu, "BUSY load", -EIO);
+		return queue_failed(qu, "load", -EIO);
 	if (head == qu->tail)
 		(*drained)++;
 	while (qu->tail - wb_head(qu) < LOAD_RING / 2)
-		if (!queue_push(qu, busy))
+		if (!queue_push(qu, c))
 			return false;
 	queue_ring(qu);
 	return true;
@@ -287,8 +325,9 @@ static bool load_top_up(struct queue *qu, const struct cmd *busy,
 
 int command_load(struct vdev *v)
 {
-	const struct cmd busy = cmd_busy(LOAD_BUSY_NS);
 	const struct timespec tick = { .tv_nsec = 2000000 };
+	struct cmd cmd[VACCEL_FN_QUEUES];
+	const char *what = NULL;
 	bool stopped = false;
 	sigset_t stop;
 	struct queue *qu[VACCEL_FN_QUEUES];
@@ -309,8 +348,10 @@ int command_load(struct vdev *v)
 	if (!qenv_init(&e, v))
 		goto out;
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
+		if (!load_cmd(&e, v->opts->op, q, &cmd[q], &what))
+			goto out;
 		qu[q] = queue_start(&e, q, LOAD_RING);
-		if (!qu[q] || !load_top_up(qu[q], &busy, &drained))
+		if (!qu[q] || !load_top_up(qu[q], &cmd[q], &drained))
 			goto out;
 	}
 	/* A new queue is empty: that is not a queue running dry. */
@@ -324,7 +365,7 @@ int command_load(struct vdev *v)
 			break;
 		}
 		for (q = 0; q < VACCEL_FN_QUEUES; q++)
-			if (!load_top_up(qu[q], &busy, &drained))
+			if (!load_top_up(qu[q], &cmd[q], &drained))
 				goto out;
 		tops++;
 	}
@@ -333,10 +374,9 @@ int command_load(struct vdev *v)
 		done += per_q[q];
 	}
 	stats_read(v, &after);
-	printf("load: %u queues for %.1f s%s: %llu BUSY commands of %llu us done",
+	printf("load: %u queues for %.1f s%s: %llu %s done",
 	       VACCEL_FN_QUEUES, (t1 - t0) / 1e9,
-	       stopped ? " (stopped by a signal)" : "", done,
-	       LOAD_BUSY_NS / 1000);
+	       stopped ? " (stopped by a signal)" : "", done, what);
 	printf(", host busy_ns +%llu (%.2f engines)\n",
 	       after.busy_ns - before.busy_ns,
 	       (double)(after.busy_ns - before.busy_ns) / (t1 - t0));

@@ -4,13 +4,16 @@
 # throughput and trap efficiency), for every policy the card offers, the
 # benchmark baselines included, one after the other on the same card of 4
 # engines:
-#  - alone: one accel-1of1 with every queue kept full of 1 ms BUSY
-#    (vaccel-vfio load);
+#  - alone: one accel-1of1 with every queue kept full of commands
+#    (vaccel-vfio load --op OP);
 #  - shared: an accel-1of2 and two accel-1of4s doing the same;
 # each measured over a window whose ends are two debugfs snapshots (the
-# kernel's now_ns and every instance's counters at one instant).  Figures:
-# BUSY time completed per second of the window (in engines' worth) shared
-# against alone, each instance's share of it, the engine time the
+# kernel's now_ns and every instance's counters at one instant).  The
+# commands: 1 ms BUSY (engine time, no CPU), and COPY of 1 MiB and GEMM
+# of 64^3 in device memory (work the engines do on the VM's CPUs).
+# Figures: the work completed per second of the window (BUSY in engines'
+# worth, bytes, multiply-adds) shared against alone, each instance's
+# share of it, the engine time the
 # scheduler charged (busy_ns), context switches and preemptions per
 # second, and the trapped BAR0 writes and reads per command completed.  Lines "BENCH vm ..." go to
 # $VACCEL_RESULTS/44-bench.txt, which tools/bench.sh keeps.
@@ -18,8 +21,12 @@
 # the window, or a snapshot lacks an instance.
 # VACCEL_BENCH_RUNS (default 1) windows of each kind per policy,
 # VACCEL_BENCH_SECONDS (default 3) each; VACCEL_BENCH_POLICIES and
-# VACCEL_BENCH_SLICES_US (lists; default every policy, the card's slice).
-# e2e-timeout: 1800
+# VACCEL_BENCH_SLICES_US (lists; default every policy, the card's slice);
+# VACCEL_BENCH_OPS (default "busy copy gemm"); COPY and GEMM run for the
+# policies of VACCEL_BENCH_OP_POLICIES (default best_effort and
+# static_lend, to keep CI's share short; "all": every policy, as make
+# bench runs them), at the first slice of the list.
+# e2e-timeout: 3600
 set -euo pipefail
 source "$REPO/tools/e2e/lib.sh"
 
@@ -34,22 +41,29 @@ dbg=/sys/kernel/debug/vaccel/vaccel-sim.0/sched
 out=$VACCEL_RESULTS/44-bench.txt
 : >"$out"
 
-# window POLICY KIND SLOTS...: instances of SLOTS (4, 2, 1) each with a
-# BUSY load on every queue; once all complete commands, 1 s of ramp, then
-# $secs s between two snapshots; then the loads stop and the instances go.
+# window POLICY OP KIND SLOTS...: instances of SLOTS (4, 2, 1) each with
+# a load of OP on every queue; once all complete commands, 1 s of ramp,
+# then $secs s between two snapshots; then the loads stop and the
+# instances go.
 window()
 {
-	local policy=$1 kind=$2 s u i d0 d1 t dsum=0 wsum=0 rsum=0 csum=0 dry=0
-	local bsum=0 ssum=0 psum=0
+	local policy=$1 op=$2 kind=$3 s u i d0 d1 t dsum=0 wsum=0 rsum=0 csum=0 dry=0
+	local bsum=0 ssum=0 psum=0 unit
 	local -a uuids pids done shares
-	shift 2
+	shift 3
+	case $op in
+	busy) unit=done_busy_ns ;;
+	copy) unit=done_bytes ;;
+	gemm) unit=done_macs ;;
+	*) fail "unknown op $op" ;;
+	esac
 	for s in "$@"; do
 		u=$(new_uuid)
 		sysfs_write "$types/accel-1of$((4 / s))/create" "$u"
 		uuids+=("$u")
 	done
 	for u in "${uuids[@]}"; do
-		"$vfio" load "$u" --seconds 600 >"$VACCEL_RESULTS/44-load-$u.txt" 2>&1 &
+		"$vfio" load "$u" --op "$op" --seconds 600 >"$VACCEL_RESULTS/44-load-$u.txt" 2>&1 &
 		pids+=($!)
 	done
 	for _ in $(seq 300); do
@@ -60,7 +74,7 @@ window()
 		[ "$t" = 0 ] || break
 		sleep 0.1
 	done
-	[ "$t" = 1 ] || fail "$policy $kind: the loads did not start within 30 s"
+	[ "$t" = 1 ] || fail "$policy $op $kind: the loads did not start within 30 s"
 	sleep 1
 	d0=$(cat $dbg)
 	sleep "$secs"
@@ -75,7 +89,7 @@ window()
 	[ "$t" -gt 0 ] || fail "$policy $kind: no time between the snapshots"
 	for u in "${uuids[@]}"; do
 		local b0 b1 w0 w1 r0 r1 c0 c1 e0 e1 s0 s1 p0 p1
-		b0=$(sched_field "$d0" done_busy_ns "$u"); b1=$(sched_field "$d1" done_busy_ns "$u")
+		b0=$(sched_field "$d0" "$unit" "$u"); b1=$(sched_field "$d1" "$unit" "$u")
 		w0=$(sched_field "$d0" mmio_writes "$u"); w1=$(sched_field "$d1" mmio_writes "$u")
 		r0=$(sched_field "$d0" mmio_reads "$u"); r1=$(sched_field "$d1" mmio_reads "$u")
 		c0=$(sched_field "$d0" commands "$u"); c1=$(sched_field "$d1" commands "$u")
@@ -99,8 +113,8 @@ window()
 	for u in "${uuids[@]}"; do
 		sysfs_write "/sys/bus/mdev/devices/$u/remove" 1
 	done
-	# engines' worth of BUSY completed, in thousandths
-	echo "BENCH vm kind=$kind policy=$policy window_ns=$t done_engines=$(( dsum * 1000 / t )) busy_engines=$(( bsum * 1000 / t )) switches_per_s=$(( ssum * 1000000000 / t )) preemptions_per_s=$(( psum * 1000000000 / t )) shares=$(IFS=/; echo "${shares[*]}") commands=$csum mmio_writes=$wsum mmio_reads=$rsum dry=$dry" | tee -a "$out"
+	# work completed per second; BUSY also in thousandths of engines' worth
+	echo "BENCH vm op=$op kind=$kind policy=$policy window_ns=$t done_per_s=$(( dsum * 1000000 / t * 1000 )) done_engines=$(( dsum * 1000 / t )) busy_engines=$(( bsum * 1000 / t )) switches_per_s=$(( ssum * 1000000000 / t )) preemptions_per_s=$(( psum * 1000000000 / t )) shares=$(IFS=/; echo "${shares[*]}") commands=$csum mmio_writes=$wsum mmio_reads=$rsum dry=$dry" | tee -a "$out"
 }
 
 read -r -a policies <<<"$(tr -d '[]' <"$card/vaccel/policy")"
@@ -109,16 +123,23 @@ if [ -n "${VACCEL_BENCH_POLICIES:-}" ]; then
 	read -r -a policies <<<"$VACCEL_BENCH_POLICIES"
 fi
 read -r -a slices <<<"${VACCEL_BENCH_SLICES_US:-$(cat "$card/vaccel/slice_us")}"
-log_step "policies: ${policies[*]}; slices ${slices[*]} us; $runs run(s) of $secs s per window"
+read -r -a ops <<<"${VACCEL_BENCH_OPS:-busy copy gemm}"
+op_policies=" ${VACCEL_BENCH_OP_POLICIES:-best_effort static_lend} "
+[ "$op_policies" != " all " ] || op_policies=" ${policies[*]} "
+log_step "policies: ${policies[*]}; slices ${slices[*]} us; ${ops[*]} (COPY and GEMM:${op_policies% }); $runs run(s) of $secs s per window"
 for sl in "${slices[@]}"; do
 	sysfs_write "$card/vaccel/slice_us" "$sl"
 	for p in "${policies[@]}"; do
 		sysfs_write "$card/vaccel/policy" "$p"
-		for r in $(seq "$runs"); do
-			log_step "$p, slice $sl us, run $r: alone"
-			window "$p slice_us=$sl" alone 4
-			log_step "$p, slice $sl us, run $r: shared"
-			window "$p slice_us=$sl" shared 2 1 1
+		for op in "${ops[@]}"; do
+			[ "$op" = busy ] || { [[ $op_policies == *" $p "* ]] &&
+				[ "$sl" = "${slices[0]}" ]; } || continue
+			for r in $(seq "$runs"); do
+				log_step "$p, $op, slice $sl us, run $r: alone"
+				window "$p slice_us=$sl" "$op" alone 4
+				log_step "$p, $op, slice $sl us, run $r: shared"
+				window "$p slice_us=$sl" "$op" shared 2 1 1
+			done
 		done
 	done
 done
