@@ -143,6 +143,8 @@ static void vaccel_sched_test_kick(struct kunit *test)
 	struct vaccel_sched_entity *b = ent_add(test, s, 1, 0);
 	u64 slice;
 
+	/* b is owed four times a's engine time: it gets more than one. */
+	KUNIT_ASSERT_EQ(test, vaccel_sched_set_weight(s, b, 4, 0), 0);
 	/* Nothing to run: NULL, no kick. */
 	KUNIT_EXPECT_NULL(test, vaccel_sched_pick(s, 0, 0, &slice));
 	KUNIT_EXPECT_NULL(test, vaccel_sched_pick(s, 1, 0, &slice));
@@ -176,7 +178,10 @@ static void vaccel_sched_test_kick(struct kunit *test)
 			VACCEL_SCHED_CONTINUE);
 	/*
 	 * Slice over, a chunk late: a has had 1100 us, b is due 1000 us by
-	 * the end of its slice, so b's key is smaller.
+	 * the end of its slice, a quarter of that in virtual time (weight
+	 * 4), so b's key is smaller, by more than the margin of an instance
+	 * that runs on one engine already (a slice of its own virtual time,
+	 * 250 us: smaller_key_waits()).
 	 */
 	KUNIT_EXPECT_EQ(test, vaccel_sched_should_preempt(s, 0, 1105 * US),
 			VACCEL_SCHED_SLICE);

@@ -605,12 +605,26 @@ static bool smaller_key_waits(struct vaccel_sched *s,
 			      struct vaccel_sched_entity *cur, u64 now)
 {
 	struct vaccel_sched_entity *e;
-	u64 key = vt_key(s, cur, now);
+	u64 key = vt_key(s, cur, now), margin;
 
-	list_for_each_entry(e, &s->entities, node)
-		if (e != cur && wants_engine(s, e, now) &&
-		    vt_before(vt_key(s, e, now), key))
+	list_for_each_entry(e, &s->entities, node) {
+		if (e == cur || !wants_engine(s, e, now))
+			continue;
+		/*
+		 * An instance that already runs on engines takes one more
+		 * only when it is behind by more than a slice per engine it
+		 * holds, in its own virtual time: its key may be that much
+		 * off, as the slices it holds end at different times.
+		 * Without the margin, instances whose shares are whole
+		 * engines trade engines at slice ends for nothing.  One
+		 * that runs nowhere gets none: turns on a shared engine
+		 * stay one slice long.
+		 */
+		margin = div_u64((s->slice_ns * e->nr_running) << VT_SHIFT,
+				 eff_weight(s, e));
+		if (vt_before(vt_key(s, e, now) + margin, key))
 			return true;
+	}
 	return false;
 }
 
