@@ -21,6 +21,8 @@
 # UML (sched.txt); tcg, the physical limit under TCG (tcg.txt); vm, the VM
 # tests (vm.txt).  A step not run keeps its file from an earlier run, and
 # the report names where each came from.  BENCH_VM=0 is BENCH_STEPS=sim.
+# BENCH_VM_RUNS (default BENCH_RUNS): runs of the tcg and vm steps, the
+# slow ones.
 #
 # Installs what it needs (tools/install-deps.sh) and prints where it is.
 # Never fails on a figure: only when the run itself fails.
@@ -30,22 +32,27 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 cache=${VACCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vaccel}
 runs=${BENCH_RUNS:-5}
+vmruns=${BENCH_VM_RUNS:-$runs}
 out=$repo/docs/bench
 raw=$out/sched.txt
 
-case $runs in
-''|*[!0-9]*) echo "bench: BENCH_RUNS must be a number from 1 to 20" >&2; exit 2 ;;
-esac
-if [ "$runs" -lt 1 ] || [ "$runs" -gt 20 ]; then
-	echo "bench: BENCH_RUNS must be a number from 1 to 20" >&2
-	exit 2
-fi
+for n in "$runs" "$vmruns"; do
+	case $n in
+	''|*[!0-9]*) n=0 ;;
+	esac
+	if [ "$n" -lt 1 ] || [ "$n" -gt 20 ]; then
+		echo "bench: BENCH_RUNS and BENCH_VM_RUNS must be numbers from 1 to 20" >&2
+		exit 2
+	fi
+done
+# The commit the figures come from, before any step rewrites docs/bench.
+commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 
 # header WHAT: where the lines that follow came from.
 header()
 {
-	echo "# command: BENCH_RUNS=$runs${BENCH_STEPS:+ BENCH_STEPS=\"$BENCH_STEPS\"} make bench$1"
-	echo "# commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "# command: BENCH_RUNS=$runs${BENCH_VM_RUNS:+ BENCH_VM_RUNS=$vmruns}${BENCH_STEPS:+ BENCH_STEPS=\"$BENCH_STEPS\"} make bench$1"
+	echo "# commit: $commit"
 	echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')$2"
 }
@@ -84,9 +91,9 @@ if [ "${1:-}" != --report ] && has sim; then
 	echo "bench: $n figures' lines in $((($(date +%s) - start))) s -> ${raw#"$repo"/}"
 fi
 if [ "${1:-}" != --report ] && has tcg; then
-	echo "bench: [tcg] the physical limit in a VM (KUnit's x86_64 kernel under TCG), $runs runs"
+	echo "bench: [tcg] the physical limit in a VM (KUnit's x86_64 kernel under TCG), $vmruns runs"
 	VACCEL_KUNIT_BENCH=1 VACCEL_KUNIT_ARCH=x86_64 "$repo/tools/kunit.sh" 'vaccel_bench_engine' \
-		--kernel_args "vaccel_kunit.bench_runs=$runs"
+		--kernel_args "vaccel_kunit.bench_runs=$vmruns"
 	log=$cache/kunit-x86_64-bench/test.log
 	grep -q 'BENCH physical' "$log" || { echo "bench: no BENCH lines in $log" >&2; exit 1; }
 	{
@@ -97,9 +104,9 @@ if [ "${1:-}" != --report ] && has tcg; then
 	mv "$out/tcg.txt.tmp" "$out/tcg.txt"
 fi
 if [ "${1:-}" != --report ] && has vm; then
-	echo "bench: [vm] throughput and traps in a VM (TCG), every policy, BUSY at slices ${BENCH_VM_SLICES_US:-1000 10000} us, COPY and GEMM at the first, $runs runs (about $((runs * 50)) s per policy)"
+	echo "bench: [vm] throughput and traps in a VM (TCG), every policy, BUSY at slices ${BENCH_VM_SLICES_US:-1000 10000} us, COPY and GEMM at the first, $vmruns runs (about $((vmruns * 50)) s per policy)"
 	make -C "$repo" modules tools >/dev/null
-	VACCEL_BENCH_RUNS=$runs VACCEL_BENCH_SLICES_US="${BENCH_VM_SLICES_US:-1000 10000}" \
+	VACCEL_BENCH_RUNS=$vmruns VACCEL_BENCH_SLICES_US="${BENCH_VM_SLICES_US:-1000 10000}" \
 		VACCEL_BENCH_OP_POLICIES=all VACCEL_BENCH_BUSY=64 \
 		"$repo/tools/e2e.sh" 44-bench-vm 45-bench-scale
 	{
