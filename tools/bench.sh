@@ -51,7 +51,7 @@ commit=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 # header WHAT: where the lines that follow came from.
 header()
 {
-	echo "# command: BENCH_RUNS=$runs${BENCH_VM_RUNS:+ BENCH_VM_RUNS=$vmruns}${BENCH_STEPS:+ BENCH_STEPS=\"$BENCH_STEPS\"} make bench$1"
+	echo "# command: BENCH_RUNS=$runs${BENCH_VM_RUNS:+ BENCH_VM_RUNS=$vmruns}${BENCH_VM_SLICES_US:+ BENCH_VM_SLICES_US=\"$BENCH_VM_SLICES_US\"}${BENCH_STEPS:+ BENCH_STEPS=\"$BENCH_STEPS\"} make bench$1"
 	echo "# commit: $commit"
 	echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')$2"
