@@ -332,7 +332,7 @@ def vmscale_table(vm, out):
             out.append('')
 
 
-def physical_table(rows, out, where='natively (UML)'):
+def physical_table(rows, out, where='natively (UML)', verdict=True):
     g = group(rows.get('physical', []), 'op')
     if not g:
         return
@@ -362,9 +362,15 @@ def physical_table(rows, out, where='natively (UML)'):
                    f'| {spread(per, "v", 1, "{:.1f}")} |')
     out.append('')
     worst = min(float(d['ratio_permille']) for ds in g.values() for d in ds) / 10
-    out.append(f'Goal ≥ 95 %: worst {worst:.1f} %, {"met" if worst >= 95 else "missed"}. '
-               '"Cost per chunk" is the difference of the two times over the chunks '
-               'vaccel ran (each command runs the same chunks both ways).')
+    best = max(float(d['ratio_permille']) for ds in g.values() for d in ds) / 10
+    if verdict:
+        out.append(f'Goal ≥ 95 %: worst {worst:.1f} %, {"met" if worst >= 95 else "missed"}. '
+                   '"Cost per chunk" is the difference of the two times over the chunks '
+                   'vaccel ran (each command runs the same chunks both ways).')
+    else:
+        out.append(f'No verdict: the ratios scatter from {worst:.1f} to {best:.1f} % from '
+                   'run to run, far more than the 5 % the goal is about; the goal is '
+                   'judged natively (above).')
     out.append('')
 
 
@@ -509,7 +515,7 @@ def main():
                    'emulated, so only the ratio means something '
                    f'({tcg_header.get("date", "")}, commit {tcg_header.get("commit", "")}):')
         out.append('')
-        physical_table(tcg_rows, out, 'in a VM (x86_64 under TCG)')
+        physical_table(tcg_rows, out, 'in a VM (x86_64 under TCG)', False)
     out.append('### Throughput and traps, in the VM')
     out.append('')
     vm_tables(vm_header, vm, out)
