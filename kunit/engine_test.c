@@ -475,7 +475,7 @@ static void tq_top_up(struct tq *t, const struct vaccel_desc *d)
  * keeps its 4 queues full of BUSY on a card of 2 engines, alone, so the
  * scheduler renews its slices on both engines and every renewal must move
  * the engine on to the queue that waited longest.  Each queue's completed
- * commands are within 10 % of a quarter of all.  Before round robin,
+ * commands are within 10 % of a quarter of all (and two commands).  Before round robin,
  * queues 2 and 3 never ran.  (Slices of 100 us, so every 10 ms BUSY
  * spans several turns of the queues.)
  */
@@ -518,10 +518,15 @@ static void vaccel_engine_test_queue_rr(struct kunit *test)
 	 */
 	KUNIT_ASSERT_GE(test, total, 100ULL);
 	fair = div_u64(total, VACCEL_FN_QUEUES);
+	/*
+	 * Within 10 %, give or take the two commands the two engines were
+	 * in the middle of when the window closed (about 50 a queue: one
+	 * command is 2 %; under TCG a queue once came out at 44 of 197).
+	 */
 	for (q = 0; q < VACCEL_FN_QUEUES; q++) {
-		KUNIT_EXPECT_GE_MSG(test, done[q] * 10, fair * 9,
+		KUNIT_EXPECT_GE_MSG(test, (done[q] + 2) * 10, fair * 9,
 				    "queue %u: %llu of %llu", q, done[q], total);
-		KUNIT_EXPECT_LE_MSG(test, done[q] * 10, fair * 11,
+		KUNIT_EXPECT_LE_MSG(test, done[q] * 10, (fair + 2) * 11,
 				    "queue %u: %llu of %llu", q, done[q], total);
 	}
 	/* Every command that started has a submit-to-start latency. */
