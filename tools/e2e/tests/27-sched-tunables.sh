@@ -90,8 +90,14 @@ expect_errno EINVAL "$ctl" weight "$a" 5000
 kill -TERM "$pa" "$pb"
 wait "$pa" || fail "load on the 1of2 failed"
 wait "$pb" || fail "load on the 1of4 failed"
-echo 0 >$tr/events/vaccel/enable
+# Recording stops, but the events stay enabled: disabling them patches the
+# kernel's text again, and in a run of 2026-12-04 that hung the VM the
+# same way (CPU 0 in text_poke_bp() waiting 45 s for CPU 1, which had
+# stopped taking interrupts; soft lockup, panic).  tracing_on patches
+# nothing.
+echo 0 >$tr/tracing_on
 cp $tr/trace "$VACCEL_RESULTS/27-trace.txt"
+echo >$tr/trace
 
 log_step "tracepoints: switch in/out with reasons, submit, complete"
 for ev in vaccel_switch_in vaccel_switch_out vaccel_submit vaccel_complete; do
