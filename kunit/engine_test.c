@@ -475,8 +475,8 @@ static void tq_top_up(struct tq *t, const struct vaccel_desc *d)
  * keeps its 4 queues full of BUSY on a card of 2 engines, alone, so the
  * scheduler renews its slices on both engines and every renewal must move
  * the engine on to the queue that waited longest.  Each queue's completed
- * commands are within 10 % of a quarter of all (and two commands).  Before round robin,
- * queues 2 and 3 never ran.  (Slices of 100 us, so every 10 ms BUSY
+ * commands are within 10 % of a quarter of all, give or take two
+ * commands.  Before round robin, queues 2 and 3 never ran.  (Slices of 100 us, so every 10 ms BUSY
  * spans several turns of the queues.)
  */
 static void vaccel_engine_test_queue_rr(struct kunit *test)
@@ -984,8 +984,9 @@ static void vaccel_engine_test_bme_waits_chunk(struct kunit *test)
  * what the queue, engine and scheduler cost.  Through vaccel is the engine
  * time the instance was charged (stats.busy_ns: from the engine taking the
  * queue to its last chunk, the scheduler's calls between chunks
- * included), not the test's wait, which polls at a jiffy's resolution.  All operands are in the
- * instance's device memory, so no guest memory or pinning is involved.
+ * included), not the test's wait, which sleeps until the engine lets go
+ * of the queue.  All operands are in the instance's device memory, so no
+ * guest memory or pinning is involved.
  * One queue of A (a 1of2 alone on the card: one engine) against one CPU.
  * Natively under UML the ratio is the overhead; under TCG (the x86_64 run,
  * in a VM) it is the same ratio with every instruction emulated, the

@@ -65,14 +65,16 @@ for st in $steps; do
 	*) echo "bench: BENCH_STEPS takes sim, tcg and vm, not '$st'" >&2; exit 2 ;;
 	esac
 done
+# --report runs nothing.
+[ "${1:-}" != --report ] || steps=
 # has STEP: was STEP asked for?
 has() { [[ " $steps " == *" $1 "* ]]; }
 
 mkdir -p "$out"
-if [ "${1:-}" != --report ]; then
+if [ -n "$steps" ]; then
 	"$repo/tools/install-deps.sh"
 fi
-if [ "${1:-}" != --report ] && has sim; then
+if has sim; then
 	echo "bench: [sim] the scheduler simulation, every policy, $runs runs per figure (UML, native; about a minute after the build)"
 	start=$(date +%s)
 	VACCEL_KUNIT_BENCH=1 VACCEL_KUNIT_ARCH=uml "$repo/tools/kunit.sh" 'vaccel_bench*' \
@@ -90,7 +92,7 @@ if [ "${1:-}" != --report ] && has sim; then
 	mv "$raw.tmp" "$raw"
 	echo "bench: $n figures' lines in $((($(date +%s) - start))) s -> ${raw#"$repo"/}"
 fi
-if [ "${1:-}" != --report ] && has tcg; then
+if has tcg; then
 	echo "bench: [tcg] the physical limit in a VM (KUnit's x86_64 kernel under TCG), $vmruns runs"
 	VACCEL_KUNIT_BENCH=1 VACCEL_KUNIT_ARCH=x86_64 "$repo/tools/kunit.sh" 'vaccel_bench_engine' \
 		--kernel_args "vaccel_kunit.bench_runs=$vmruns"
@@ -103,7 +105,7 @@ if [ "${1:-}" != --report ] && has tcg; then
 	} > "$out/tcg.txt.tmp"
 	mv "$out/tcg.txt.tmp" "$out/tcg.txt"
 fi
-if [ "${1:-}" != --report ] && has vm; then
+if has vm; then
 	echo "bench: [vm] throughput and traps in a VM (TCG), every policy, BUSY at slices ${BENCH_VM_SLICES_US:-1000 10000} us, COPY and GEMM at the first, $vmruns runs (about $((vmruns * 50)) s per policy)"
 	make -C "$repo" modules tools >/dev/null
 	VACCEL_BENCH_RUNS=$vmruns VACCEL_BENCH_SLICES_US="${BENCH_VM_SLICES_US:-1000 10000}" \
